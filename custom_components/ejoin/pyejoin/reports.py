@@ -1,0 +1,924 @@
+"""Read the reports a gateway pushes, in every variant real gateways send.
+
+:func:`parse_report` is the one entry point. It never fails because one port object or
+one SMS row is odd: such an item is skipped (or the odd field left empty) and described
+in the report's ``problems``, and the rest of the report is returned. Only a body that
+is not a JSON object with a ``type`` raises :class:`EjoinMalformedReportError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+import json
+import math
+from typing import Any, Final
+
+from .exceptions import EjoinMalformedReportError
+from .models import (
+    CallDirection,
+    CallRecord,
+    Counter,
+    CounterPeriods,
+    DataUsage,
+    DeliveryReport,
+    DeviceStatusReport,
+    FailedRecipient,
+    Operator,
+    PortState,
+    PortStatusReport,
+    ReceivedSms,
+    Report,
+    ReportProblem,
+    SentRecipient,
+    SmsReceivedReport,
+    SmsSentReport,
+    TaskProgress,
+    TaskProgressReport,
+    UnknownReport,
+    build_frozen,
+)
+from .ports import PortAddress
+
+PORT_KEYS: Final = frozenset(
+    {
+        "port", "sim", "seq", "st", "status", "active", "inserted", "slot_active",
+        "led", "bal", "opr", "sig", "sn", "imei", "imsi", "iccid",
+        "tot_dur", "mon_dur", "day_dur", "mcn_tot", "mcn_mon", "mcn_day",
+        "mtn_tot", "mtn_mon", "mtn_day", "smsctl_tot", "smsctl_mon", "smsctl_day",
+        "dataflow_tot", "dataflow_day", "dataflow_24hours", "dataflow_1hour",
+        "dataflow_last", "dataflow_url",
+    }
+)  # fmt: skip
+DEV_STATUS_KEYS: Final = frozenset(
+    {
+        "type",
+        "seq",
+        "expires",
+        "mac",
+        "ip",
+        "ver",
+        "max-ports",
+        "max-slot",
+        "max-slots",
+        "status",
+    }
+)
+RECV_SMS_KEYS: Final = frozenset({"type", "sms_num", "sms", "sim_src"})
+SENT_SMS_KEYS: Final = frozenset(
+    {
+        "type", "mac", "sim_src", "port", "seq", "sms_tid", "src_type", "src_ip",
+        "src_port", "status", "time", "dur", "recver", "receiver", "smsc", "charset", "data",
+    }
+)  # fmt: skip
+CDR_KEYS: Final = frozenset(
+    {
+        "type", "mac", "ip", "sip_usr", "cid", "cdir", "caller", "callee", "begin",
+        "alert", "answer", "update", "end", "reason", "gw_reason",
+    }
+)  # fmt: skip
+CDR_ONLY_KEYS: Final = CDR_KEYS - PORT_KEYS
+STATUS_REPORT_KEYS: Final = frozenset({"type", "rpt_num", "rpts"})
+ENVELOPE_HEADERS: Final = frozenset({"sender", "receiver", "smsc", "scts"})
+_NOTHING: Final[frozenset[str]] = frozenset()
+
+
+class _BadValueError(ValueError):
+    """A field whose value cannot be read as what the protocol says it is."""
+
+
+def _integer(value: Any) -> int | None:
+    """Read an integer sent as a number or as a string; empty means absent."""
+    if type(value) is int:  # the common case, first
+        return value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise _BadValueError(f"{value!r} is not a number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                number = float("nan")
+            if number.is_integer():
+                return int(number)
+    raise _BadValueError(f"{value!r} is not a whole number")
+
+
+def read_integer(value: Any) -> int | None:
+    """Read a whole number sent as a number or as text; None when absent or not one."""
+    try:
+        return _integer(value)
+    except _BadValueError:
+        return None
+
+
+def _number(value: Any) -> float | None:
+    """Read a decimal number sent as a number or as a string; empty means absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise _BadValueError(f"{value!r} is not a number")
+    if isinstance(value, str) and not value.strip():
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise _BadValueError(f"{value!r} is not a number") from None
+    except OverflowError:
+        raise _BadValueError(f"{value!r} is too large") from None
+    if not math.isfinite(number):
+        raise _BadValueError(f"{value!r} is not a finite number")
+    return number
+
+
+def _text(value: Any) -> str | None:
+    """Read a string; numbers are taken as their text, empty means absent."""
+    if type(value) is str:
+        return value.strip() or None
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _BadValueError(f"{value!r} is not text")
+    text = str(value).strip()
+    return text or None
+
+
+def _flag(value: Any) -> bool | None:
+    """Read a 0/1 flag sent as a number, a string or a boolean."""
+    if isinstance(value, bool):
+        return value
+    number = _integer(value)
+    if number is None:
+        return None
+    if number not in (0, 1):
+        raise _BadValueError(f"{value!r} is not 0 or 1")
+    return number == 1
+
+
+def _timestamp(value: Any) -> datetime | None:
+    """Read Unix seconds (UTC); 0 means the moment has not happened."""
+    seconds = _integer(value)
+    if seconds is None or seconds <= 0:
+        return None
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise _BadValueError(f"{value!r} is not a time") from None
+
+
+def _counter(value: Any) -> Counter | None:
+    """Read a ``"used/limit"`` counter; a limit of -1 means unlimited."""
+    if type(value) is str:
+        return _counter_text(value)
+    if value is None:
+        return None
+    used = _integer(value)
+    return None if used is None else Counter(used=used)
+
+
+@lru_cache(maxsize=4096)
+def _counter_text(value: str) -> Counter | None:
+    """Read a counter sent as text; memoised, as gateways repeat the same few values."""
+    if not value.strip():
+        return None
+    used_text, slash, limit_text = value.partition("/")
+    used = _integer(used_text)
+    limit = _integer(limit_text) if slash else None
+    if used is None:
+        raise _BadValueError(f"{value!r} is not a used/limit counter")
+    return Counter(used=used, limit=None if limit is None or limit < 0 else limit)
+
+
+def _code_and_text(value: Any) -> tuple[int | None, str | None]:
+    """Split ``"3 OK"``-style values into code and text; a bare 3 or "3" has no text."""
+    if value is None:
+        return None, None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value, None
+    if isinstance(value, float) and value.is_integer():
+        return int(value), None
+    text = _text(value)
+    if text is None:
+        return None, None
+    head, _, rest = text.partition(" ")
+    try:
+        return int(head), rest.strip() or None
+    except ValueError:
+        return None, text
+
+
+def _operator(value: Any) -> Operator | None:
+    """Read ``"46000 CHINA MOBILE"``; ``"0 "`` (not registered) is no operator."""
+    return _operator_text(value) if type(value) is str else _operator_text(_text(value))
+
+
+@lru_cache(maxsize=1024)
+def _operator_text(text: str | None) -> Operator | None:
+    """Read an operator sent as text; memoised, as every port repeats a few operators."""
+    text = text.strip() if text else ""
+    if not text:
+        return None
+    head, _, rest = text.partition(" ")
+    if head.isascii() and head.isdigit():
+        code = None if int(head) == 0 else head
+        name = rest.strip() or None
+    else:
+        code, name = None, text
+    if code is None and name is None:
+        return None
+    return Operator(code=code, name=name)
+
+
+class _Fields:
+    """Reads one object's fields, noting each bad value as a problem instead of failing."""
+
+    def __init__(
+        self, data: Mapping[str, Any], item: str, problems: list[ReportProblem]
+    ) -> None:
+        self._data = data
+        self._item = item
+        self._problems = problems
+
+    def read[T](self, key: str, reader: Callable[[Any], T], default: T) -> T:
+        """Read one field; on a bad value note the problem and return the default."""
+        try:
+            return reader(self._data.get(key))
+        except _BadValueError as err:
+            self._problems.append(
+                ReportProblem(item=f"{self._item} {key}", reason=str(err))
+            )
+            return default
+
+    def integer(self, key: str) -> int | None:
+        """Read an integer field."""
+        return self.read(key, _integer, None)
+
+    def text(self, key: str) -> str | None:
+        """Read a text field."""
+        return self.read(key, _text, None)
+
+    def timestamp(self, key: str) -> datetime | None:
+        """Read a Unix-time field."""
+        return self.read(key, _timestamp, None)
+
+    def code_and_text(self, key: str) -> tuple[int | None, str | None]:
+        """Read a ``"code text"`` field."""
+        no_code: tuple[int | None, str | None] = (None, None)
+        return self.read(key, _code_and_text, no_code)
+
+
+def _address(value: Any) -> PortAddress:
+    """Read a port address sent as text or as a bare number."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _BadValueError(f"{value!r} is not a port address")
+    return _address_text(str(value))
+
+
+@lru_cache(maxsize=4096)
+def _address_text(text: str) -> PortAddress:
+    """Read a port address; memoised, as every report names the same ports again."""
+    try:
+        return PortAddress.parse(text)
+    except ValueError:
+        raise _BadValueError(f"{text!r} is not a port address") from None
+
+
+# Port object fields: wire key and attribute name, grouped by how they are read.
+_PORT_TEXTS: Final = (
+    ("sim", "sim"),
+    ("sn", "sim_number"),
+    ("imei", "imei"),
+    ("imsi", "imsi"),
+    ("iccid", "iccid"),
+)
+_PORT_INTEGERS: Final = (("seq", "sequence"), ("led", "led"), ("sig", "signal"))
+_PORT_FLAGS: Final = (
+    ("active", "active"),
+    ("inserted", "inserted"),
+    ("slot_active", "slot_active"),
+)
+_DATA_NUMBERS: Final = (
+    ("dataflow_tot", "total"),
+    ("dataflow_day", "day"),
+    ("dataflow_24hours", "last_24_hours"),
+    ("dataflow_1hour", "last_hour"),
+    ("dataflow_last", "last_session"),
+)
+_COUNTER_FIELDS: Final = (
+    ("call_minutes", ("tot_dur", "mon_dur", "day_dur")),
+    ("call_numbers", ("mcn_tot", "mcn_mon", "mcn_day")),
+    ("talk_numbers", ("mtn_tot", "mtn_mon", "mtn_day")),
+    ("sms_sent", ("smsctl_tot", "smsctl_mon", "smsctl_day")),
+)
+
+
+def _read_field(
+    data: Mapping[str, Any],
+    key: str,
+    reader: Callable[[Any], Any],
+    item: str,
+    problems: list[ReportProblem],
+) -> Any:
+    """Read one field the slow, careful way; a bad value becomes None and a problem."""
+    try:
+        return reader(data.get(key))
+    except _BadValueError as err:
+        problems.append(ReportProblem(item=f"{item} {key}", reason=str(err)))
+        return None
+
+
+def _read_number(
+    data: Mapping[str, Any], key: str, item: str, problems: list[ReportProblem]
+) -> float | None:
+    """Read a decimal field, taking the common case (a numeric string) first."""
+    raw = data.get(key)
+    if type(raw) is str:
+        try:
+            number = float(raw)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(number):
+                return number
+    return None if raw is None else _read_field(data, key, _number, item, problems)
+
+
+def _read_port_fields(
+    data: Mapping[str, Any], item: str, problems: list[ReportProblem]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read the plain fields of a port object and of its data usage.
+
+    The values nearly always arrive as the expected type, so that case is read inline;
+    anything else goes through the careful readers. This loop runs for every port object
+    of every report, hundreds of times a minute on a large gateway.
+    """
+    get = data.get
+    port: dict[str, Any] = {}
+    for key, name in _PORT_TEXTS:
+        raw = get(key)
+        if type(raw) is str:
+            port[name] = raw.strip() or None
+        else:
+            port[name] = _read_field(data, key, _text, item, problems)
+    for key, name in _PORT_INTEGERS:
+        raw = get(key)
+        if type(raw) is int:
+            port[name] = raw
+        else:
+            port[name] = _read_field(data, key, _integer, item, problems)
+    for key, name in _PORT_FLAGS:
+        raw = get(key)
+        if type(raw) is int and raw in (0, 1):
+            port[name] = raw == 1
+        else:
+            port[name] = (
+                None if raw is None else _read_field(data, key, _flag, item, problems)
+            )
+    raw = get("opr")
+    port["operator"] = (
+        _operator_text(raw)
+        if type(raw) is str
+        else _read_field(data, "opr", _operator, item, problems)
+    )
+    port["balance"] = _read_number(data, "bal", item, problems)
+    usage: dict[str, Any] = {
+        name: _read_number(data, key, item, problems) for key, name in _DATA_NUMBERS
+    }
+    raw = get("dataflow_url")
+    usage["last_url"] = (
+        raw.strip() or None
+        if type(raw) is str
+        else _read_field(data, "dataflow_url", _text, item, problems)
+    )
+    return port, usage
+
+
+@lru_cache(maxsize=4096)
+def _counter_periods(total: Any, month: Any, day: Any) -> CounterPeriods:
+    """Read the three ``used/limit`` values of one counter; memoised by their text."""
+    return build_frozen(
+        CounterPeriods,
+        {"total": _counter(total), "month": _counter(month), "day": _counter(day)},
+    )
+
+
+def _read_counters(
+    data: Mapping[str, Any],
+    keys: tuple[str, str, str],
+    item: str,
+    problems: list[ReportProblem],
+) -> CounterPeriods:
+    """Read one counter for total, month and day, noting bad values as problems."""
+    get = data.get
+    raw = (get(keys[0]), get(keys[1]), get(keys[2]))
+    # Only text is memoised: as keys, True, 1 and 1.0 would be the same value.
+    if all(value is None or type(value) is str for value in raw):
+        try:
+            return _counter_periods(*raw)
+        except _BadValueError:
+            pass
+    counters = {}
+    for name, key, value in zip(("total", "month", "day"), keys, raw, strict=True):
+        try:
+            counters[name] = _counter(value)
+        except _BadValueError as err:
+            counters[name] = None
+            problems.append(ReportProblem(item=f"{item} {key}", reason=str(err)))
+    return build_frozen(CounterPeriods, counters)
+
+
+class PortMemory:
+    """The last object seen for each port of one gateway, and what it was read as.
+
+    Gateways resend every port object every report period, nearly all of them unchanged.
+    Given a memory, the parser reuses the earlier :class:`PortState` for an object equal
+    to the last one of the same port: an unchanged port costs one comparison, and callers
+    can tell unchanged ports by identity. (Equal means equal as Python values, where
+    ``1 == 1.0 == True``; the gateway never mixes those for one field.)
+    """
+
+    def __init__(self, limit: int = 4096) -> None:
+        """Remember at most ``limit`` ports (a foreign device could invent any number)."""
+        self._limit = limit
+        self._last: dict[
+            str | int, tuple[Mapping[str, Any], PortState, tuple[ReportProblem, ...]]
+        ] = {}
+
+    def recall(
+        self, data: Mapping[str, Any]
+    ) -> tuple[PortState, tuple[ReportProblem, ...]] | None:
+        """Return what an object equal to this one was read as last time, if anything."""
+        last = self._last.get(data["port"])
+        if last is not None and last[0] == data:
+            return last[1], last[2]
+        return None
+
+    def remember(
+        self,
+        data: Mapping[str, Any],
+        state: PortState,
+        problems: tuple[ReportProblem, ...],
+    ) -> None:
+        """Keep an object and what it was read as."""
+        if len(self._last) >= self._limit and data["port"] not in self._last:
+            self._last.clear()
+        self._last[data["port"]] = (data, state, problems)
+
+
+def parse_port(
+    data: Any,
+    item: str,
+    problems: list[ReportProblem],
+    memory: PortMemory | None = None,
+) -> PortState | None:
+    """Read one port object; None (with the reason in ``problems``) when it has no usable port."""
+    if memory is not None and type(data) is dict and type(data.get("port")) is str:
+        if recalled := memory.recall(data):
+            problems.extend(recalled[1])
+            return recalled[0]
+        found: list[ReportProblem] = []
+        state = parse_port(data, item, found)
+        problems.extend(found)
+        if state is not None:
+            memory.remember(data, state, tuple(found))
+        return state
+    if not isinstance(data, Mapping):
+        problems.append(ReportProblem(item=item, reason="not a JSON object"))
+        return None
+    if data.get("port") is None:
+        problems.append(ReportProblem(item=item, reason="has no port"))
+        return None
+    try:
+        address = _address(data["port"])
+    except _BadValueError as err:
+        problems.append(ReportProblem(item=item, reason=f"port {err}"))
+        return None
+    return _read_port(data, address, problems)
+
+
+def _read_port(
+    data: Mapping[str, Any], address: PortAddress, problems: list[ReportProblem]
+) -> PortState:
+    """Read a port object whose address has been read already."""
+    item = f"port {data['port']}"
+    status_key = "st" if "st" in data else "status"
+    try:
+        status_code, status_text = _code_and_text(data.get(status_key))
+    except _BadValueError as err:
+        status_code = status_text = None
+        problems.append(ReportProblem(item=f"{item} {status_key}", reason=str(err)))
+    if status_code is None and status_text is not None:
+        problems.append(
+            ReportProblem(
+                item=f"{item} {status_key}",
+                reason=f"{status_text!r} has no status code",
+            )
+        )
+    values, usage = _read_port_fields(data, item, problems)
+    for name, keys in _COUNTER_FIELDS:
+        values[name] = _read_counters(data, keys, item, problems)
+    values["data"] = build_frozen(DataUsage, usage)
+    values["address"] = address
+    values["status_code"] = status_code
+    values["status_text"] = status_text
+    values["unknown_keys"] = (
+        _NOTHING
+        if data.keys() <= PORT_KEYS
+        else frozenset(data.keys() - PORT_KEYS - {"type"})
+    )
+    return build_frozen(PortState, values)
+
+
+def clear_memos() -> None:
+    """Forget memoised port objects and values (for benchmarks of a first parse)."""
+    for memoised in (
+        _counter_periods,
+        _counter_text,
+        _operator_text,
+        _address_text,
+    ):
+        memoised.cache_clear()
+
+
+def decode_sms_text(content: str) -> tuple[str, bool]:
+    """Decode an SMS body: base64 of UTF-8, NULs stripped, CRLF made LF.
+
+    Returns the text and whether it was base64. Content that is not base64 of UTF-8 (some
+    firmware sends plain text) is kept as it came rather than lost.
+    """
+    packed = "".join(content.split())
+    try:
+        # Correct base64 comes in blocks of four; short words like "OK" are text.
+        if len(packed) % 4:
+            raise binascii.Error("not whole base64 blocks")
+        text = base64.b64decode(packed, validate=True).decode()
+        decoded = True
+    except ValueError:  # binascii.Error, UnicodeDecodeError, non-ASCII input
+        text, decoded = content, False
+    return text.replace("\x00", "").replace("\r\n", "\n"), decoded
+
+
+def split_envelope(text: str) -> tuple[dict[str, str], str] | None:
+    """Split a forwarded envelope (``Sender:``/``SMSC:``… lines, a blank line, the body)."""
+    head, separator, body = text.partition("\n\n")
+    if not separator:
+        return None
+    headers: dict[str, str] = {}
+    for line in head.split("\n"):
+        name, colon, value = line.partition(":")
+        if not colon or name.strip().lower() not in ENVELOPE_HEADERS:
+            return None
+        headers[name.strip().lower()] = value.strip()
+    return headers, body
+
+
+def parse_sms_rows(
+    rows: Any, problems: list[ReportProblem]
+) -> tuple[tuple[ReceivedSms, ...], tuple[DeliveryReport, ...]]:
+    """Read ``[flag, port, time, from, to, content]`` rows into messages and delivery reports."""
+    if rows is None:
+        return (), ()
+    if not isinstance(rows, list):
+        problems.append(ReportProblem(item="sms", reason="not a list of rows"))
+        return (), ()
+    messages: list[ReceivedSms] = []
+    reports: list[DeliveryReport] = []
+    for index, row in enumerate(rows):
+        item = f"sms row {index}"
+        if not isinstance(row, list) or len(row) < 6:
+            problems.append(ReportProblem(item=item, reason="not a row of 6 values"))
+            continue
+        flag, port, time, sender, recipient, content = row[:6]
+        try:
+            is_report = _flag(flag)
+            address = _address(port)
+            received_at = _timestamp(time)
+            sender_text = _text(sender) or ""
+            recipient_text = _text(recipient) or ""
+        except _BadValueError as err:
+            problems.append(ReportProblem(item=item, reason=str(err)))
+            continue
+        if not isinstance(content, str):
+            problems.append(
+                ReportProblem(item=item, reason=f"content {content!r} is not text")
+            )
+            continue
+        if is_report:
+            code, operator_time = _code_and_text(content)
+            if code is None:
+                problems.append(
+                    ReportProblem(
+                        item=item, reason=f"delivery report {content!r} has no code"
+                    )
+                )
+                continue
+            reports.append(
+                DeliveryReport(
+                    address=address,
+                    received_at=received_at,
+                    smsc=sender_text,
+                    recipient=recipient_text,
+                    status_code=code,
+                    operator_time=operator_time,
+                )
+            )
+            continue
+        text, decoded = decode_sms_text(content)
+        if not decoded:
+            problems.append(
+                ReportProblem(
+                    item=item, reason="content is not base64 of UTF-8; kept as sent"
+                )
+            )
+        smsc = scts = None
+        if envelope := split_envelope(text):
+            headers, text = envelope
+            sender_text = headers.get("sender") or sender_text
+            recipient_text = headers.get("receiver") or recipient_text
+            smsc, scts = headers.get("smsc") or None, headers.get("scts") or None
+        messages.append(
+            ReceivedSms(
+                address=address,
+                received_at=received_at,
+                sender=sender_text,
+                recipient=recipient_text,
+                text=text,
+                smsc=smsc,
+                scts=scts,
+            )
+        )
+    return tuple(messages), tuple(reports)
+
+
+def _parse_dev_status(
+    data: Mapping[str, Any], memory: PortMemory | None
+) -> DeviceStatusReport:
+    problems: list[ReportProblem] = []
+    fields = _Fields(data, "dev-status", problems)
+    raw_ports = data.get("status")
+    ports: list[PortState] = []
+    if isinstance(raw_ports, list):
+        for index, raw_port in enumerate(raw_ports):
+            if port := parse_port(raw_port, f"status[{index}]", problems, memory):
+                ports.append(port)
+    elif raw_ports is not None:
+        problems.append(
+            ReportProblem(item="status", reason="not a list of port objects")
+        )
+    return DeviceStatusReport(
+        type="dev-status",
+        sequence=fields.integer("seq"),
+        expires=fields.integer("expires"),
+        mac=fields.text("mac"),
+        ip=fields.text("ip"),
+        firmware=fields.text("ver"),
+        max_ports=fields.integer("max-ports"),
+        max_slots=fields.integer("max-slot" if "max-slot" in data else "max-slots"),
+        ports=tuple(ports),
+        problems=tuple(problems),
+        unknown_keys=frozenset(data) - DEV_STATUS_KEYS,
+    )
+
+
+def _parse_port_status(
+    data: Mapping[str, Any], memory: PortMemory | None
+) -> PortStatusReport:
+    problems: list[ReportProblem] = []
+    port = parse_port(data, "port-status", problems, memory)
+    return PortStatusReport(
+        type="port-status",
+        port=port,
+        problems=tuple(problems),
+        unknown_keys=port.unknown_keys if port else frozenset(),
+    )
+
+
+def _parse_recv_sms(
+    data: Mapping[str, Any], memory: PortMemory | None
+) -> SmsReceivedReport:
+    problems: list[ReportProblem] = []
+    fields = _Fields(data, "recv-sms", problems)
+    messages, reports = parse_sms_rows(data.get("sms"), problems)
+    return SmsReceivedReport(
+        type="recv-sms",
+        remote_sim=fields.integer("sim_src") == 1,
+        messages=messages,
+        delivery_reports=reports,
+        problems=tuple(problems),
+        unknown_keys=frozenset(data) - RECV_SMS_KEYS,
+    )
+
+
+def _parse_sent_sms(
+    data: Mapping[str, Any], memory: PortMemory | None
+) -> SmsSentReport:
+    problems: list[ReportProblem] = []
+    fields = _Fields(data, "sent-sms", problems)
+    address = fields.read("port", _address, None)
+    code, status_text = fields.code_and_text("status")
+    raw_text = data.get("data")
+    text = raw_text if isinstance(raw_text, str) else fields.text("data")
+    if text is not None and (fields.text("charset") or "").upper() == "BASE64":
+        text, decoded = decode_sms_text(text)
+        if not decoded:
+            problems.append(
+                ReportProblem(
+                    item="sent-sms data", reason="not base64 of UTF-8; kept as sent"
+                )
+            )
+    return SmsSentReport(
+        type="sent-sms",
+        mac=fields.text("mac"),
+        address=address,
+        task_id=fields.integer("sms_tid"),
+        status_code=code,
+        status_text=status_text,
+        sent_at=fields.timestamp("time"),
+        duration_ms=fields.integer("dur"),
+        recipient=fields.text("recver" if "recver" in data else "receiver"),
+        smsc=fields.text("smsc"),
+        text=text,
+        problems=tuple(problems),
+        unknown_keys=frozenset(data) - SENT_SMS_KEYS,
+    )
+
+
+def _parse_cdr(data: Mapping[str, Any], memory: PortMemory | None) -> CallRecord:
+    problems: list[ReportProblem] = []
+    fields = _Fields(data, "cdr", problems)
+    sim_fields = {key: value for key, value in data.items() if key not in CDR_ONLY_KEYS}
+    port = parse_port(sim_fields, "cdr port", problems) if "port" in data else None
+    hangup_code, hangup_reason = fields.code_and_text("reason")
+    module_code, module_reason = fields.code_and_text("gw_reason")
+    direction_text = (fields.text("cdir") or "").upper()
+    return CallRecord(
+        type="cdr",
+        mac=fields.text("mac"),
+        address=port.address if port else None,
+        call_id=fields.text("cid"),
+        direction=CallDirection(direction_text)
+        if direction_text in CallDirection
+        else None,
+        caller=fields.text("caller"),
+        callee=fields.text("callee"),
+        started_at=fields.timestamp("begin"),
+        alerted_at=fields.timestamp("alert"),
+        answered_at=fields.timestamp("answer"),
+        updated_at=fields.timestamp("update"),
+        ended_at=fields.timestamp("end"),
+        hangup_code=hangup_code,
+        hangup_reason=hangup_reason,
+        module_hangup_code=module_code,
+        module_hangup_reason=module_reason,
+        port=port,
+        problems=tuple(problems),
+        unknown_keys=frozenset(data) - CDR_KEYS - PORT_KEYS,
+    )
+
+
+def _recipient_row(
+    row: Any, item: str
+) -> tuple[int, str, PortAddress | None, datetime | None]:
+    """Read the first four values of an ``sdr``/``fdr`` row: index, number, port, time."""
+    if not isinstance(row, list) or len(row) < 4:
+        raise _BadValueError(f"{item} is not a row of at least 4 values")
+    index = _integer(row[0])
+    number = _text(row[1])
+    if index is None or number is None:
+        raise _BadValueError(f"{item} has no index or number")
+    address = _address(row[2]) if _text(row[2]) else None
+    return index, number, address, _timestamp(row[3])
+
+
+def _parse_task(
+    data: Any, item: str, problems: list[ReportProblem]
+) -> TaskProgress | None:
+    if not isinstance(data, Mapping):
+        problems.append(ReportProblem(item=item, reason="not a JSON object"))
+        return None
+    fields = _Fields(data, item, problems)
+    task_id = fields.integer("tid")
+    if task_id is None:
+        problems.append(ReportProblem(item=item, reason="no task id"))
+        return None
+    sent_to: list[SentRecipient] = []
+    failed_to: list[FailedRecipient] = []
+    for key in ("sdr", "fdr"):
+        rows = data.get(key) or []
+        if not isinstance(rows, list):
+            problems.append(
+                ReportProblem(item=f"{item} {key}", reason="not a list of rows")
+            )
+            continue
+        for index, row in enumerate(rows):
+            row_item = f"{item} {key}[{index}]"
+            try:
+                number_index, number, address, at = _recipient_row(row, row_item)
+                if key == "sdr":
+                    sent_to.append(
+                        SentRecipient(
+                            index=number_index,
+                            number=number,
+                            address=address,
+                            sent_at=at,
+                        )
+                    )
+                else:
+                    failed_to.append(
+                        FailedRecipient(
+                            index=number_index,
+                            number=number,
+                            address=address,
+                            failed_at=at,
+                            reason=_text(row[4]) if len(row) > 4 else None,
+                            carrier_reason=_text(row[5]) if len(row) > 5 else None,
+                        )
+                    )
+            except _BadValueError as err:
+                problems.append(ReportProblem(item=row_item, reason=str(err)))
+    return TaskProgress(
+        task_id=task_id,
+        sending=fields.integer("sending") or 0,
+        sent=fields.integer("sent") or 0,
+        failed=fields.integer("failed") or 0,
+        unsent=fields.integer("unsent") or 0,
+        sent_to=tuple(sent_to),
+        failed_to=tuple(failed_to),
+    )
+
+
+def _parse_status_report(
+    data: Mapping[str, Any], memory: PortMemory | None
+) -> TaskProgressReport:
+    problems: list[ReportProblem] = []
+    raw_tasks = data.get("rpts")
+    tasks: list[TaskProgress] = []
+    if isinstance(raw_tasks, list):
+        for index, raw_task in enumerate(raw_tasks):
+            if task := _parse_task(raw_task, f"rpts[{index}]", problems):
+                tasks.append(task)
+    elif raw_tasks is not None:
+        problems.append(ReportProblem(item="rpts", reason="not a list of task reports"))
+    return TaskProgressReport(
+        type="status-report",
+        tasks=tuple(tasks),
+        problems=tuple(problems),
+        unknown_keys=frozenset(data) - STATUS_REPORT_KEYS,
+    )
+
+
+_PARSERS: Final[dict[str, Callable[[Mapping[str, Any], PortMemory | None], Report]]] = {
+    "dev-status": _parse_dev_status,
+    "port-status": _parse_port_status,
+    "recv-sms": _parse_recv_sms,
+    "sent-sms": _parse_sent_sms,
+    "cdr": _parse_cdr,
+    "status-report": _parse_status_report,
+}
+
+
+def load_json_object(body: bytes | bytearray | str) -> Any:
+    """Decode a JSON body as gateways send it (UTF-8, maybe with a BOM or trailing NULs)."""
+    if isinstance(body, bytes | bytearray):
+        try:
+            body = bytes(body).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise EjoinMalformedReportError("body is not UTF-8 text") from None
+    try:
+        return json.loads(body.strip("\ufeff\x00 \t\r\n"))
+    except (ValueError, RecursionError):  # ValueError: also huge integers
+        raise EjoinMalformedReportError("body is not JSON") from None
+
+
+def parse_report(
+    body: bytes | bytearray | str | Mapping[str, Any], memory: PortMemory | None = None
+) -> Report:
+    """Read one pushed report; unknown types come back as :class:`UnknownReport`.
+
+    Pass the gateway's :class:`PortMemory` to skip reading port objects that did not
+    change since its last report.
+    """
+    data = body if isinstance(body, Mapping) else load_json_object(body)
+    if not isinstance(data, Mapping):
+        raise EjoinMalformedReportError("body is not a JSON object")
+    kind = data.get("type")
+    if not isinstance(kind, str) or not kind.strip():
+        raise EjoinMalformedReportError("body has no report type")
+    parser = _PARSERS.get(kind.strip().lower())
+    if parser is None:
+        return UnknownReport(type=kind.strip(), body=dict(data))
+    return parser(data, memory)
