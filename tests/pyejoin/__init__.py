@@ -1,0 +1,1 @@
+"""Tests of the protocol package, with no Home Assistant involved."""
