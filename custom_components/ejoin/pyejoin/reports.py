@@ -426,7 +426,12 @@ def _read_counters(
     get = data.get
     raw = (get(keys[0]), get(keys[1]), get(keys[2]))
     # Only text is memoised: as keys, True, 1 and 1.0 would be the same value.
-    if all(value is None or type(value) is str for value in raw):
+    total, month, day = raw
+    if (
+        (total is None or type(total) is str)
+        and (month is None or type(month) is str)
+        and (day is None or type(day) is str)
+    ):
         try:
             return _counter_periods(*raw)
         except _BadValueError:
