@@ -1,0 +1,1 @@
+"""Tests of the gateway simulator, driven through the project's own protocol client."""
