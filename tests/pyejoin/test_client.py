@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Awaitable, Callable
 
 USERNAME = "admin"
-PASSWORD = "p@ss w/rd&x=1?"  # noqa: S105
+PASSWORD = "p@ss w/rd&x=1?"
 ENCODED_PASSWORD = quote(PASSWORD, safe="")
 AUTH_QUERY = f"username={USERNAME}&password={ENCODED_PASSWORD}"
 AUTH_PAIRS = [("username", USERNAME), ("password", PASSWORD)]
@@ -1059,7 +1059,7 @@ async def test_username_is_encoded(
         "127.0.0.1",
         port=gateway.port,
         username="ad min&x",
-        password="a=b",  # noqa: S106
+        password="a=b",
         session=session,
     )
     await client.save()
