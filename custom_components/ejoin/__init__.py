@@ -1,1 +1,106 @@
 """The Ejoin SIM gateway integration: multi-port GSM/4G gateways that push reports by webhook."""
+
+from __future__ import annotations
+
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    Platform,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+
+from .const import (
+    CONF_ALL_SIMS,
+    CONF_CONFIGURE_GATEWAY,
+    CONF_REPORT_PERIOD,
+    CONF_REPORT_URL,
+    CONF_WEBHOOK_ID,
+    DEFAULT_REPORT_PERIOD,
+    DOMAIN,
+    LOGGER,
+    REQUEST_TIMEOUT,
+)
+from .coordinator import EjoinConfigEntry, EjoinGateway, EjoinRuntimeData
+from .entity import gateway_device_info
+from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
+from .webhook import async_register_webhook, async_unregister_webhook
+
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR]
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bool:
+    """Open the webhook, point the gateway at it, and seed the state from its answer."""
+    client = EjoinClient(
+        entry.data[CONF_HOST],
+        port=entry.data[CONF_PORT],
+        username=entry.data[CONF_USERNAME],
+        password=entry.data[CONF_PASSWORD],
+        session=async_get_clientsession(hass),
+        timeout=REQUEST_TIMEOUT,
+    )
+    all_sims = entry.options.get(CONF_ALL_SIMS, False)
+    gateway = EjoinGateway(hass, mac=entry.unique_id or "", all_sims=all_sims)
+    webhook_id = entry.data[CONF_WEBHOOK_ID]
+    report_url = entry.data[CONF_REPORT_URL]
+
+    # The webhook exists before the gateway learns its URL: it may push at once.
+    async_register_webhook(hass, webhook_id, entry.title, gateway)
+    try:
+        if entry.data[CONF_CONFIGURE_GATEWAY]:
+            status = await client.get_status(
+                report_url=report_url,
+                period=entry.options.get(CONF_REPORT_PERIOD, DEFAULT_REPORT_PERIOD),
+                all_sims=all_sims,
+            )
+        else:
+            status = await client.get_status()
+    except EjoinAuthenticationError as err:
+        async_unregister_webhook(hass, webhook_id)
+        raise ConfigEntryError(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        ) from err
+    except EjoinError as err:
+        async_unregister_webhook(hass, webhook_id)
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    if not gateway.is_mine(status):
+        async_unregister_webhook(hass, webhook_id)
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="wrong_gateway",
+            translation_placeholders={"host": entry.data[CONF_HOST]},
+        )
+    if entry.data[CONF_CONFIGURE_GATEWAY]:
+        try:
+            await client.set_sms_url(report_url)
+        except EjoinError as err:
+            LOGGER.warning(
+                "Gateway %s did not take the SMS forwarding URL: %s", gateway.mac, err
+            )
+
+    gateway.apply(status)
+    entry.runtime_data = EjoinRuntimeData(client=client, gateway=gateway)
+    # The gateway's device first: every port device names it as its via_device.
+    gateway.device_id = (
+        dr.async_get(hass)
+        .async_get_or_create(
+            config_entry_id=entry.entry_id, **gateway_device_info(entry)
+        )
+        .id
+    )
+    entry.async_on_unload(lambda: async_unregister_webhook(hass, webhook_id))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bool:
+    """Unload the platforms; the webhook goes with the entry's unload callbacks."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)

@@ -1,0 +1,210 @@
+"""Add an Ejoin gateway from the UI: log in, then choose where it reports to."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.device_registry import format_mac
+from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+from yarl import URL
+
+from .const import (
+    CONF_ALL_SIMS,
+    CONF_CONFIGURE_GATEWAY,
+    CONF_REPORT_PERIOD,
+    CONF_REPORT_URL,
+    CONF_WEBHOOK_ID,
+    DEFAULT_PORT,
+    DEFAULT_REPORT_PERIOD,
+    DOMAIN,
+    LOGGER,
+    MIN_REPORT_PERIOD,
+    REQUEST_TIMEOUT,
+)
+from .pyejoin import (
+    DeviceStatusReport,
+    EjoinAuthenticationError,
+    EjoinClient,
+    EjoinError,
+)
+
+USER_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_HOST): TextSelector(),
+        vol.Required(CONF_PORT, default=DEFAULT_PORT): NumberSelector(
+            NumberSelectorConfig(min=1, max=65535, mode=NumberSelectorMode.BOX)
+        ),
+        vol.Required(CONF_USERNAME, default="root"): TextSelector(),
+        vol.Required(CONF_PASSWORD): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.PASSWORD)
+        ),
+    }
+)
+
+
+def report_schema(default_url: str) -> vol.Schema:
+    """Ask where the gateway posts its reports, and how."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_REPORT_URL, default=default_url): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.URL)
+            ),
+            vol.Required(CONF_CONFIGURE_GATEWAY, default=True): BooleanSelector(),
+            vol.Required(
+                CONF_REPORT_PERIOD, default=DEFAULT_REPORT_PERIOD
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=MIN_REPORT_PERIOD,
+                    max=3600,
+                    step=1,
+                    unit_of_measurement="s",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            vol.Required(CONF_ALL_SIMS, default=False): BooleanSelector(),
+        }
+    )
+
+
+# A DNS name, an IPv4 address or an IPv6 address (yarl gives it without brackets).
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*"
+    r"|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*"
+)
+
+
+def is_report_url(text: str) -> bool:
+    """Whether a text is an http(s) URL with a host, which the gateway can post to."""
+    try:
+        url = URL(text.strip())
+    except ValueError:
+        return False
+    host = url.host or ""
+    return url.scheme in ("http", "https") and bool(_HOST.fullmatch(host))
+
+
+class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up an Ejoin gateway."""
+
+    VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with nothing known."""
+        self._login: dict[str, Any] = {}
+        self._status: DeviceStatusReport | None = None
+        self._webhook_id = webhook.async_generate_id()
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask how to reach and log in to the gateway, and check that it answers."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            login = {**user_input, CONF_PORT: int(user_input[CONF_PORT])}
+            login[CONF_HOST] = login[CONF_HOST].strip()
+            try:
+                status = await self._read_status(login)
+            except EjoinAuthenticationError:
+                errors["base"] = "invalid_auth"
+            except EjoinError:
+                errors["base"] = "cannot_connect"
+            except Exception:  # noqa: BLE001 - the form must say something, whatever happened
+                LOGGER.exception("Unexpected error while contacting the gateway")
+                errors["base"] = "unknown"
+            else:
+                mac = format_mac(status.mac or "")
+                if not mac:
+                    errors["base"] = "not_a_gateway"
+                else:
+                    await self.async_set_unique_id(mac)
+                    self._abort_if_unique_id_configured(
+                        updates={
+                            CONF_HOST: login[CONF_HOST],
+                            CONF_PORT: login[CONF_PORT],
+                        }
+                    )
+                    self._login = login
+                    self._status = status
+                    return await self.async_step_report()
+        return self.async_show_form(
+            step_id="user",
+            data_schema=self.add_suggested_values_to_schema(
+                USER_SCHEMA,
+                {k: v for k, v in (user_input or {}).items() if k != CONF_PASSWORD},
+            ),
+            errors=errors,
+        )
+
+    async def async_step_report(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask where the gateway posts its reports, and whether to tell it so now."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            report_url = user_input[CONF_REPORT_URL].strip()
+            if is_report_url(report_url):
+                return self.async_create_entry(
+                    title=f"Ejoin {self._login[CONF_HOST]}",
+                    data={
+                        **self._login,
+                        CONF_WEBHOOK_ID: self._webhook_id,
+                        CONF_REPORT_URL: report_url,
+                        CONF_CONFIGURE_GATEWAY: user_input[CONF_CONFIGURE_GATEWAY],
+                    },
+                    options={
+                        CONF_REPORT_PERIOD: int(user_input[CONF_REPORT_PERIOD]),
+                        CONF_ALL_SIMS: user_input[CONF_ALL_SIMS],
+                    },
+                )
+            errors[CONF_REPORT_URL] = "invalid_url"
+        try:
+            default_url = webhook.async_generate_url(
+                self.hass,
+                self._webhook_id,
+                allow_external=False,
+                allow_ip=True,
+                prefer_external=False,
+            )
+        except NoURLAvailableError:
+            default_url = ""
+        status = self._status
+        ports = "" if status is None else str(status.max_ports or len(status.ports))
+        return self.async_show_form(
+            step_id="report",
+            data_schema=self.add_suggested_values_to_schema(
+                report_schema(default_url), user_input
+            ),
+            errors=errors,
+            description_placeholders={
+                "mac": self.unique_id or "",
+                "ports": ports,
+                "webhook_path": webhook.async_generate_path(self._webhook_id),
+            },
+        )
+
+    async def _read_status(self, login: dict[str, Any]) -> DeviceStatusReport:
+        """Read the gateway's status without changing anything on it."""
+        client = EjoinClient(
+            login[CONF_HOST],
+            port=login[CONF_PORT],
+            username=login[CONF_USERNAME],
+            password=login[CONF_PASSWORD],
+            session=async_get_clientsession(self.hass),
+            timeout=REQUEST_TIMEOUT,
+        )
+        return await client.get_status()

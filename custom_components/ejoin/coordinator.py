@@ -1,0 +1,259 @@
+"""The live state of one gateway: it applies each report and tells entities what changed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
+from datetime import datetime
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import format_mac
+from homeassistant.util import dt as dt_util
+
+from .const import LOGGER
+from .pyejoin import (
+    CallRecord,
+    CounterPeriods,
+    DataUsage,
+    DeviceStatusReport,
+    EjoinClient,
+    EjoinMalformedReportError,
+    PortMemory,
+    PortState,
+    PortStatus,
+    PortStatusReport,
+    Report,
+    UnknownReport,
+    parse_report,
+)
+
+type EjoinConfigEntry = ConfigEntry[EjoinRuntimeData]
+
+_EMPTY_PARTS: tuple[object, ...] = (CounterPeriods(), DataUsage(), frozenset())
+
+
+def merge_port_state(current: PortState, partial: PortState) -> PortState:
+    """Lay the fields a partial port object carries (a cdr's) over the current state."""
+    updates = {
+        field.name: value
+        for field in fields(PortState)
+        if (value := getattr(partial, field.name)) is not None
+        and value not in _EMPTY_PARTS
+    }
+    return replace(current, **updates)
+
+
+# Bodies up to this size are parsed in the event loop; larger ones (a big gateway's
+# dev-status) in the executor, so that the loop never stalls for several milliseconds.
+INLINE_PARSE_BYTES = 16 * 1024
+
+
+@dataclass
+class EjoinRuntimeData:
+    """What a set-up config entry keeps: the client and the gateway's live state."""
+
+    client: EjoinClient
+    gateway: EjoinGateway
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestResult:
+    """How a report was taken, for the webhook's answer."""
+
+    status: int
+    message: str
+
+
+class EjoinGateway:
+    """One gateway's state, fed by reports; entities listen for the ports they show."""
+
+    def __init__(self, hass: HomeAssistant, *, mac: str, all_sims: bool) -> None:
+        """Prepare an empty state; the set-up applies the gateway's first dev-status."""
+        self.hass = hass
+        self.mac = format_mac(mac)
+        self.firmware: str | None = None
+        self.max_ports: int | None = None
+        self.max_slots: int | None = None
+        self.all_sims = all_sims
+        self.ports: dict[int, PortState] = {}  # the active SIM's state, by port
+        self.slots: dict[int, dict[int, PortState]] = {}  # every reported slot, by port
+        self.last_report: datetime | None = None
+        self.memory = PortMemory()
+        self._lock = asyncio.Lock()
+        self._port_listeners: dict[int, list[Callable[[], None]]] = {}
+        self._gateway_listeners: list[Callable[[], None]] = []
+        self._new_port_listeners: list[Callable[[list[int]], None]] = []
+        self.known_ports: set[int] = set()
+        self.device_id: str | None = None  # the gateway's device, once registered
+        self._foreign_macs: set[str] = set()
+        self._unknown_types: set[str] = set()
+
+    # --- listeners -------------------------------------------------------------------
+
+    @callback
+    def listen_port(self, port: int, update: Callable[[], None]) -> Callable[[], None]:
+        """Call ``update`` whenever the port's state changes; returns the way to stop."""
+        self._port_listeners.setdefault(port, []).append(update)
+        return lambda: self._port_listeners[port].remove(update)
+
+    @callback
+    def listen_gateway(self, update: Callable[[], None]) -> Callable[[], None]:
+        """Call ``update`` after every applied report (gateway-wide values)."""
+        self._gateway_listeners.append(update)
+        return lambda: self._gateway_listeners.remove(update)
+
+    @callback
+    def listen_new_ports(
+        self, added: Callable[[list[int]], None]
+    ) -> Callable[[], None]:
+        """Call ``added`` with the numbers of ports seen for the first time."""
+        self._new_port_listeners.append(added)
+        return lambda: self._new_port_listeners.remove(added)
+
+    # --- reports -----------------------------------------------------------------------
+
+    async def ingest(self, body: bytes) -> IngestResult:
+        """Parse and apply one pushed report, in arrival order."""
+        async with self._lock:  # asyncio.Lock is fair: reports apply in arrival order
+            try:
+                if len(body) <= INLINE_PARSE_BYTES:
+                    report = parse_report(body, self.memory)
+                else:
+                    report = await self.hass.async_add_executor_job(
+                        parse_report, body, self.memory
+                    )
+            except EjoinMalformedReportError as err:
+                LOGGER.warning(
+                    "Refused a report from the gateway %s: %s", self.mac, err
+                )
+                return IngestResult(status=400, message=str(err))
+            if isinstance(report, UnknownReport):
+                if report.type not in self._unknown_types:
+                    self._unknown_types.add(report.type)
+                    LOGGER.debug(
+                        "Ignoring reports of unknown type %r from %s",
+                        report.type,
+                        self.mac,
+                    )
+                return IngestResult(
+                    status=400, message=f"unknown report type {report.type}"
+                )
+            if not self.is_mine(report):
+                return IngestResult(status=403, message="report of another gateway")
+            self.apply(report)
+        if report.problems:
+            LOGGER.warning(
+                "Report %s from %s had parts that could not be read and were skipped: %s",
+                report.type,
+                self.mac,
+                "; ".join(str(problem) for problem in report.problems[:10]),
+            )
+            return IngestResult(status=400, message="parts of the report were skipped")
+        return IngestResult(status=200, message="OK")
+
+    def is_mine(self, report: Report) -> bool:
+        """Whether a report that names a MAC names this gateway's; log a stranger once."""
+        mac = format_mac(getattr(report, "mac", None) or "")
+        if not mac or mac == self.mac:
+            return True
+        if mac not in self._foreign_macs:
+            self._foreign_macs.add(mac)
+            LOGGER.warning(
+                "Refused a dev-status from %s on the webhook of gateway %s",
+                mac,
+                self.mac,
+            )
+        return False
+
+    @callback
+    def apply(self, report: Report) -> None:
+        """Apply a parsed report to the state, then tell listeners what changed."""
+        changed: set[int] = set()
+        if isinstance(report, DeviceStatusReport):
+            self.firmware = report.firmware or self.firmware
+            self.max_ports = report.max_ports or self.max_ports
+            self.max_slots = report.max_slots or self.max_slots
+            by_port: dict[int, list[PortState]] = {}
+            for state in report.ports:
+                by_port.setdefault(state.address.port, []).append(state)
+            for port, states in by_port.items():
+                if self._apply_port(port, states):
+                    changed.add(port)
+        elif isinstance(report, PortStatusReport) and report.port is not None:
+            port = report.port.address.port
+            if self._apply_port(port, [report.port]):
+                changed.add(port)
+        elif isinstance(report, CallRecord) and report.port is not None:
+            port = report.port.address.port
+            current = self.ports.get(port)
+            if current is not None and current.address == report.port.address:
+                merged = merge_port_state(current, report.port)
+                if merged != current:
+                    self.ports[port] = merged
+                    changed.add(port)
+        self.last_report = dt_util.utcnow()
+        self._notify(changed)
+
+    def _apply_port(self, port: int, states: list[PortState]) -> bool:
+        """Store what a report says about one port; True when what it shows changed."""
+        slots = self.slots.setdefault(port, {})
+        changed = False
+        for state in states:
+            slot = state.address.slot or 0
+            changed |= self.all_sims and slots.get(slot) is not state
+            slots[slot] = state
+        active = self._active_state(port, states)
+        if active is not None:
+            changed |= self.ports.get(port) is not active
+            self.ports[port] = active
+        return changed
+
+    def _active_state(self, port: int, states: list[PortState]) -> PortState | None:
+        """Pick the state of the SIM the port is using from what one report says.
+
+        Gateways flag it with ``active``; an object without the flag (a port reported
+        alone, or an empty slot, which carries only a few fields) is the active one only
+        when nothing better is said: it is the only object, or names the slot in use.
+        """
+        flagged = [state for state in states if state.active is True]
+        if flagged:
+            return flagged[0]
+        unflagged = [state for state in states if state.active is None]
+        if not unflagged:
+            return None
+        if len(states) == 1:
+            current = self.ports.get(port)
+            state = states[0]
+            if (
+                not self.all_sims
+                or current is None
+                or current.address.slot == state.address.slot
+                or state.status_code != PortStatus.NO_SIM
+            ):
+                return state
+            return None
+        with_sim = [
+            state for state in unflagged if state.status_code != PortStatus.NO_SIM
+        ]
+        return (with_sim or unflagged)[0]
+
+    def _notify(self, changed: set[int]) -> None:
+        new_ports = sorted(changed - self.known_ports)
+        self.known_ports.update(new_ports)
+        if new_ports:
+            for added in list(self._new_port_listeners):
+                added(new_ports)
+        for port in changed:
+            for update in list(self._port_listeners.get(port, ())):
+                update()
+        for update in list(self._gateway_listeners):
+            update()
+
+    # --- derived values -----------------------------------------------------------------
+
+    @property
+    def registered_ports(self) -> int:
+        """How many ports have a SIM registered on the network."""
+        return sum(1 for state in self.ports.values() if state.registered)

@@ -1,0 +1,367 @@
+"""Sensors: what each port's active SIM reports, and a few gateway-wide values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+    EntityCategory,
+    UnitOfInformation,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import EjoinConfigEntry, EjoinGateway
+from .entity import EjoinGatewayEntity, EjoinPortEntity
+from .pyejoin import Counter, CounterPeriods, PortState, PortStatus
+
+PARALLEL_UPDATES = 0  # pushed: nothing to throttle
+
+STATUS_UNKNOWN = "unknown"
+STATUS_OPTIONS = [status.name.lower() for status in PortStatus] + [STATUS_UNKNOWN]
+UNKNOWN_SIGNAL = 99  # the modem's "not known or not detectable"
+
+
+def status_option(state: PortState) -> str | None:
+    """Return the status as an enum option; codes not known here are 'unknown'."""
+    if state.status_code is None:
+        return None
+    status = state.status
+    return status.name.lower() if status is not None else STATUS_UNKNOWN
+
+
+def signal_dbm(state: PortState) -> int | None:
+    """Convert the modem's 0 to 31 signal scale to dBm (0 is -113 dBm, 31 is -51 dBm)."""
+    if state.signal is None or state.signal == UNKNOWN_SIGNAL or state.signal < 0:
+        return None
+    if (
+        state.signal == 0 and not state.registered
+    ):  # what gateways send without a network
+        return None
+    return -113 + 2 * min(state.signal, 31)
+
+
+def used(counter: Counter | None) -> int | None:
+    """Return the used part of a ``used/limit`` counter."""
+    return None if counter is None else counter.used
+
+
+def limit_attributes(counter: Counter | None) -> dict[str, Any] | None:
+    """Show a counter's limit next to its value; no limit means unlimited."""
+    if counter is None:
+        return None
+    return {"limit": counter.limit, "remaining": counter.remaining}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EjoinPortSensorDescription(SensorEntityDescription):
+    """A sensor of a port: how to read its value (and attributes) from the port state."""
+
+    value_fn: Callable[[PortState], Any]
+    attributes_fn: Callable[[PortState], dict[str, Any] | None] = lambda _: None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EjoinGatewaySensorDescription(SensorEntityDescription):
+    """A sensor of the gateway: how to read its value from the gateway's state."""
+
+    value_fn: Callable[[EjoinGateway], Any]
+
+
+def _counter_sensors(
+    key: str,
+    periods: Callable[[PortState], CounterPeriods],
+    *,
+    unit: str | None = None,
+    device_class: SensorDeviceClass | None = None,
+    enabled: bool = True,
+) -> list[EjoinPortSensorDescription]:
+    """Describe three sensors of one used/limit counter: today, this month, in total."""
+
+    def value_of(period: str) -> Callable[[PortState], int | None]:
+        return lambda state: used(getattr(periods(state), period))
+
+    def limit_of(period: str) -> Callable[[PortState], dict[str, Any] | None]:
+        return lambda state: limit_attributes(getattr(periods(state), period))
+
+    return [
+        EjoinPortSensorDescription(
+            key=f"{key}_{period}",
+            translation_key=f"{key}_{period}",
+            native_unit_of_measurement=unit,
+            device_class=device_class,
+            state_class=SensorStateClass.TOTAL_INCREASING,
+            entity_registry_enabled_default=enabled,
+            value_fn=value_of(period),
+            attributes_fn=limit_of(period),
+        )
+        for period in ("day", "month", "total")
+    ]
+
+
+def _data_sensor(
+    key: str,
+    value_fn: Callable[[PortState], float | None],
+    state_class: SensorStateClass,
+) -> EjoinPortSensorDescription:
+    """Describe a sensor of mobile data used, in megabytes."""
+    return EjoinPortSensorDescription(
+        key=key,
+        translation_key=key,
+        native_unit_of_measurement=UnitOfInformation.MEGABYTES,
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=state_class,
+        suggested_display_precision=2,
+        value_fn=value_fn,
+    )
+
+
+PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
+    EjoinPortSensorDescription(
+        key="status",
+        translation_key="status",
+        device_class=SensorDeviceClass.ENUM,
+        options=STATUS_OPTIONS,
+        value_fn=status_option,
+        attributes_fn=lambda state: {
+            "code": state.status_code,
+            "text": state.status_text,
+        },
+    ),
+    EjoinPortSensorDescription(
+        key="signal_strength",
+        translation_key="signal_strength",
+        native_unit_of_measurement=SIGNAL_STRENGTH_DECIBELS_MILLIWATT,
+        device_class=SensorDeviceClass.SIGNAL_STRENGTH,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=signal_dbm,
+    ),
+    EjoinPortSensorDescription(
+        key="signal_level",
+        translation_key="signal_level",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda state: state.signal,
+    ),
+    EjoinPortSensorDescription(
+        key="operator",
+        translation_key="operator",
+        value_fn=lambda state: (
+            None
+            if state.operator is None
+            else state.operator.name or state.operator.code
+        ),
+        attributes_fn=lambda state: (
+            None
+            if state.operator is None
+            else {"mcc": state.operator.mcc, "mnc": state.operator.mnc}
+        ),
+    ),
+    EjoinPortSensorDescription(
+        key="balance",
+        translation_key="balance",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        value_fn=lambda state: state.balance,
+    ),
+    EjoinPortSensorDescription(
+        key="sim_number",
+        translation_key="sim_number",
+        value_fn=lambda state: state.sim_number,
+    ),
+    EjoinPortSensorDescription(
+        key="active_slot",
+        translation_key="active_slot",
+        value_fn=lambda state: state.address.slot,
+    ),
+    EjoinPortSensorDescription(
+        key="imei",
+        translation_key="imei",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda state: state.imei,
+    ),
+    EjoinPortSensorDescription(
+        key="imsi",
+        translation_key="imsi",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda state: state.imsi,
+    ),
+    EjoinPortSensorDescription(
+        key="iccid",
+        translation_key="iccid",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda state: state.iccid,
+    ),
+    *_counter_sensors(
+        "call_minutes",
+        lambda state: state.call_minutes,
+        unit=UnitOfTime.MINUTES,
+        device_class=SensorDeviceClass.DURATION,
+    ),
+    *_counter_sensors("sms_sent", lambda state: state.sms_sent),
+    *_counter_sensors("call_numbers", lambda state: state.call_numbers, enabled=False),
+    *_counter_sensors("talk_numbers", lambda state: state.talk_numbers, enabled=False),
+    _data_sensor(
+        "data_last_hour", lambda s: s.data.last_hour, SensorStateClass.MEASUREMENT
+    ),
+    _data_sensor(
+        "data_last_24_hours",
+        lambda s: s.data.last_24_hours,
+        SensorStateClass.MEASUREMENT,
+    ),
+    _data_sensor("data_today", lambda s: s.data.day, SensorStateClass.TOTAL_INCREASING),
+    _data_sensor(
+        "data_total", lambda s: s.data.total, SensorStateClass.TOTAL_INCREASING
+    ),
+    _data_sensor(
+        "data_last_session", lambda s: s.data.last_session, SensorStateClass.MEASUREMENT
+    ),
+    EjoinPortSensorDescription(
+        key="last_url",
+        translation_key="last_url",
+        entity_registry_enabled_default=False,
+        value_fn=lambda state: state.data.last_url,
+    ),
+)
+
+SIM_SLOTS_SENSOR = EjoinPortSensorDescription(
+    key="sim_slots",
+    translation_key="sim_slots",
+    state_class=SensorStateClass.MEASUREMENT,
+    value_fn=lambda _: (
+        None
+    ),  # read from every slot of the port, see EjoinSimSlotsSensor
+)
+
+GATEWAY_SENSORS: tuple[EjoinGatewaySensorDescription, ...] = (
+    EjoinGatewaySensorDescription(
+        key="registered_ports",
+        translation_key="registered_ports",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda gateway: gateway.registered_ports,
+    ),
+    EjoinGatewaySensorDescription(
+        key="firmware",
+        translation_key="firmware",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda gateway: gateway.firmware,
+    ),
+    # Disabled by default: it changes with every report, which no other entity does.
+    EjoinGatewaySensorDescription(
+        key="last_report",
+        translation_key="last_report",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda gateway: gateway.last_report,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: EjoinConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the gateway's sensors and each port's, including ports that appear later."""
+    gateway = entry.runtime_data.gateway
+    async_add_entities(
+        EjoinGatewaySensor(entry, description) for description in GATEWAY_SENSORS
+    )
+
+    @callback
+    def add_ports(ports: list[int]) -> None:
+        entities: list[SensorEntity] = [
+            EjoinPortSensor(gateway, port, description)
+            for port in ports
+            for description in PORT_SENSORS
+        ]
+        if gateway.all_sims:
+            entities += [
+                EjoinSimSlotsSensor(gateway, port, SIM_SLOTS_SENSOR) for port in ports
+            ]
+        async_add_entities(entities)
+
+    add_ports(sorted(gateway.ports))
+    entry.async_on_unload(gateway.listen_new_ports(add_ports))
+
+
+class EjoinPortSensor(EjoinPortEntity, SensorEntity):
+    """A value the gateway reports for a port's active SIM."""
+
+    entity_description: EjoinPortSensorDescription
+
+    @property
+    def native_value(self) -> Any:
+        """The value for the port's active SIM."""
+        state = self.port_state
+        return None if state is None else self.entity_description.value_fn(state)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Details of the value, such as a counter's limit."""
+        state = self.port_state
+        return None if state is None else self.entity_description.attributes_fn(state)
+
+
+class EjoinSimSlotsSensor(EjoinPortEntity, SensorEntity):
+    """With all-SIM reporting: how many slots hold a SIM, and what each one reports."""
+
+    entity_description: EjoinPortSensorDescription
+
+    @property
+    def native_value(self) -> int:
+        """How many of the port's slots hold a SIM."""
+        return sum(
+            1 for state in self._slot_states() if state.status_code != PortStatus.NO_SIM
+        )
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Each reported slot: status, operator, balance and signal (no SIM identities)."""
+        return {
+            "slots": [
+                {
+                    "slot": state.address.slot,
+                    "active": state is self.port_state,
+                    "status": status_option(state),
+                    "operator": None if state.operator is None else state.operator.name,
+                    "balance": state.balance,
+                    "signal_strength": signal_dbm(state),
+                }
+                for state in self._slot_states()
+            ]
+        }
+
+    def _slot_states(self) -> list[PortState]:
+        slots = self.gateway.slots.get(self.port, {})
+        return [slots[slot] for slot in sorted(slots)]
+
+
+class EjoinGatewaySensor(EjoinGatewayEntity, SensorEntity):
+    """A gateway-wide value."""
+
+    entity_description: EjoinGatewaySensorDescription
+
+    @property
+    def native_value(self) -> str | int | datetime | None:
+        """The value from the gateway's state."""
+        value: str | int | datetime | None = self.entity_description.value_fn(
+            self.gateway
+        )
+        return value
