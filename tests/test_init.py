@@ -1,13 +1,22 @@
-"""Tests that Home Assistant finds and reads the integration."""
+"""Tests of loading, setting up and unloading the integration."""
 
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 from awesomeversion import AwesomeVersion
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.loader import async_get_integration
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ejoin.const import DOMAIN
+from custom_components.ejoin.const import CONF_REPORT_URL, DOMAIN
+from custom_components.ejoin.pyejoin import EjoinCommandError
+from ejoin_simulator import Simulator
+
+from .conftest import PASSWORD, WEBHOOK_ID, config_entry_for
 
 MANIFEST = Path(__file__).parent.parent / "custom_components" / DOMAIN / "manifest.json"
 
@@ -27,3 +36,108 @@ async def test_home_assistant_loads_the_repository_integration(
     assert integration.dependencies == ["webhook"]
     assert integration.config_flow is True
     assert integration.iot_class == "local_push"
+
+
+async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add an entry and set it up, whatever the outcome."""
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def test_set_up_points_the_gateway_at_the_webhook(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Automatic set-up tells the gateway the report URL, period, all-SIMs and SMS URL."""
+    entry = config_entry_for(simulator, configure=True, all_sims=True)
+    await set_up(hass, entry)
+
+    assert entry.state is ConfigEntryState.LOADED
+    model = simulator.gateway
+    assert model.report_url == entry.data[CONF_REPORT_URL]
+    assert model.report_period == 60
+    assert model.all_sims is True
+    assert model.sms_url == entry.data[CONF_REPORT_URL]
+    assert WEBHOOK_ID in hass.data["webhook"]
+
+
+async def test_manual_set_up_leaves_the_gateway_alone(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Without automatic pointing, the gateway's report settings stay as they were."""
+    entry = config_entry_for(simulator, configure=False)
+    await set_up(hass, entry)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert simulator.gateway.report_url is None
+    assert simulator.gateway.sms_url is None
+    assert hass.states.get("sensor.port_1_status").state == "registered"
+
+
+async def test_rejected_credentials_fail_the_set_up(
+    hass: HomeAssistant, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A password the gateway rejects fails the set-up and frees the webhook."""
+    simulator.password = "changed on the gateway"
+    entry = config_entry_for(simulator)
+    await set_up(hass, entry)
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason == "The gateway rejected the username or password"
+    assert WEBHOOK_ID not in hass.data.get("webhook", {})
+    assert PASSWORD not in caplog.text
+
+
+async def test_unreachable_gateway_is_retried(
+    hass: HomeAssistant, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A gateway that does not answer makes Home Assistant retry later."""
+    entry = config_entry_for(simulator)
+    await simulator.stop()
+    await set_up(hass, entry)
+
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert WEBHOOK_ID not in hass.data.get("webhook", {})
+    assert PASSWORD not in caplog.text
+
+
+async def test_another_gateway_at_the_address_is_retried(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """If another gateway answers at the configured host, nothing of it is shown."""
+    simulator.gateway.mac = "00-30-f1-99-99-99"
+    entry = config_entry_for(simulator)
+    await set_up(hass, entry)
+
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert "Another gateway answers at 127.0.0.1" in str(entry.reason)
+    assert hass.states.get("sensor.port_1_status") is None
+
+
+async def test_sms_url_refused_is_only_a_warning(
+    hass: HomeAssistant, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A gateway that does not take the SMS URL still gets set up, with a warning."""
+    entry = config_entry_for(simulator)
+    with patch(
+        "custom_components.ejoin.EjoinClient.set_sms_url",
+        side_effect=EjoinCommandError(4, "unknown parameter sms_url"),
+    ):
+        await set_up(hass, entry)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert "did not take the SMS forwarding URL" in caplog.text
+
+
+async def test_unload_removes_the_webhook_and_entities(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Unloading unregisters the webhook and leaves the entities unavailable."""
+    entry = config_entry_for(simulator)
+    await set_up(hass, entry)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.NOT_LOADED
+    assert WEBHOOK_ID not in hass.data.get("webhook", {})
+    assert hass.states.get("sensor.port_1_status").state == STATE_UNAVAILABLE

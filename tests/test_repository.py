@@ -15,6 +15,7 @@ import struct
 from typing import TYPE_CHECKING, Any
 import zlib
 
+from homeassistant.const import Platform
 import pytest
 import yaml
 
@@ -158,10 +159,23 @@ def imported_components(package: Path) -> set[str]:
     return found
 
 
+# Like hassfest: entity platforms and a few always-loaded integrations may be imported
+# without being declared.
+ALWAYS_ALLOWED = {str(platform) for platform in Platform} | {
+    "device_automation",
+    "diagnostics",
+    "homeassistant",
+    "repairs",
+    "system_health",
+}
+
+
 def dependency_problems(manifest: dict[str, Any], components: set[str]) -> list[str]:
     """Return imported core integrations that the manifest does not declare."""
-    declared = set(manifest.get("dependencies", [])) | set(
-        manifest.get("after_dependencies", [])
+    declared = (
+        set(manifest.get("dependencies", []))
+        | set(manifest.get("after_dependencies", []))
+        | ALWAYS_ALLOWED
     )
     return [
         f"imports homeassistant.components.{name} without declaring it"

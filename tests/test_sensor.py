@@ -1,0 +1,455 @@
+"""The entities and devices of a gateway: what they show, and when they write states."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+import json
+from typing import Any
+
+from homeassistant.const import (
+    EVENT_STATE_CHANGED,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.json import JSONEncoder
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.ejoin.const import DOMAIN
+from ejoin_simulator import Simulator
+
+from .conftest import GATEWAY_MAC
+from .helpers import (
+    JSON_TYPE,
+    WEBHOOK_URL,
+    dev_status,
+    device_of,
+    enable_all_entities,
+    entity_id,
+    port_report,
+    post,
+    read,
+    set_up,
+    state_of,
+    value_of,
+)
+
+# Each port: 28 sensors (11 disabled by default) and the registered binary sensor; the
+# gateway: registered ports, firmware and last report (disabled by default).
+PORT_ENTITIES = 29
+ENABLED_PORT_ENTITIES = 18
+GATEWAY_ENTITIES = 3
+ENABLED_GATEWAY_ENTITIES = 2
+
+
+def snapshot_of_states(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
+    """Every entity of the entry as state and JSON attributes, without the report time."""
+    registry = er.async_get(hass)
+    last_report = entity_id(hass, "last_report")
+    shown: dict[str, Any] = {}
+    for item in sorted(
+        er.async_entries_for_config_entry(registry, entry_id),
+        key=lambda item: item.entity_id,
+    ):
+        state = hass.states.get(item.entity_id)
+        assert state is not None, f"{item.entity_id} has no state"
+        shown[item.entity_id] = {
+            "state": "<time of the last report>"
+            if item.entity_id == last_report
+            else state.state,
+            "attributes": json.loads(
+                json.dumps(dict(state.attributes), cls=JSONEncoder, sort_keys=True)
+            ),
+        }
+    return shown
+
+
+def without_value(hass: HomeAssistant, entity_ids: list[str]) -> dict[str, str | None]:
+    """Return the entities among these that are missing, unknown or unavailable."""
+    states = {entity: hass.states.get(entity) for entity in entity_ids}
+    return {
+        entity: None if state is None else state.state
+        for entity, state in states.items()
+        if state is None or state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+    }
+
+
+@pytest.fixture
+def written(hass: HomeAssistant) -> list[str]:
+    """Collect the entity ids of every state written from now on."""
+    entity_ids: list[str] = []
+
+    @callback
+    def record(event: Event) -> None:
+        entity_ids.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, record)
+    return entity_ids
+
+
+async def test_snapshot_of_every_entity(
+    hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
+) -> None:
+    """All entities of the 8-port, 4-slot gateway, disabled ones enabled, after set-up."""
+    started = dt_util.utcnow()
+    entry = await set_up(hass, simulator, all_sims=True)
+    await enable_all_entities(hass, entry)
+
+    shown = snapshot_of_states(hass, entry.entry_id)
+
+    assert len(shown) == 8 * (PORT_ENTITIES + 1) + GATEWAY_ENTITIES
+    # Explicitly: which plugin's `snapshot` fixture wins differs between versions.
+    assert shown == snapshot.use_extension(HomeAssistantSnapshotExtension)
+    reported = dt_util.parse_datetime(value_of(hass, "last_report"))
+    assert reported is not None
+    assert reported.tzinfo is not None
+    assert (
+        started - timedelta(seconds=1)
+        <= reported
+        <= dt_util.utcnow() + timedelta(seconds=1)
+    )
+    assert state_of(hass, "last_report").attributes["device_class"] == "timestamp"
+
+
+async def test_every_enabled_entity_has_a_value_after_set_up(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    """Right after set-up, with default entities, none is unknown or unavailable."""
+    entry = await set_up(hass, simulator)
+
+    items = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    enabled = [item.entity_id for item in items if item.disabled_by is None]
+    assert len(items) == 8 * PORT_ENTITIES + GATEWAY_ENTITIES
+    assert len(enabled) == 8 * ENABLED_PORT_ENTITIES + ENABLED_GATEWAY_ENTITIES
+    assert without_value(hass, enabled) == {}
+    disabled = {item.entity_id for item in items if item.disabled_by is not None}
+    assert all(hass.states.get(entity) is None for entity in disabled)
+    assert {
+        entity
+        for entity in disabled
+        if entity.startswith(("sensor.port_1_", "sensor.ejoin"))
+    } == {
+        "sensor.port_1_signal_level",
+        "sensor.port_1_imei",
+        "sensor.port_1_imsi",
+        "sensor.port_1_iccid",
+        "sensor.port_1_numbers_called_today",
+        "sensor.port_1_numbers_called_this_month",
+        "sensor.port_1_numbers_called_total",
+        "sensor.port_1_numbers_talked_to_today",
+        "sensor.port_1_numbers_talked_to_this_month",
+        "sensor.port_1_numbers_talked_to_total",
+        "sensor.port_1_last_url",
+        "sensor.ejoin_127_0_0_1_last_report",
+    }
+
+
+async def test_devices(
+    hass: HomeAssistant, simulator: Simulator, device_registry: dr.DeviceRegistry
+) -> None:
+    """One gateway device, and a device per port linked through it."""
+    entry = await set_up(hass, simulator)
+
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    gateway = device_of(hass, entry, GATEWAY_MAC)
+    assert gateway.connections == {(dr.CONNECTION_NETWORK_MAC, GATEWAY_MAC)}
+    assert gateway.manufacturer == "Ejoin"
+    assert gateway.model == "8-port SIM gateway"
+    assert gateway.name == "Ejoin 127.0.0.1"
+    assert gateway.sw_version == "532-600-999-041-100-000"
+    assert gateway.configuration_url == f"http://127.0.0.1:{simulator.port}"
+    assert gateway.via_device_id is None
+    ports = sorted(
+        (device for device in devices if device.id != gateway.id),
+        key=lambda device: int((device.name or "Port 0").split()[-1]),
+    )
+    assert [device.name for device in ports] == [f"Port {n}" for n in range(1, 9)]
+    for number, device in enumerate(ports, start=1):
+        assert device.identifiers == {(DOMAIN, f"{GATEWAY_MAC}_port_{number}")}
+        assert device.via_device_id == gateway.id
+        assert device.manufacturer == "Ejoin"
+        assert device.model == "Modem port"
+        assert device.connections == set()
+    assert len(devices) == 9
+    entities = er.async_entries_for_device(
+        er.async_get(hass), ports[2].id, include_disabled_entities=True
+    )
+    assert len(entities) == PORT_ENTITIES
+    assert {item.entity_id for item in entities} >= {
+        "sensor.port_3_status",
+        "binary_sensor.port_3_registered",
+    }
+
+
+async def test_port_devices_are_created_after_their_gateway(
+    hass: HomeAssistant, simulator: Simulator, device_registry: dr.DeviceRegistry
+) -> None:
+    """The gateway device exists first; each port device is created linked to it."""
+    # As in a running Home Assistant, where both platforms are loaded already.
+    assert await async_setup_component(hass, "binary_sensor", {})
+    assert await async_setup_component(hass, "sensor", {})
+    await hass.async_block_till_done()
+    created: list[tuple[str | None, str | None]] = []
+
+    @callback
+    def record(event: Event) -> None:
+        if event.data["action"] == "create":
+            device = device_registry.async_get(event.data["device_id"])
+            assert device is not None
+            created.append((device.name, device.via_device_id))
+
+    hass.bus.async_listen(dr.EVENT_DEVICE_REGISTRY_UPDATED, record)
+
+    entry = await set_up(hass, simulator)
+
+    gateway = device_of(hass, entry, GATEWAY_MAC)
+    assert created == [
+        ("Ejoin 127.0.0.1", None),
+        *((f"Port {port}", gateway.id) for port in range(1, 9)),
+    ]
+
+
+async def test_a_port_appearing_later_gets_its_device_and_entities(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: Any,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A port-status for port 9 of an 8-port gateway adds Port 9 and its entities."""
+    entry = await set_up(hass, simulator)
+    client = await hass_client_no_auth()
+    report = port_report(simulator, 8, port="9.01", imei="864000000099990", sig=20)
+
+    assert await post(hass, client, report) == (200, "OK")
+
+    device = device_of(hass, entry, f"{GATEWAY_MAC}_port_9")
+    assert device.name == "Port 9"
+    assert device.via_device_id == device_of(hass, entry, GATEWAY_MAC).id
+    assert len(dr.async_entries_for_config_entry(device_registry, entry.entry_id)) == 10
+    items = er.async_entries_for_device(
+        entity_registry, device.id, include_disabled_entities=True
+    )
+    assert len(items) == PORT_ENTITIES
+    enabled = [item.entity_id for item in items if item.disabled_by is None]
+    assert len(enabled) == ENABLED_PORT_ENTITIES
+    assert without_value(hass, enabled) == {}
+    expected = {
+        (9, "status"): "registered",
+        (9, "registered"): "on",
+        (9, "signal_strength"): "-73",
+        (None, "registered_ports"): "9",
+    }
+    assert read(hass, expected) == expected
+
+    # The same port again adds nothing.
+    assert await post(hass, client, {**report, "bal": "1.00"}) == (200, "OK")
+    assert (
+        len(
+            er.async_entries_for_device(
+                entity_registry, device.id, include_disabled_entities=True
+            )
+        )
+        == PORT_ENTITIES
+    )
+    assert value_of(hass, "balance", 9) == "1.0"
+
+
+async def test_the_same_report_writes_no_state(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: Any,
+    written: list[str],
+) -> None:
+    """Posting the very report that was just applied writes no state at all."""
+    await set_up(hass, simulator)
+    client = await hass_client_no_auth()
+    body = json.dumps(dev_status(simulator))
+    await post(hass, client, body)
+    written.clear()
+
+    assert await post(hass, client, body) == (200, "OK")
+
+    assert written == []
+
+
+async def test_a_fresh_report_of_unchanged_ports_writes_no_state(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: Any,
+    written: list[str],
+) -> None:
+    """A new dev-status whose only differences are sequence numbers writes nothing."""
+    await set_up(hass, simulator)
+    client = await hass_client_no_auth()
+    written.clear()
+
+    for _ in range(2):
+        assert await post(hass, client, dev_status(simulator)) == (200, "OK")
+
+    assert written == []
+
+
+@pytest.mark.parametrize(
+    ("enable_level", "expected"),
+    [
+        (False, ["sensor.port_3_signal_strength"]),
+        (True, ["sensor.port_3_signal_level", "sensor.port_3_signal_strength"]),
+    ],
+)
+async def test_a_changed_signal_writes_only_what_changed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: Any,
+    entity_registry: er.EntityRegistry,
+    written: list[str],
+    *,
+    enable_level: bool,
+    expected: list[str],
+) -> None:
+    """A dev-status where one port's signal changed writes that port's signal entities."""
+    entry = await set_up(hass, simulator)
+    if enable_level:
+        entity_registry.async_update_entity(
+            "sensor.port_3_signal_level", disabled_by=None
+        )
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+    sim = simulator.gateway.ports[3].sim
+    assert sim is not None
+    sim.signal = 30 if sim.signal != 30 else 29
+    written.clear()
+
+    assert await post(hass, client, dev_status(simulator)) == (200, "OK")
+
+    assert sorted(written) == expected
+    assert value_of(hass, "signal_strength", 3) == str(-113 + 2 * sim.signal)
+    if enable_level:
+        assert value_of(hass, "signal_level", 3) == str(sim.signal)
+
+
+async def test_a_port_status_writes_only_its_port(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: Any,
+    written: list[str],
+) -> None:
+    """A port-status changing status and registration writes those and the count."""
+    await set_up(hass, simulator)
+    client = await hass_client_no_auth()
+    written.clear()
+
+    assert await post(hass, client, port_report(simulator, 6, st=12)) == (200, "OK")
+
+    assert sorted(written) == [
+        "binary_sensor.port_6_registered",
+        "sensor.ejoin_127_0_0_1_registered_ports",
+        "sensor.port_6_status",
+    ]
+    expected = {
+        (6, "status"): "user_locked",
+        (6, "registered"): "off",
+        (None, "registered_ports"): "7",
+    }
+    assert read(hass, expected) == expected
+
+
+async def test_switching_sim_follows_the_new_sim(
+    hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
+) -> None:
+    """After a port-status for slot 2 with active 1, the SIM sensors show slot 2's SIM."""
+    entry = await set_up(hass, simulator)
+    await enable_all_entities(hass, entry)
+    client = await hass_client_no_auth()
+    port = simulator.gateway.ports[2]
+    old, new = port.slots[1], port.slots[2]
+    assert old is not None
+    assert new is not None
+    assert (old.iccid, old.number, old.operator_name) != (
+        new.iccid,
+        new.number,
+        new.operator_name,
+    )
+    imei = value_of(hass, "imei", 2)
+    port.active_slot = 2
+    report = port_report(simulator, 2)
+    assert (report["port"], report["active"]) == ("2.02", 1)
+
+    assert await post(hass, client, report, JSON_TYPE) == (200, "OK")
+
+    expected = {
+        (2, "sim_number"): new.number,
+        (2, "operator"): new.operator_name,
+        (2, "balance"): str(new.balance),
+        (2, "active_slot"): "2",
+        (2, "iccid"): new.iccid,
+        (2, "imsi"): new.imsi,
+        (2, "signal_strength"): str(-113 + 2 * new.signal),
+        (2, "signal_level"): str(new.signal),
+        (2, "status"): "registered",
+        (2, "imei"): imei,  # the modem stays
+    }
+    assert read(hass, expected) == expected
+    operator = state_of(hass, "operator", 2).attributes
+    assert operator["mcc"] + operator["mnc"] == new.operator_code
+
+
+async def test_switching_sim_with_every_sim_reported(
+    hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
+) -> None:
+    """With all-SIM reports, a port-status for the new slot moves the active flag too."""
+    await set_up(hass, simulator, all_sims=True)
+    client = await hass_client_no_auth()
+    port = simulator.gateway.ports[2]
+    new = port.slots[2]
+    assert new is not None
+    port.active_slot = 2
+
+    assert await post(hass, client, dev_status(simulator)) == (200, "OK")
+
+    slots = state_of(hass, "sim_slots", 2).attributes["slots"]
+    assert [slot["slot"] for slot in slots if slot["active"]] == [2]
+    assert value_of(hass, "sim_number", 2) == new.number
+    assert value_of(hass, "active_slot", 2) == "2"
+
+
+async def test_no_warning_from_the_integration_at_set_up(
+    hass: HomeAssistant, simulator: Simulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Setting up against a healthy gateway logs no warning of the integration itself."""
+    await set_up(hass, simulator, all_sims=True)
+
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.ejoin")
+        and record.levelname in ("WARNING", "ERROR")
+    ] == []
+
+
+async def test_entities_follow_a_report_after_reload(
+    hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
+) -> None:
+    """After a reload the entities listen again, and only once."""
+    entry = await set_up(hass, simulator)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    client = await hass_client_no_auth()
+
+    response = await client.post(
+        WEBHOOK_URL,
+        data=json.dumps(port_report(simulator, 1, bal="3.33")),
+        headers={"Content-Type": JSON_TYPE},
+    )
+    await hass.async_block_till_done()
+
+    assert response.status == 200
+    assert value_of(hass, "balance", 1) == "3.33"
+    gateway = entry.runtime_data.gateway
+    assert len(gateway._port_listeners[1]) == ENABLED_PORT_ENTITIES
