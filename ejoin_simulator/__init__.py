@@ -4,6 +4,6 @@ For development, demos and end-to-end tests; see ``scripts/simulate --help``.
 """
 
 from .model import Gateway, Port, Sim
-from .server import Simulator
+from .server import RecordedRequest, Simulator
 
-__all__ = ["Gateway", "Port", "Sim", "Simulator"]
+__all__ = ["Gateway", "Port", "RecordedRequest", "Sim", "Simulator"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 import functools
 import json
 import logging
@@ -29,6 +30,21 @@ JSON_TYPE = "application/json;charset=utf-8"
 CONTROL = "/_sim"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordedRequest:
+    """A request to a gateway endpoint, as it arrived (for tests)."""
+
+    method: str
+    path: str
+    query: str
+    content_type: str | None
+    body: bytes
+
+    def json(self) -> Any:
+        """Decode the body as JSON."""
+        return json.loads(self.body)
 
 
 def reply(body: dict[str, Any], status: int = 200) -> web.Response:
@@ -66,6 +82,7 @@ class Simulator:
         self.pushes: deque[tuple[str, dict[str, Any]]] = deque(maxlen=500)
         self.push_failures = 0
         self.requests = 0
+        self.request_log: deque[RecordedRequest] = deque(maxlen=200)
         self._queue: asyncio.Queue[tuple[str, dict[str, Any]]] = asyncio.Queue()
         self._tasks: set[asyncio.Task[None]] = set()
         self._period_task: asyncio.Task[None] | None = None
@@ -211,6 +228,15 @@ class Simulator:
             raise web.HTTPServiceUnavailable
         if not request.path.startswith(CONTROL):
             self.requests += 1
+            self.request_log.append(
+                RecordedRequest(
+                    method=request.method,
+                    path=request.path,
+                    query=request.query_string,
+                    content_type=request.headers.get("Content-Type"),
+                    body=await request.read(),
+                )
+            )
             query = {key.lower(): value for key, value in request.query.items()}
             if (
                 query.get("username") != self.username

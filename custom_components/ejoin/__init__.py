@@ -11,8 +11,9 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     CONF_ALL_SIMS,
@@ -25,12 +26,28 @@ from .const import (
     LOGGER,
     REQUEST_TIMEOUT,
 )
-from .coordinator import EjoinConfigEntry, EjoinGateway, EjoinRuntimeData
+from .coordinator import EjoinConfigEntry, EjoinGateway, EjoinRuntimeData, TaskIds
 from .entity import gateway_device_info
+from .proxy import async_setup_proxy
 from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
+from .services import async_setup_services
 from .webhook import async_register_webhook, async_unregister_webhook
 
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NOTIFY,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the actions, once for every gateway."""
+    async_setup_services(hass)
+    return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bool:
@@ -87,7 +104,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
             )
 
     gateway.apply(status)
-    entry.runtime_data = EjoinRuntimeData(client=client, gateway=gateway)
+    entry.runtime_data = EjoinRuntimeData(
+        client=client, gateway=gateway, task_ids=TaskIds(hass, entry.entry_id)
+    )
+    proxy = await async_setup_proxy(hass, entry, client)
+    if proxy is not None:
+        entry.runtime_data.proxy = proxy
+
+        def read_new_addresses() -> None:
+            entry.async_create_task(hass, proxy.async_request_refresh())
+
+        entry.async_on_unload(gateway.listen_redial_done(read_new_addresses))
     # The gateway's device first: every port device names it as its via_device.
     gateway.device_id = (
         dr.async_get(hass)

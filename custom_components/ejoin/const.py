@@ -27,3 +27,16 @@ MIN_REPORT_PERIOD: Final = 60  # the gateway's own minimum
 MAX_REPORT_BYTES: Final = 4 * 1024 * 1024
 
 UNKNOWN_REPORT_LOG_INTERVAL: Final = timedelta(hours=1)
+
+CONF_REDIAL_INTERVAL: Final = "redial_interval"
+CONF_PUBLIC_IP_INTERVAL: Final = "public_ip_interval"
+CONF_DEFAULT_RECIPIENTS: Final = "default_recipients"
+DEFAULT_REDIAL_INTERVAL: Final = 60  # seconds between redials of one port
+REDIAL_JITTER: Final = 0.25  # up to a quarter more, so redials do not look machine-made
+DEFAULT_PUBLIC_IP_INTERVAL: Final = 300  # seconds between readings of public IPs
+
+ATTR_MODE: Final = "mode"
+ATTR_SLOT: Final = "slot"
+ATTR_NUMBERS: Final = "numbers"
+ATTR_MESSAGE: Final = "message"
+ATTR_DELIVERY_REPORT: Final = "delivery_report"

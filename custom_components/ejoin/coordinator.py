@@ -6,13 +6,20 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
+import time
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import format_mac
+from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import LOGGER
+from .const import DOMAIN, LOGGER
+
+if TYPE_CHECKING:
+    from .proxy import EjoinProxyCoordinator
+
 from .pyejoin import (
     CallRecord,
     CounterPeriods,
@@ -50,12 +57,37 @@ def merge_port_state(current: PortState, partial: PortState) -> PortState:
 INLINE_PARSE_BYTES = 16 * 1024
 
 
+class TaskIds:
+    """SMS task ids, unique per gateway also across restarts (kept in storage)."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Keep the next id in Home Assistant's storage under the entry's id."""
+        self._store: Store[dict[str, int]] = Store(
+            hass, 1, f"{DOMAIN}.{entry_id}.tasks"
+        )
+        self._next: int | None = None
+
+    async def next(self) -> int:
+        """Return an id no earlier task of this gateway had."""
+        if self._next is None:
+            stored = await self._store.async_load() or {}
+            # Without a stored id (first use, or storage lost), start from the clock:
+            # larger than any id used before, and within the gateway's 32-bit range.
+            self._next = stored.get("next") or int(time.time()) % 2_000_000_000
+        task_id = self._next
+        self._next += 1
+        await self._store.async_save({"next": self._next})
+        return task_id
+
+
 @dataclass
 class EjoinRuntimeData:
     """What a set-up config entry keeps: the client and the gateway's live state."""
 
     client: EjoinClient
     gateway: EjoinGateway
+    task_ids: TaskIds
+    proxy: EjoinProxyCoordinator | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +119,9 @@ class EjoinGateway:
         self._new_port_listeners: list[Callable[[list[int]], None]] = []
         self.known_ports: set[int] = set()
         self.device_id: str | None = None  # the gateway's device, once registered
+        self.redial_not_before: dict[int, float] = {}  # port -> monotonic time
+        self.redialing: set[int] = set()  # ports whose redial has not completed
+        self._redial_listeners: list[Callable[[], None]] = []
         self._foreign_macs: set[str] = set()
         self._unknown_types: set[str] = set()
 
@@ -111,6 +146,12 @@ class EjoinGateway:
         """Call ``added`` with the numbers of ports seen for the first time."""
         self._new_port_listeners.append(added)
         return lambda: self._new_port_listeners.remove(added)
+
+    @callback
+    def listen_redial_done(self, done: Callable[[], None]) -> Callable[[], None]:
+        """Call ``done`` when a redialled port reports itself registered again."""
+        self._redial_listeners.append(done)
+        return lambda: self._redial_listeners.remove(done)
 
     # --- reports -----------------------------------------------------------------------
 
@@ -248,6 +289,11 @@ class EjoinGateway:
         for port in changed:
             for update in list(self._port_listeners.get(port, ())):
                 update()
+        done = {port for port in self.redialing if self.ports[port].registered}
+        if done & changed:
+            self.redialing -= done
+            for redialled in list(self._redial_listeners):
+                redialled()
         for update in list(self._gateway_listeners):
             update()
 

@@ -21,9 +21,11 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .coordinator import EjoinConfigEntry, EjoinGateway
-from .entity import EjoinGatewayEntity, EjoinPortEntity
+from .entity import EjoinGatewayEntity, EjoinPortEntity, port_device_info
+from .proxy import EjoinProxyCoordinator, ProxyData
 from .pyejoin import Counter, CounterPeriods, PortState, PortStatus
 
 PARALLEL_UPDATES = 0  # pushed: nothing to throttle
@@ -248,6 +250,44 @@ SIM_SLOTS_SENSOR = EjoinPortSensorDescription(
     ),  # read from every slot of the port, see EjoinSimSlotsSensor
 )
 
+
+@dataclass(frozen=True, kw_only=True)
+class EjoinProxySensorDescription(SensorEntityDescription):
+    """A sensor of proxy firmware's readings: how to read it for a port."""
+
+    value_fn: Callable[[ProxyData, int], Any]
+
+
+PUBLIC_IP_SENSOR = EjoinProxySensorDescription(
+    key="public_ip",
+    translation_key="public_ip",
+    value_fn=lambda data, port: data.public_ips.get(port),
+)
+
+
+def _traffic_of(index: int) -> Callable[[ProxyData, int], int | None]:
+    """Read one of a port's traffic counters: 0 received, 1 sent."""
+
+    def value(data: ProxyData, port: int) -> int | None:
+        counters = data.traffic.get(port)
+        return None if counters is None else counters[index]
+
+    return value
+
+
+TRAFFIC_SENSORS = [
+    EjoinProxySensorDescription(
+        key=f"data_{direction}",
+        translation_key=f"data_{direction}",
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.MEGABYTES,
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=_traffic_of(index),
+    )
+    for index, direction in enumerate(("received", "sent"))
+]
+
 GATEWAY_SENSORS: tuple[EjoinGatewaySensorDescription, ...] = (
     EjoinGatewaySensorDescription(
         key="registered_ports",
@@ -284,6 +324,14 @@ async def async_setup_entry(
         EjoinGatewaySensor(entry, description) for description in GATEWAY_SENSORS
     )
 
+    proxy = entry.runtime_data.proxy
+    proxy_sensors: list[EjoinProxySensorDescription] = []
+    if proxy is not None:
+        proxy_sensors = [
+            PUBLIC_IP_SENSOR,
+            *(TRAFFIC_SENSORS if proxy.has_traffic else ()),
+        ]
+
     @callback
     def add_ports(ports: list[int]) -> None:
         entities: list[SensorEntity] = [
@@ -294,6 +342,12 @@ async def async_setup_entry(
         if gateway.all_sims:
             entities += [
                 EjoinSimSlotsSensor(gateway, port, SIM_SLOTS_SENSOR) for port in ports
+            ]
+        if proxy is not None:
+            entities += [
+                EjoinProxySensor(proxy, gateway, port, description)
+                for port in ports
+                for description in proxy_sensors
             ]
         async_add_entities(entities)
 
@@ -351,6 +405,32 @@ class EjoinSimSlotsSensor(EjoinPortEntity, SensorEntity):
     def _slot_states(self) -> list[PortState]:
         slots = self.gateway.slots.get(self.port, {})
         return [slots[slot] for slot in sorted(slots)]
+
+
+class EjoinProxySensor(CoordinatorEntity[EjoinProxyCoordinator], SensorEntity):
+    """A port's public IP or traffic, read from the gateway every few minutes."""
+
+    _attr_has_entity_name = True
+    entity_description: EjoinProxySensorDescription
+
+    def __init__(
+        self,
+        coordinator: EjoinProxyCoordinator,
+        gateway: EjoinGateway,
+        port: int,
+        description: EjoinProxySensorDescription,
+    ) -> None:
+        """Attach the sensor to its port's device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.port = port
+        self._attr_unique_id = f"{gateway.mac}_{port}_{description.key}"
+        self._attr_device_info = port_device_info(gateway, port)
+
+    @property
+    def native_value(self) -> Any:
+        """The latest reading for the port."""
+        return self.entity_description.value_fn(self.coordinator.data, self.port)
 
 
 class EjoinGatewaySensor(EjoinGatewayEntity, SensorEntity):

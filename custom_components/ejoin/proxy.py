@@ -1,0 +1,115 @@
+"""Public IP and traffic of each port, read from proxy firmware every few minutes.
+
+These come only from ``op=get`` requests (the gateway pushes no report of them). A gateway
+whose firmware does not know the parameters gets no such entities and no repeated errors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .const import CONF_PUBLIC_IP_INTERVAL, DEFAULT_PUBLIC_IP_INTERVAL, DOMAIN, LOGGER
+from .coordinator import EjoinConfigEntry
+from .pyejoin import (
+    EjoinClient,
+    EjoinCommandError,
+    EjoinError,
+    EjoinMalformedReplyError,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProxyData:
+    """Public IPs and traffic counters, by port number."""
+
+    public_ips: dict[int, str] = field(default_factory=dict)
+    traffic: dict[int, tuple[int, int]] = field(default_factory=dict)  # received, sent
+
+
+def parse_traffic(value: str) -> tuple[int, int] | None:
+    """Read a port's ``received/sent`` byte counters; None when it is not in that form."""
+    received, slash, sent = value.replace(",", "/").partition("/")
+    if not slash:
+        return None
+    try:
+        return int(received.strip()), int(sent.strip())
+    except ValueError:
+        return None
+
+
+class EjoinProxyCoordinator(DataUpdateCoordinator[ProxyData]):
+    """Reads public IPs (and traffic, where the firmware has it) every few minutes."""
+
+    config_entry: EjoinConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: EjoinConfigEntry, client: EjoinClient
+    ) -> None:
+        """Poll at the interval of the entry's options."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} public IPs",
+            update_interval=timedelta(
+                seconds=entry.options.get(
+                    CONF_PUBLIC_IP_INTERVAL, DEFAULT_PUBLIC_IP_INTERVAL
+                )
+            ),
+        )
+        self.client = client
+        self.has_traffic = True
+        self._first_reading = True
+
+    async def _async_update_data(self) -> ProxyData:
+        """Read the public IPs, and the traffic unless the firmware lacks it."""
+        try:
+            public_ips = await self.client.get_public_ips()
+        except EjoinError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="public_ip_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        traffic: dict[int, tuple[int, int]] = {}
+        if self.has_traffic:
+            try:
+                raw = await self.client.get_traffic()
+            except (EjoinCommandError, EjoinMalformedReplyError):
+                raw = {}
+            except EjoinError as err:
+                raise UpdateFailed(
+                    translation_domain=DOMAIN,
+                    translation_key="public_ip_failed",
+                    translation_placeholders={"error": str(err)},
+                ) from err
+            traffic = {
+                port: counters
+                for port, value in raw.items()
+                if (counters := parse_traffic(value)) is not None
+            }
+            if not traffic and self._first_reading:
+                self.has_traffic = False  # decided once, at the first reading
+        self._first_reading = False
+        return ProxyData(public_ips=public_ips, traffic=traffic)
+
+
+async def async_setup_proxy(
+    hass: HomeAssistant, entry: EjoinConfigEntry, client: EjoinClient
+) -> EjoinProxyCoordinator | None:
+    """Start reading public IPs if the gateway knows them; None if it does not."""
+    coordinator = EjoinProxyCoordinator(hass, entry, client)
+    try:
+        data = await coordinator._async_update_data()  # noqa: SLF001 - probe once, quietly
+    except UpdateFailed as err:
+        LOGGER.debug("Gateway %s reports no public IPs: %s", entry.title, err)
+        return None
+    if not data.public_ips:
+        LOGGER.debug("Gateway %s reports no public IPs", entry.title)
+        return None
+    coordinator.async_set_updated_data(data)
+    return coordinator
