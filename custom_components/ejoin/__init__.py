@@ -125,7 +125,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
     )
     entry.async_on_unload(lambda: async_unregister_webhook(hass, webhook_id))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(async_reload_entry))
     return True
+
+
+async def async_reload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> None:
+    """Apply changed options: set the entry up again (the gateway is re-pointed too)."""
+    await hass.config_entries.async_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bool:

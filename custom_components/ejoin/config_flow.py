@@ -6,8 +6,14 @@ import re
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.network import NoURLAvailableError
@@ -26,10 +32,15 @@ from yarl import URL
 from .const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
+    CONF_DEFAULT_RECIPIENTS,
+    CONF_PUBLIC_IP_INTERVAL,
+    CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
     CONF_WEBHOOK_ID,
     DEFAULT_PORT,
+    DEFAULT_PUBLIC_IP_INTERVAL,
+    DEFAULT_REDIAL_INTERVAL,
     DEFAULT_REPORT_PERIOD,
     DOMAIN,
     LOGGER,
@@ -98,10 +109,95 @@ def is_report_url(text: str) -> bool:
     return url.scheme in ("http", "https") and bool(_HOST.fullmatch(host))
 
 
+def options_schema(options: dict[str, Any]) -> vol.Schema:
+    """Ask how the integration treats the gateway once it is set up."""
+    return vol.Schema(
+        {
+            vol.Required(
+                CONF_REPORT_PERIOD,
+                default=options.get(CONF_REPORT_PERIOD, DEFAULT_REPORT_PERIOD),
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=MIN_REPORT_PERIOD,
+                    max=3600,
+                    unit_of_measurement="s",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            vol.Required(
+                CONF_ALL_SIMS, default=options.get(CONF_ALL_SIMS, False)
+            ): BooleanSelector(),
+            vol.Required(
+                CONF_REDIAL_INTERVAL,
+                default=options.get(CONF_REDIAL_INTERVAL, DEFAULT_REDIAL_INTERVAL),
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=10,
+                    max=86400,
+                    unit_of_measurement="s",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            vol.Required(
+                CONF_PUBLIC_IP_INTERVAL,
+                default=options.get(
+                    CONF_PUBLIC_IP_INTERVAL, DEFAULT_PUBLIC_IP_INTERVAL
+                ),
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=30,
+                    max=86400,
+                    unit_of_measurement="s",
+                    mode=NumberSelectorMode.BOX,
+                )
+            ),
+            vol.Optional(
+                CONF_DEFAULT_RECIPIENTS,
+                default=options.get(CONF_DEFAULT_RECIPIENTS, []),
+            ): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.TEL, multiple=True)
+            ),
+        }
+    )
+
+
+class EjoinOptionsFlow(OptionsFlow):
+    """Change how the integration treats a gateway; the entry reloads to apply it."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the options, filled with the current ones."""
+        if user_input is not None:
+            numbers = [
+                number.strip()
+                for number in user_input.get(CONF_DEFAULT_RECIPIENTS, [])
+                if number.strip()
+            ]
+            return self.async_create_entry(
+                data={
+                    **user_input,
+                    CONF_REPORT_PERIOD: int(user_input[CONF_REPORT_PERIOD]),
+                    CONF_REDIAL_INTERVAL: int(user_input[CONF_REDIAL_INTERVAL]),
+                    CONF_PUBLIC_IP_INTERVAL: int(user_input[CONF_PUBLIC_IP_INTERVAL]),
+                    CONF_DEFAULT_RECIPIENTS: numbers,
+                }
+            )
+        return self.async_show_form(
+            step_id="init", data_schema=options_schema(dict(self.config_entry.options))
+        )
+
+
 class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up an Ejoin gateway."""
 
     VERSION = 1
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> EjoinOptionsFlow:
+        """Offer the options of an entry."""
+        return EjoinOptionsFlow()
 
     def __init__(self) -> None:
         """Start with nothing known."""
