@@ -293,7 +293,11 @@ async def test_port_notations(
     changed = {
         entity_id for entity_id in after if after[entity_id] != before[entity_id]
     }
-    assert changed <= {"sensor.port_3_active_sim_slot", "sensor.port_3_balance"}
+    assert changed <= {
+        "sensor.port_3_active_sim_slot",
+        "select.port_3_active_sim_slot",
+        "sensor.port_3_balance",
+    }
 
 
 async def test_mixed_port_notations_in_one_dev_status(

@@ -66,9 +66,14 @@ class TaskIds:
             hass, 1, f"{DOMAIN}.{entry_id}.tasks"
         )
         self._next: int | None = None
+        self._lock = asyncio.Lock()  # two SMS sent at once must not share an id
 
     async def next(self) -> int:
         """Return an id no earlier task of this gateway had."""
+        async with self._lock:
+            return await self._take()
+
+    async def _take(self) -> int:
         if self._next is None:
             stored = await self._store.async_load() or {}
             # Without a stored id (first use, or storage lost), start from the clock:

@@ -382,9 +382,19 @@ async def async_send_sms(
             )
         entry = loaded[0]
     runtime = entry.runtime_data
+    recipients = tuple(
+        number.strip()
+        for text in numbers
+        for number in text.split(",")
+        if number.strip()
+    )
+    if not recipients:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="no_recipients"
+        )
     task = SmsTask(
         task_id=await runtime.task_ids.next(),
-        recipients=tuple(number.strip() for number in numbers if number.strip()),
+        recipients=recipients,
         text=message,
         ports=ports,
         delivery_report=delivery_report,
