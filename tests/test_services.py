@@ -555,6 +555,7 @@ async def test_refused_sms_raises_with_the_reason(
             response=True,
         )
 
+    assert type(raised.value) is HomeAssistantError
     check_error(
         raised.value,
         "sms_refused",
@@ -1040,14 +1041,6 @@ async def test_a_redialled_port_is_refused_while_it_registers(
     assert state(hass, "binary_sensor.port_7_registered") == "off"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: EjoinGateway._notify takes any change of a redialled port that is "
-    "registered as the end of its redial, also a report sent before the port began to "
-    "re-register (a new signal level, say); the public IPs are then read at once, "
-    "still the old ones, `redialing` is cleared, and the new IP is not read when the "
-    "port really registers again",
-)
 async def test_only_the_re_registration_ends_a_redial(
     hass: HomeAssistant,
     simulator: Simulator,

@@ -125,7 +125,8 @@ class EjoinGateway:
         self.known_ports: set[int] = set()
         self.device_id: str | None = None  # the gateway's device, once registered
         self.redial_not_before: dict[int, float] = {}  # port -> monotonic time
-        self.redialing: set[int] = set()  # ports whose redial has not completed
+        # Ports whose redial has not completed: whether they have left "registered" yet.
+        self.redialing: dict[int, bool] = {}
         self._redial_listeners: list[Callable[[], None]] = []
         self._foreign_macs: set[str] = set()
         self._unknown_types: set[str] = set()
@@ -285,6 +286,24 @@ class EjoinGateway:
         ]
         return (with_sim or unflagged)[0]
 
+    def _redial_progress(self, changed: set[int]) -> bool:
+        """Follow redialled ports; True when one has re-registered.
+
+        A redial is over when the port, having left "registered", reports it again; a
+        report of the port before it began to re-register does not count.
+        """
+        finished = False
+        for port in changed & self.redialing.keys():
+            state = self.ports.get(port)
+            if state is None:
+                continue
+            if not state.registered:
+                self.redialing[port] = True
+            elif self.redialing[port]:
+                del self.redialing[port]
+                finished = True
+        return finished
+
     def _notify(self, changed: set[int]) -> None:
         new_ports = sorted(changed - self.known_ports)
         self.known_ports.update(new_ports)
@@ -294,9 +313,7 @@ class EjoinGateway:
         for port in changed:
             for update in list(self._port_listeners.get(port, ())):
                 update()
-        done = {port for port in self.redialing if self.ports[port].registered}
-        if done & changed:
-            self.redialing -= done
+        if self._redial_progress(changed):
             for redialled in list(self._redial_listeners):
                 redialled()
         for update in list(self._gateway_listeners):

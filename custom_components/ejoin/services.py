@@ -207,7 +207,7 @@ async def async_redial(
     for port in ports:
         jitter = random.uniform(0, REDIAL_JITTER) * interval  # noqa: S311 - not secret
         gateway.redial_not_before[port] = now + interval + jitter
-    gateway.redialing |= ports
+    gateway.redialing.update(dict.fromkeys(ports, False))
 
 
 async def async_run_command(
