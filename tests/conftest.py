@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
+from aiohttp.test_utils import TestClient
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ejoin.const import (
-    CONF_ALL_SIMS,
-    CONF_CONFIGURE_GATEWAY,
-    CONF_REPORT_PERIOD,
-    CONF_REPORT_URL,
-    CONF_WEBHOOK_ID,
-    DOMAIN,
-)
 from ejoin_simulator import Gateway, Simulator
 
-GATEWAY_MAC = "00:30:f1:01:02:03"
-WEBHOOK_ID = "ejoin_test_webhook"
-PASSWORD = "s3cret p@ss&word"
+from .helpers import FIRMWARE, entry_for, http_client, running, set_up_entry
 
 
 @pytest.fixture(autouse=True)
@@ -31,37 +24,27 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 async def simulator(socket_enabled: None) -> AsyncIterator[Simulator]:
     """Run a simulated 8-port, 4-slot gateway on 127.0.0.1 for one test."""
     gateway = Gateway.create(
-        ports=8, slots=4, mac="00-30-f1-01-02-03", firmware="532-600-999-041-100-000"
+        ports=8, slots=4, mac="00-30-f1-01-02-03", firmware=FIRMWARE
     )
-    running = Simulator(
-        gateway,
-        username="root",
-        password=PASSWORD,
-        command_delay=0.05,
-        reboot_seconds=0.2,
-        drift_seconds=None,
-    )
-    await running.start()
-    yield running
-    await running.stop()
+    async with running(gateway) as started:
+        yield started
 
 
-def config_entry_for(
-    simulator: Simulator, *, configure: bool = True, all_sims: bool = False
+@pytest.fixture
+async def entry(hass: HomeAssistant, simulator: Simulator) -> MockConfigEntry:
+    """Set the 8-port gateway up without pushes; the request log starts empty."""
+    return await set_up_entry(hass, simulator, entry_for(simulator))
+
+
+@pytest.fixture
+async def client(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
+    """Return a client of Home Assistant's HTTP server, to which the gateway can push."""
+    return await http_client(hass, hass_client_no_auth)
+
+
+@pytest.fixture
+async def live(
+    hass: HomeAssistant, simulator: Simulator, client: TestClient
 ) -> MockConfigEntry:
-    """Build the config entry the config flow would create for the simulator."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title="Ejoin 127.0.0.1",
-        unique_id=GATEWAY_MAC,
-        data={
-            "host": simulator.host,
-            "port": simulator.port,
-            "username": "root",
-            "password": PASSWORD,
-            CONF_WEBHOOK_ID: WEBHOOK_ID,
-            CONF_REPORT_URL: f"http://127.0.0.1:8123/api/webhook/{WEBHOOK_ID}",
-            CONF_CONFIGURE_GATEWAY: configure,
-        },
-        options={CONF_REPORT_PERIOD: 60, CONF_ALL_SIMS: all_sims},
-    )
+    """Set the 8-port gateway up with its pushes reaching Home Assistant."""
+    return await set_up_entry(hass, simulator, entry_for(simulator, client=client))

@@ -31,7 +31,7 @@ from custom_components.ejoin.const import (
 from custom_components.ejoin.pyejoin import DeviceStatusReport
 from ejoin_simulator import Simulator
 
-from .conftest import GATEWAY_MAC, PASSWORD
+from .helpers import GATEWAY_MAC, PASSWORD
 
 INTERNAL_URL = "http://192.168.1.10:8123"
 REJECTED = "not the password"

@@ -33,19 +33,20 @@ from custom_components.ejoin.pyejoin import (
 )
 from ejoin_simulator import Gateway, Simulator
 
-from .conftest import GATEWAY_MAC
-from .helpers import entity_id, port_report, post
-from .test_services import (
+from .helpers import (
     COMMAND,
     FIRMWARE,
+    GATEWAY_MAC,
     PUBLIC_IPS,
     SMS,
     TRAFFIC,
     act,
     check_error,
     devices,
+    entity_id,
     entry_for,
-    http_client,
+    port_report,
+    post,
     running,
     sent,
     set_up_entry,
@@ -54,26 +55,6 @@ from .test_services import (
 )
 
 PROXY_KEYS = ("public_ip", "data_received", "data_sent")
-
-
-@pytest.fixture
-async def entry(hass: HomeAssistant, simulator: Simulator) -> MockConfigEntry:
-    """Set the 8-port gateway up without pushes; the request log starts empty."""
-    return await set_up_entry(hass, simulator, entry_for(simulator))
-
-
-@pytest.fixture
-async def client(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
-    """Return a client of Home Assistant's HTTP server, to which the gateway can push."""
-    return await http_client(hass, hass_client_no_auth)
-
-
-@pytest.fixture
-async def live(
-    hass: HomeAssistant, simulator: Simulator, client: TestClient
-) -> MockConfigEntry:
-    """Set the 8-port gateway up with its pushes reaching Home Assistant."""
-    return await set_up_entry(hass, simulator, entry_for(simulator, client=client))
 
 
 async def press(hass: HomeAssistant, key: str, port: int | None = None) -> None:

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 from awesomeversion import AwesomeVersion
@@ -16,7 +17,7 @@ from custom_components.ejoin.const import CONF_REPORT_URL, DOMAIN
 from custom_components.ejoin.pyejoin import EjoinCommandError
 from ejoin_simulator import Simulator
 
-from .conftest import PASSWORD, WEBHOOK_ID, config_entry_for
+from .helpers import PASSWORD, WEBHOOK_ID, config_entry_for
 
 MANIFEST = Path(__file__).parent.parent / "custom_components" / DOMAIN / "manifest.json"
 
@@ -141,3 +142,21 @@ async def test_unload_removes_the_webhook_and_entities(
     assert entry.state is ConfigEntryState.NOT_LOADED
     assert WEBHOOK_ID not in hass.data.get("webhook", {})
     assert hass.states.get("sensor.port_1_status").state == STATE_UNAVAILABLE
+
+
+async def test_removal_deletes_what_the_entry_stored(
+    hass: HomeAssistant, simulator: Simulator, hass_storage: dict[str, Any]
+) -> None:
+    """Removing the entry deletes its record of seen SMS and its SMS task ids."""
+    entry = config_entry_for(simulator)
+    await set_up(hass, entry)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await entry.runtime_data.task_ids.next()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    stored = {f"ejoin.{entry.entry_id}.sms", f"ejoin.{entry.entry_id}.tasks"}
+    assert stored <= set(hass_storage)
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert not stored & set(hass_storage)

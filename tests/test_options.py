@@ -14,7 +14,7 @@ from custom_components.ejoin.const import (
 )
 from ejoin_simulator import Simulator
 
-from .conftest import config_entry_for
+from .helpers import config_entry_for
 
 
 async def test_options_take_effect_at_once(

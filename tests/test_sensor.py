@@ -23,8 +23,8 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.ejoin.const import DOMAIN
 from ejoin_simulator import Simulator
 
-from .conftest import GATEWAY_MAC
 from .helpers import (
+    GATEWAY_MAC,
     JSON_TYPE,
     WEBHOOK_URL,
     dev_status,
@@ -42,14 +42,15 @@ from .helpers import (
 # Each port: 28 sensors (11 disabled by default) and the registered binary sensor; the
 # gateway: registered ports, firmware and last report (disabled by default).
 # Per port: 28 SIM sensors and the registered binary sensor, redial and reset buttons,
-# the lock switch, the SIM slot select, and public IP, data received and data sent.
-PORT_ENTITIES = 36
-ENABLED_PORT_ENTITIES = 25
+# the lock switch, the SIM slot select, public IP, data received and data sent, and the
+# SMS and call event entities.
+PORT_ENTITIES = 38
+ENABLED_PORT_ENTITIES = 27
 # The gateway: registered ports, firmware, last report; reboot and save buttons.
 GATEWAY_ENTITIES = 5
 ENABLED_GATEWAY_ENTITIES = 4
 # Buttons show when they were last pressed: unknown until then, and rightly so.
-STATELESS_DOMAINS = ("button.", "notify.")
+STATELESS_DOMAINS = ("button.", "event.", "notify.")  # no state until used
 
 
 def snapshot_of_states(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
@@ -479,5 +480,8 @@ async def test_entities_follow_a_report_after_reload(
     assert response.status == 200
     assert value_of(hass, "balance", 1) == "3.33"
     gateway = entry.runtime_data.gateway
-    # Every enabled entity of the port listens, but the proxy readings (polled).
-    assert len(gateway._port_listeners[1]) == ENABLED_PORT_ENTITIES - 3
+    # Every enabled entity of the port listens, but the proxy readings (polled) and
+    # the SMS and call event entities, which listen to the port's events.
+    assert len(gateway._port_listeners[1]) == ENABLED_PORT_ENTITIES - 3 - 2
+    events = entry.runtime_data.events
+    assert len(events._listeners[1, "sms"]) == len(events._listeners[1, "call"]) == 1

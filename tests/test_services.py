@@ -3,193 +3,51 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 import contextlib
 import time
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
-from urllib.parse import parse_qsl, quote, quote_plus
 
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ejoin.const import (
     CONF_REDIAL_INTERVAL,
-    CONF_REPORT_URL,
-    CONF_WEBHOOK_ID,
     DOMAIN,
 )
 from ejoin_simulator import Gateway, Simulator
 
-from .conftest import GATEWAY_MAC, PASSWORD, WEBHOOK_ID, config_entry_for
-from .helpers import JSON_TYPE, port_report, post
+from .helpers import (
+    COMMAND,
+    FIRMWARE,
+    GATEWAY_MAC,
+    PUBLIC_IPS,
+    SMS,
+    TRAFFIC,
+    Target,
+    act,
+    check_error,
+    devices,
+    entry_for,
+    gateway_device,
+    port_device,
+    port_report,
+    post,
+    running,
+    sent,
+    set_up_entry,
+    state,
+    wait_for,
+)
 
-FIRMWARE = "532-600-999-041-100-000"
 SECOND_MAC = "00:30:f1:0a:0b:0c"
-COMMAND = ("POST", "/goip_send_cmd.html", [])
-SMS = ("POST", "/goip_post_sms.html", [])
-PUBLIC_IPS = ("GET", "/goip_send_cmd.html", [("op", "get"), ("port_public_ip", "")])
-TRAFFIC = ("GET", "/goip_send_cmd.html", [("op", "get"), ("Ports_rx_tx", "")])
-
-type Sent = tuple[str, str, list[tuple[str, str]], Any]
-type Target = tuple[int, ...] | str  # port numbers, or "gateway"
-
-
-# --- helpers shared with test_controls -------------------------------------------------
-
-
-@contextlib.asynccontextmanager
-async def running(gateway: Gateway) -> AsyncIterator[Simulator]:
-    """Run a simulated gateway as the `simulator` fixture does, for one test."""
-    simulator = Simulator(
-        gateway,
-        username="root",
-        password=PASSWORD,
-        command_delay=0.05,
-        reboot_seconds=0.2,
-        drift_seconds=None,
-    )
-    await simulator.start()
-    try:
-        yield simulator
-    finally:
-        await simulator.stop()
-
-
-async def http_client(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
-    """Start Home Assistant's test HTTP server (the webhook's) and return its client."""
-    assert await async_setup_component(hass, "webhook", {})
-    client: TestClient = await hass_client_no_auth()
-    return client
-
-
-def entry_for(
-    simulator: Simulator,
-    *,
-    client: TestClient | None = None,
-    options: dict[str, Any] | None = None,
-    unique_id: str = GATEWAY_MAC,
-    webhook_id: str = WEBHOOK_ID,
-    title: str = "Ejoin 127.0.0.1",
-) -> MockConfigEntry:
-    """Build an entry for the simulator; with a client, the gateway pushes to it.
-
-    Without a client the gateway is left alone: it pushes nothing, and the state Home
-    Assistant shows changes only through reports a test posts itself.
-    """
-    base = config_entry_for(simulator, configure=client is not None)
-    data = {**base.data, CONF_WEBHOOK_ID: webhook_id}
-    if client is not None:
-        data[CONF_REPORT_URL] = str(client.make_url(f"/api/webhook/{webhook_id}"))
-    return MockConfigEntry(
-        domain=DOMAIN,
-        title=title,
-        unique_id=unique_id,
-        data=data,
-        options={**base.options, **(options or {})},
-    )
-
-
-async def set_up_entry(
-    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
-) -> MockConfigEntry:
-    """Set an entry up, then forget the requests the set-up made."""
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    simulator.request_log.clear()
-    return entry
-
-
-def sent(simulator: Simulator) -> list[Sent]:
-    """Every request the gateway received: method, path, query without credentials, JSON."""
-    requests: list[Sent] = []
-    for request in simulator.request_log:
-        query = parse_qsl(request.query, keep_blank_values=True)
-        assert [name for name, _ in query[:2]] == ["username", "password"]
-        body = None
-        if request.body:
-            assert request.content_type == JSON_TYPE
-            body = request.json()
-        requests.append((request.method, request.path, query[2:], body))
-    return requests
-
-
-def device_with(hass: HomeAssistant, identifier: str) -> str:
-    """Return the id of the one device with this identifier (on every version)."""
-    registry = dr.async_get(hass)
-    found = [
-        device.id
-        for entry in hass.config_entries.async_entries(DOMAIN)
-        for device in dr.async_entries_for_config_entry(registry, entry.entry_id)
-        if (DOMAIN, identifier) in device.identifiers
-    ]
-    assert len(found) == 1, f"{len(found)} devices {identifier}"
-    return found[0]
-
-
-def port_device(hass: HomeAssistant, port: int, mac: str = GATEWAY_MAC) -> str:
-    """Return the device id of a port of a gateway."""
-    return device_with(hass, f"{mac}_port_{port}")
-
-
-def gateway_device(hass: HomeAssistant, mac: str = GATEWAY_MAC) -> str:
-    """Return the device id of a gateway."""
-    return device_with(hass, mac)
-
-
-def devices(hass: HomeAssistant, target: Target, mac: str = GATEWAY_MAC) -> list[str]:
-    """Return the device ids of some ports, or of the gateway ("gateway")."""
-    if isinstance(target, str):
-        return [gateway_device(hass, mac)]
-    return [port_device(hass, port, mac) for port in target]
-
-
-async def act(
-    hass: HomeAssistant, service: str, data: dict[str, Any], *, response: bool = False
-) -> Any:
-    """Call one of the integration's actions and wait for it."""
-    return await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, return_response=response
-    )
-
-
-def check_error(
-    err: HomeAssistantError,
-    key: str,
-    message: str,
-    placeholders: dict[str, str] | None = None,
-) -> None:
-    """Check an error's translation, its message, and that the password is not in it."""
-    assert err.translation_domain == DOMAIN
-    assert err.translation_key == key
-    assert err.translation_placeholders == placeholders
-    assert str(err) == message  # as Home Assistant renders it: no final full stop
-    for form in (PASSWORD, quote(PASSWORD, safe=""), quote_plus(PASSWORD)):
-        assert form not in str(err)
-        assert form not in repr(err.translation_placeholders)
-
-
-async def wait_for(condition: Callable[[], bool], what: str) -> None:
-    """Wait, up to 5 s, for something the gateway's pushes bring about."""
-    for _ in range(100):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    assert condition(), f"timed out waiting for {what}"
-
-
-def state(hass: HomeAssistant, entity_id: str) -> str | None:
-    """Return an entity's state string, or None when it has none."""
-    found = hass.states.get(entity_id)
-    return None if found is None else found.state
 
 
 class FakeClock:
@@ -217,26 +75,6 @@ def redial_clock(*, jitter: str = "max") -> Any:
 
 
 # --- fixtures ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def entry(hass: HomeAssistant, simulator: Simulator) -> MockConfigEntry:
-    """Set the 8-port gateway up without pushes; the request log starts empty."""
-    return await set_up_entry(hass, simulator, entry_for(simulator))
-
-
-@pytest.fixture
-async def client(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
-    """Return a client of Home Assistant's HTTP server, to which the gateway can push."""
-    return await http_client(hass, hass_client_no_auth)
-
-
-@pytest.fixture
-async def live(
-    hass: HomeAssistant, simulator: Simulator, client: TestClient
-) -> MockConfigEntry:
-    """Set the 8-port gateway up with its pushes reaching Home Assistant."""
-    return await set_up_entry(hass, simulator, entry_for(simulator, client=client))
 
 
 @pytest.fixture
@@ -452,7 +290,12 @@ async def test_send_sms_request_and_response(
     }
     if sending_ports is not None:
         task["from"] = sending_ports
-    assert body == {"type": "send-sms", "task_num": 1, "tasks": [task]}
+    assert body == {
+        "type": "send-sms",
+        "task_num": 1,
+        "sr_url": entry.data["report_url"],  # task progress comes to the webhook
+        "tasks": [task],
+    }
     assert "Grüße 👋".encode() in simulator.request_log[0].body  # UTF-8, not escapes
     assert response == {
         "tasks": [{"task_id": task_id, "accepted": True, "status": "OK"}]
@@ -485,7 +328,8 @@ async def test_task_ids_increase_and_survive_setting_up_again(
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    # Also the first read of the SMS store, which the set-up starts in the background.
+    await hass.async_block_till_done(wait_background_tasks=True)
     third = await act(hass, "send_sms", message, response=True)
 
     ids = [answer["tasks"][0]["task_id"] for answer in (first, second, third)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from homeassistant.const import (
     CONF_HOST,
     CONF_PASSWORD,
@@ -9,10 +11,11 @@ from homeassistant.const import (
     CONF_USERNAME,
     Platform,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
 
 from .const import (
@@ -28,6 +31,8 @@ from .const import (
 )
 from .coordinator import EjoinConfigEntry, EjoinGateway, EjoinRuntimeData, TaskIds
 from .entity import gateway_device_info
+from .events import EjoinEvents
+from .inbox import SmsInbox
 from .proxy import async_setup_proxy
 from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
 from .services import async_setup_services
@@ -36,6 +41,7 @@ from .webhook import async_register_webhook, async_unregister_webhook
 PLATFORMS = [
     Platform.BINARY_SENSOR,
     Platform.BUTTON,
+    Platform.EVENT,
     Platform.NOTIFY,
     Platform.SELECT,
     Platform.SENSOR,
@@ -64,15 +70,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
     gateway = EjoinGateway(hass, mac=entry.unique_id or "", all_sims=all_sims)
     webhook_id = entry.data[CONF_WEBHOOK_ID]
     report_url = entry.data[CONF_REPORT_URL]
+    period = entry.options.get(CONF_REPORT_PERIOD, DEFAULT_REPORT_PERIOD)
+    inbox = SmsInbox(hass, entry.entry_id)
+    await inbox.async_load()  # before the first push, which it must recognise
+    events = EjoinEvents(hass, entry, gateway, client, inbox)
+    entry.async_on_unload(events.listen())
 
     # The webhook exists before the gateway learns its URL: it may push at once.
     async_register_webhook(hass, webhook_id, entry.title, gateway)
     try:
         if entry.data[CONF_CONFIGURE_GATEWAY]:
             status = await client.get_status(
-                report_url=report_url,
-                period=entry.options.get(CONF_REPORT_PERIOD, DEFAULT_REPORT_PERIOD),
-                all_sims=all_sims,
+                report_url=report_url, period=period, all_sims=all_sims
             )
         else:
             status = await client.get_status()
@@ -105,7 +114,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
 
     gateway.apply(status)
     entry.runtime_data = EjoinRuntimeData(
-        client=client, gateway=gateway, task_ids=TaskIds(hass, entry.entry_id)
+        client=client,
+        gateway=gateway,
+        task_ids=TaskIds(hass, entry.entry_id),
+        inbox=inbox,
+        events=events,
     )
     proxy = await async_setup_proxy(hass, entry, client)
     if proxy is not None:
@@ -126,6 +139,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
     entry.async_on_unload(lambda: async_unregister_webhook(hass, webhook_id))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(async_reload_entry))
+
+    # Read the SMS the gateway stored while nobody listened, now and every period:
+    # a push that did not arrive is recovered, marked as such, never fired twice.
+    @callback
+    def read_sms_store(_now: datetime | None = None) -> None:
+        events.schedule_catch_up()
+
+    read_sms_store()
+    entry.async_on_unload(
+        async_track_time_interval(hass, read_sms_store, timedelta(seconds=period))
+    )
     return True
 
 
@@ -136,4 +160,13 @@ async def async_reload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> No
 
 async def async_unload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bool:
     """Unload the platforms; the webhook goes with the entry's unload callbacks."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    # What was seen must be on disk before the entry is set up again.
+    await entry.runtime_data.inbox.async_flush()
+    return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> None:
+    """Delete what the entry kept in storage: seen SMS and SMS task ids."""
+    await SmsInbox(hass, entry.entry_id).async_remove()
+    await TaskIds(hass, entry.entry_id).async_remove()

@@ -40,3 +40,16 @@ ATTR_SLOT: Final = "slot"
 ATTR_NUMBERS: Final = "numbers"
 ATTR_MESSAGE: Final = "message"
 ATTR_DELIVERY_REPORT: Final = "delivery_report"
+
+# Events on Home Assistant's bus; automations and the logbook use them.
+EVENT_SMS_RECEIVED: Final = "ejoin_sms_received"
+EVENT_SMS_DELIVERY_REPORT: Final = "ejoin_sms_delivery_report"
+EVENT_SMS_SENT: Final = "ejoin_sms_sent"
+EVENT_SMS_TASK_PROGRESS: Final = "ejoin_sms_task_progress"
+EVENT_CALL: Final = "ejoin_call"
+
+# How many received SMS (and delivery reports) are remembered to recognise a repeat;
+# anything older than the oldest one forgotten counts as seen.
+SEEN_SMS_LIMIT: Final = 2048
+SMS_STORE_PAGE: Final = 100  # rows asked for in one read of the gateway's SMS store
+SMS_STORE_MAX_PAGES: Final = 200  # a store larger than 20 000 rows is read over time

@@ -18,6 +18,8 @@ from homeassistant.util import dt as dt_util
 from .const import DOMAIN, LOGGER
 
 if TYPE_CHECKING:
+    from .events import EjoinEvents
+    from .inbox import SmsInbox
     from .proxy import EjoinProxyCoordinator
 
 from .pyejoin import (
@@ -73,6 +75,10 @@ class TaskIds:
         async with self._lock:
             return await self._take()
 
+    async def async_remove(self) -> None:
+        """Delete the stored id (the entry is removed)."""
+        await self._store.async_remove()
+
     async def _take(self) -> int:
         if self._next is None:
             stored = await self._store.async_load() or {}
@@ -87,11 +93,13 @@ class TaskIds:
 
 @dataclass
 class EjoinRuntimeData:
-    """What a set-up config entry keeps: the client and the gateway's live state."""
+    """What a set-up config entry keeps: the client, the gateway's state, its events."""
 
     client: EjoinClient
     gateway: EjoinGateway
     task_ids: TaskIds
+    inbox: SmsInbox
+    events: EjoinEvents
     proxy: EjoinProxyCoordinator | None = None
 
 
@@ -128,6 +136,7 @@ class EjoinGateway:
         # Ports whose redial has not completed: whether they have left "registered" yet.
         self.redialing: dict[int, bool] = {}
         self._redial_listeners: list[Callable[[], None]] = []
+        self._report_listeners: list[Callable[[Report], None]] = []
         self._foreign_macs: set[str] = set()
         self._unknown_types: set[str] = set()
 
@@ -158,6 +167,12 @@ class EjoinGateway:
         """Call ``done`` when a redialled port reports itself registered again."""
         self._redial_listeners.append(done)
         return lambda: self._redial_listeners.remove(done)
+
+    @callback
+    def listen_reports(self, heard: Callable[[Report], None]) -> Callable[[], None]:
+        """Call ``heard`` with every applied report (SMS and calls become events)."""
+        self._report_listeners.append(heard)
+        return lambda: self._report_listeners.remove(heard)
 
     # --- reports -----------------------------------------------------------------------
 
@@ -242,6 +257,8 @@ class EjoinGateway:
                     changed.add(port)
         self.last_report = dt_util.utcnow()
         self._notify(changed)
+        for heard in list(self._report_listeners):
+            heard(report)
 
     def _apply_port(self, port: int, states: list[PortState]) -> bool:
         """Store what a report says about one port; True when what it shows changed."""

@@ -34,10 +34,24 @@ def gateway_device_info(entry: EjoinConfigEntry) -> DeviceInfo:
 _LINK_BY_DEVICE_ID = "via_device_id" in DeviceInfo.__annotations__
 
 
+def port_identifier(mac: str, port: int) -> str:
+    """Name a port device in the device registry."""
+    return f"{mac}{_PORT_SEPARATOR}{port}"
+
+
+def port_of_identifier(identifier: str) -> int | None:
+    """Return the port a device identifier names, or None for a gateway's identifier."""
+    _, separator, port = identifier.rpartition(_PORT_SEPARATOR)
+    return int(port) if separator and port.isdigit() else None
+
+
+_PORT_SEPARATOR = "_port_"
+
+
 def port_device_info(gateway: EjoinGateway, port: int) -> DeviceInfo:
     """Describe one port of the gateway, as a device linked to it."""
     info = DeviceInfo(
-        identifiers={(DOMAIN, f"{gateway.mac}_port_{port}")},
+        identifiers={(DOMAIN, port_identifier(gateway.mac, port))},
         manufacturer=MANUFACTURER,
         model="Modem port",
         translation_key="port",

@@ -32,11 +32,13 @@ from .const import (
     ATTR_NUMBERS,
     ATTR_SLOT,
     CONF_REDIAL_INTERVAL,
+    CONF_REPORT_URL,
     DEFAULT_REDIAL_INTERVAL,
     DOMAIN,
     REDIAL_JITTER,
 )
 from .coordinator import EjoinConfigEntry
+from .entity import port_of_identifier
 from .pyejoin import (
     EjoinClient,
     EjoinError,
@@ -100,8 +102,8 @@ def resolve_targets(hass: HomeAssistant, device_ids: list[str]) -> list[GatewayT
                 continue
             if identifier == mac:
                 target.whole_gateway = True
-            elif identifier.startswith(f"{mac}_port_"):
-                target.ports.add(int(identifier.removeprefix(f"{mac}_port_")))
+            elif (port := port_of_identifier(identifier)) is not None:
+                target.ports.add(port)
     return list(targets.values())
 
 
@@ -400,7 +402,10 @@ async def async_send_sms(
         delivery_report=delivery_report,
     )
     try:
-        statuses = await runtime.client.send_sms([task])
+        # Progress reports come to the webhook, as ejoin_sms_task_progress events.
+        statuses = await runtime.client.send_sms(
+            [task], status_report_url=entry.data[CONF_REPORT_URL]
+        )
     except EjoinError as err:
         raise gateway_command_failed(err) from err
     refused = [status for status in statuses if not status.accepted]
