@@ -78,7 +78,7 @@ async def test_manual_set_up_leaves_the_gateway_alone(
 async def test_rejected_credentials_fail_the_set_up(
     hass: HomeAssistant, simulator: Simulator, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """A password the gateway rejects fails the set-up and frees the webhook."""
+    """A rejected password fails the set-up, frees the webhook and asks for a new one."""
     simulator.password = "changed on the gateway"
     entry = config_entry_for(simulator)
     await set_up(hass, entry)
@@ -86,6 +86,9 @@ async def test_rejected_credentials_fail_the_set_up(
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert entry.reason == "The gateway rejected the username or password"
     assert WEBHOOK_ID not in hass.data.get("webhook", {})
+    [flow] = hass.config_entries.flow.async_progress()
+    assert (flow["handler"], flow["context"]["source"]) == (DOMAIN, "reauth")
+    assert flow["context"]["entry_id"] == entry.entry_id
     assert PASSWORD not in caplog.text
 
 

@@ -8,13 +8,14 @@ from homeassistant.data_entry_flow import FlowResultType
 from custom_components.ejoin.const import (
     CONF_ALL_SIMS,
     CONF_DEFAULT_RECIPIENTS,
+    CONF_LOCAL_ONLY,
     CONF_PUBLIC_IP_INTERVAL,
     CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
 )
 from ejoin_simulator import Simulator
 
-from .helpers import config_entry_for
+from .helpers import WEBHOOK_ID, config_entry_for
 
 
 async def test_options_take_effect_at_once(
@@ -41,7 +42,9 @@ async def test_options_take_effect_at_once(
         CONF_REDIAL_INTERVAL: 60,
         CONF_PUBLIC_IP_INTERVAL: 300,
         CONF_DEFAULT_RECIPIENTS: [],
+        CONF_LOCAL_ONLY: True,
     }
+    assert hass.data["webhook"][WEBHOOK_ID]["local_only"] is True
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
@@ -51,6 +54,7 @@ async def test_options_take_effect_at_once(
             CONF_REDIAL_INTERVAL: 90.0,
             CONF_PUBLIC_IP_INTERVAL: 600.0,
             CONF_DEFAULT_RECIPIENTS: [" +4915112345678 ", ""],
+            CONF_LOCAL_ONLY: False,
         },
     )
     await hass.async_block_till_done()
@@ -62,7 +66,9 @@ async def test_options_take_effect_at_once(
         CONF_REDIAL_INTERVAL: 90,
         CONF_PUBLIC_IP_INTERVAL: 600,
         CONF_DEFAULT_RECIPIENTS: ["+4915112345678"],
+        CONF_LOCAL_ONLY: False,
     }
+    assert hass.data["webhook"][WEBHOOK_ID]["local_only"] is False
     assert (simulator.gateway.report_period, simulator.gateway.all_sims) == (120, True)
     assert hass.states.get("notify.ejoin_127_0_0_1_sms") is not None
     assert hass.states.get("sensor.port_1_sim_slots").state == "4"

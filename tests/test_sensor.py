@@ -480,8 +480,8 @@ async def test_entities_follow_a_report_after_reload(
     assert response.status == 200
     assert value_of(hass, "balance", 1) == "3.33"
     gateway = entry.runtime_data.gateway
-    # Every enabled entity of the port listens, but the proxy readings (polled) and
-    # the SMS and call event entities, which listen to the port's events.
-    assert len(gateway._port_listeners[1]) == ENABLED_PORT_ENTITIES - 3 - 2
+    # Every enabled entity of the port listens, but the proxy readings (polled); the
+    # SMS and call event entities listen to the port's events too.
+    assert len(gateway._port_listeners[1]) == ENABLED_PORT_ENTITIES - 3
     events = entry.runtime_data.events
     assert len(events._listeners[1, "sms"]) == len(events._listeners[1, "call"]) == 1

@@ -12,8 +12,12 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.typing import ConfigType
@@ -21,6 +25,7 @@ from homeassistant.helpers.typing import ConfigType
 from .const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
+    CONF_LOCAL_ONLY,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
     CONF_WEBHOOK_ID,
@@ -30,12 +35,13 @@ from .const import (
     REQUEST_TIMEOUT,
 )
 from .coordinator import EjoinConfigEntry, EjoinGateway, EjoinRuntimeData, TaskIds
-from .entity import gateway_device_info
+from .entity import gateway_device_info, port_of_identifier
 from .events import EjoinEvents
 from .inbox import SmsInbox
 from .proxy import async_setup_proxy
 from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
 from .services import async_setup_services
+from .watch import ReportWatch, pushes_missing_issue_id
 from .webhook import async_register_webhook, async_unregister_webhook
 
 PLATFORMS = [
@@ -77,7 +83,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
     entry.async_on_unload(events.listen())
 
     # The webhook exists before the gateway learns its URL: it may push at once.
-    async_register_webhook(hass, webhook_id, entry.title, gateway)
+    async_register_webhook(
+        hass,
+        webhook_id,
+        entry.title,
+        gateway,
+        local_only=entry.options.get(CONF_LOCAL_ONLY, True),
+    )
     try:
         if entry.data[CONF_CONFIGURE_GATEWAY]:
             status = await client.get_status(
@@ -87,7 +99,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
             status = await client.get_status()
     except EjoinAuthenticationError as err:
         async_unregister_webhook(hass, webhook_id)
-        raise ConfigEntryError(
+        raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
         ) from err
     except EjoinError as err:
@@ -150,6 +162,17 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
     entry.async_on_unload(
         async_track_time_interval(hass, read_sms_store, timedelta(seconds=period))
     )
+    configure = entry.data[CONF_CONFIGURE_GATEWAY]
+    watch = ReportWatch(
+        hass,
+        entry,
+        gateway,
+        client,
+        period=period,
+        report_url=report_url if configure else None,
+        all_sims=all_sims,
+    )
+    entry.async_on_unload(watch.start())
     return True
 
 
@@ -167,6 +190,39 @@ async def async_unload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bo
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> None:
-    """Delete what the entry kept in storage: seen SMS and SMS task ids."""
+    """Tell the gateway to stop reporting here; delete what the entry stored."""
     await SmsInbox(hass, entry.entry_id).async_remove()
     await TaskIds(hass, entry.entry_id).async_remove()
+    ir.async_delete_issue(hass, DOMAIN, pushes_missing_issue_id(entry.entry_id))
+    if not entry.data[CONF_CONFIGURE_GATEWAY]:
+        return  # the user set the gateway up by hand; leave it as it is
+    client = EjoinClient(
+        entry.data[CONF_HOST],
+        port=entry.data[CONF_PORT],
+        username=entry.data[CONF_USERNAME],
+        password=entry.data[CONF_PASSWORD],
+        session=async_get_clientsession(hass),
+        timeout=REQUEST_TIMEOUT,
+    )
+    try:
+        await client.stop_reports()
+    except EjoinError as err:
+        LOGGER.warning(
+            "Could not tell gateway %s to stop reporting to Home Assistant: %s; "
+            "clear its report and SMS URLs in its web interface",
+            entry.title,
+            err,
+        )
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: EjoinConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let a port device be removed once the gateway no longer reports the port."""
+    gateway = entry.runtime_data.gateway
+    ports = [
+        port
+        for domain, identifier in device.identifiers
+        if domain == DOMAIN and (port := port_of_identifier(identifier)) is not None
+    ]
+    return bool(ports) and not any(port in gateway.ports for port in ports)

@@ -18,6 +18,9 @@ CONF_REPORT_URL: Final = "report_url"
 CONF_CONFIGURE_GATEWAY: Final = "configure_gateway"
 CONF_REPORT_PERIOD: Final = "report_period"
 CONF_ALL_SIMS: Final = "all_sims"
+CONF_LOCAL_ONLY: Final = (
+    "local_only"  # the webhook takes posts from the local network only
+)
 
 DEFAULT_REPORT_PERIOD: Final = 60
 MIN_REPORT_PERIOD: Final = 60  # the gateway's own minimum

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -57,6 +58,10 @@ def merge_port_state(current: PortState, partial: PortState) -> PortState:
 # Bodies up to this size are parsed in the event loop; larger ones (a big gateway's
 # dev-status) in the executor, so that the loop never stalls for several milliseconds.
 INLINE_PARSE_BYTES = 16 * 1024
+
+# The last reports are kept as they came, for diagnostics; a big dev-status only by size.
+RAW_REPORTS_KEPT = 10
+RAW_REPORT_BYTES_KEPT = 64 * 1024
 
 
 class TaskIds:
@@ -124,7 +129,14 @@ class EjoinGateway:
         self.all_sims = all_sims
         self.ports: dict[int, PortState] = {}  # the active SIM's state, by port
         self.slots: dict[int, dict[int, PortState]] = {}  # every reported slot, by port
-        self.last_report: datetime | None = None
+        self.last_report: datetime | None = None  # any report, pushed or read
+        self.last_push: datetime | None = None  # a report the gateway pushed
+        self.expires: int | None = None  # the gateway's own report period, if positive
+        # False once the gateway has not been heard for too long (see watch.py).
+        self.available = True
+        self.raw_reports: deque[tuple[datetime, bytes | None, int]] = deque(
+            maxlen=RAW_REPORTS_KEPT
+        )
         self.memory = PortMemory()
         self._lock = asyncio.Lock()
         self._port_listeners: dict[int, list[Callable[[], None]]] = {}
@@ -137,6 +149,7 @@ class EjoinGateway:
         self.redialing: dict[int, bool] = {}
         self._redial_listeners: list[Callable[[], None]] = []
         self._report_listeners: list[Callable[[Report], None]] = []
+        self._push_listeners: list[Callable[[], None]] = []
         self._foreign_macs: set[str] = set()
         self._unknown_types: set[str] = set()
 
@@ -174,10 +187,23 @@ class EjoinGateway:
         self._report_listeners.append(heard)
         return lambda: self._report_listeners.remove(heard)
 
+    @callback
+    def listen_pushes(self, pushed: Callable[[], None]) -> Callable[[], None]:
+        """Call ``pushed`` after each report the gateway pushed (not one we read)."""
+        self._push_listeners.append(pushed)
+        return lambda: self._push_listeners.remove(pushed)
+
     # --- reports -----------------------------------------------------------------------
 
     async def ingest(self, body: bytes) -> IngestResult:
         """Parse and apply one pushed report, in arrival order."""
+        self.raw_reports.append(
+            (
+                dt_util.utcnow(),
+                body if len(body) <= RAW_REPORT_BYTES_KEPT else None,
+                len(body),
+            )
+        )
         async with self._lock:  # asyncio.Lock is fair: reports apply in arrival order
             try:
                 if len(body) <= INLINE_PARSE_BYTES:
@@ -204,7 +230,10 @@ class EjoinGateway:
                 )
             if not self.is_mine(report):
                 return IngestResult(status=403, message="report of another gateway")
+            self.last_push = dt_util.utcnow()
             self.apply(report)
+            for pushed in list(self._push_listeners):
+                pushed()
         if report.problems:
             LOGGER.warning(
                 "Report %s from %s had parts that could not be read and were skipped: %s",
@@ -234,6 +263,7 @@ class EjoinGateway:
         """Apply a parsed report to the state, then tell listeners what changed."""
         changed: set[int] = set()
         if isinstance(report, DeviceStatusReport):
+            self.expires = report.expires
             self.firmware = report.firmware or self.firmware
             self.max_ports = report.max_ports or self.max_ports
             self.max_slots = report.max_slots or self.max_slots
@@ -256,6 +286,10 @@ class EjoinGateway:
                     self.ports[port] = merged
                     changed.add(port)
         self.last_report = dt_util.utcnow()
+        if not self.available:
+            self.available = True
+            LOGGER.info("Gateway %s is reporting again", self.mac)
+            changed |= self.known_ports
         self._notify(changed)
         for heard in list(self._report_listeners):
             heard(report)
@@ -335,6 +369,19 @@ class EjoinGateway:
                 redialled()
         for update in list(self._gateway_listeners):
             update()
+
+    @callback
+    def mark_silent(self, silent_for: float) -> None:
+        """Make every entity unavailable: the gateway has not been heard for too long."""
+        if not self.available:
+            return
+        self.available = False
+        LOGGER.warning(
+            "Gateway %s has not been heard for %d s; its entities are unavailable",
+            self.mac,
+            silent_for,
+        )
+        self._notify(set(self.known_ports))
 
     # --- derived values -----------------------------------------------------------------
 

@@ -80,6 +80,11 @@ class EjoinEntity(Entity):
         self.gateway = gateway
         self.entity_description = description
 
+    @property
+    def available(self) -> bool:
+        """Whether the gateway has been heard recently (see watch.py)."""
+        return self.gateway.available
+
     def shown(self) -> tuple[Any, ...]:
         """Return everything this entity shows: when it changes, the state is written."""
         return (self.available, self.state, self.extra_state_attributes)

@@ -56,9 +56,16 @@ class EjoinPortEvent(EjoinPortEntity, EventEntity):
         self.events = events
 
     def _listen(self) -> Callable[[], None]:
-        return self.events.listen_port(
+        stop_events = self.events.listen_port(
             self.port, self.entity_description.key, self._heard
         )
+        stop_state = self.gateway.listen_port(self.port, self._update)  # availability
+
+        def stop() -> None:
+            stop_events()
+            stop_state()
+
+        return stop
 
     @callback
     def _heard(self, event_type: str, attributes: dict[str, Any]) -> None:

@@ -33,6 +33,7 @@ from .pyejoin import (
     CallDirection,
     CallRecord,
     DeliveryReport,
+    EjoinAuthenticationError,
     EjoinClient,
     EjoinError,
     PortAddress,
@@ -155,6 +156,10 @@ class EjoinEvents:
         self._last_read_attempt = time.monotonic()
         try:
             new = await self.inbox.async_read(self.client)
+        except EjoinAuthenticationError:
+            self._read_failing = True
+            self.entry.async_start_reauth(self.hass)
+            return
         except EjoinError as err:
             if not self._read_failing:
                 LOGGER.warning(

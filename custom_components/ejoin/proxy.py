@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import CONF_PUBLIC_IP_INTERVAL, DEFAULT_PUBLIC_IP_INTERVAL, DOMAIN, LOGGER
 from .coordinator import EjoinConfigEntry
 from .pyejoin import (
+    EjoinAuthenticationError,
     EjoinClient,
     EjoinCommandError,
     EjoinError,
@@ -69,6 +71,10 @@ class EjoinProxyCoordinator(DataUpdateCoordinator[ProxyData]):
         """Read the public IPs, and the traffic unless the firmware lacks it."""
         try:
             public_ips = await self.client.get_public_ips()
+        except EjoinAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_auth"
+            ) from err
         except EjoinError as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,

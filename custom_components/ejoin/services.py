@@ -40,6 +40,7 @@ from .const import (
 from .coordinator import EjoinConfigEntry
 from .entity import port_of_identifier
 from .pyejoin import (
+    EjoinAuthenticationError,
     EjoinClient,
     EjoinError,
     PortAddress,
@@ -133,8 +134,15 @@ def port_targets(hass: HomeAssistant, call: ServiceCall) -> list[GatewayTarget]:
     return targets
 
 
-def gateway_command_failed(err: EjoinError) -> HomeAssistantError:
-    """Turn a gateway's refusal or silence into the error the user sees."""
+def gateway_command_failed(
+    entry: EjoinConfigEntry, err: EjoinError
+) -> HomeAssistantError:
+    """Turn a gateway's refusal or silence into the error the user sees.
+
+    Rejected credentials also start re-authentication, so the user can fix them.
+    """
+    if isinstance(err, EjoinAuthenticationError):
+        entry.async_start_reauth(entry.runtime_data.gateway.hass)
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key="command_failed",
@@ -151,7 +159,7 @@ async def run_on_gateways(
         try:
             await command(target)
         except EjoinError as err:
-            raise gateway_command_failed(err) from err
+            raise gateway_command_failed(target.entry, err) from err
 
 
 def check_redial(target: GatewayTarget, interval: float) -> None:
@@ -203,7 +211,7 @@ async def async_redial(
             [PortAddress(port=port) for port in sorted(ports)], mode=mode
         )
     except EjoinError as err:
-        raise gateway_command_failed(err) from err
+        raise gateway_command_failed(entry, err) from err
     interval = redial_interval(entry)
     now = time.monotonic()
     for port in ports:
@@ -219,7 +227,7 @@ async def async_run_command(
     try:
         await command(entry.runtime_data.client)
     except EjoinError as err:
-        raise gateway_command_failed(err) from err
+        raise gateway_command_failed(entry, err) from err
 
 
 @callback
@@ -304,7 +312,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
             try:
                 addresses_by_port = await runtime.client.get_public_ips()
             except EjoinError as err:
-                raise gateway_command_failed(err) from err
+                raise gateway_command_failed(target.entry, err) from err
             ports += [
                 {
                     "gateway": runtime.gateway.mac,
@@ -407,7 +415,7 @@ async def async_send_sms(
             [task], status_report_url=entry.data[CONF_REPORT_URL]
         )
     except EjoinError as err:
-        raise gateway_command_failed(err) from err
+        raise gateway_command_failed(entry, err) from err
     refused = [status for status in statuses if not status.accepted]
     if refused:
         raise HomeAssistantError(

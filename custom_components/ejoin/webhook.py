@@ -13,9 +13,14 @@ from .coordinator import EjoinGateway
 
 
 def async_register_webhook(
-    hass: HomeAssistant, webhook_id: str, name: str, gateway: EjoinGateway
+    hass: HomeAssistant,
+    webhook_id: str,
+    name: str,
+    gateway: EjoinGateway,
+    *,
+    local_only: bool = True,
 ) -> None:
-    """Receive the gateway's reports at /api/webhook/<webhook_id> (POST, local only)."""
+    """Receive the gateway's reports at /api/webhook/<webhook_id> (POST only)."""
 
     async def handle(
         hass: HomeAssistant, webhook_id: str, request: web.Request
@@ -45,7 +50,7 @@ def async_register_webhook(
         webhook_id,
         handle,
         allowed_methods=["POST"],
-        local_only=True,
+        local_only=local_only,
     )
 
 

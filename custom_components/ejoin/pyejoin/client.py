@@ -343,6 +343,11 @@ class EjoinClient:
             )
         return report
 
+    async def stop_reports(self) -> None:
+        """Tell the gateway to push nothing more: no report URL, no period, no SMS URL."""
+        await self.get_status(report_url="", period=0)
+        await self.set_sms_url("")
+
     async def send_commands(self, commands: Sequence[Command]) -> None:
         """Run commands in one request (``multiple`` when there are several)."""
         if not commands:

@@ -1,0 +1,159 @@
+"""Keep watch on a gateway's reports: read its status while they are missing.
+
+A gateway that stops reporting must not look healthy. Every report period the watch
+checks when the gateway was last heard:
+
+- no push for more than a period and a half: read the status ourselves (this also points
+  the gateway at the report URL again, should it have lost it), which keeps the entities
+  fresh;
+- nothing heard, pushed or read, for three periods (or three times the gateway's own
+  ``expires``): every entity becomes unavailable, until the next report;
+- the gateway answers but its pushes have not arrived for three periods: it cannot reach
+  the report URL, and a repair issue says so and offers to set another URL. It goes away
+  by itself with the next push.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.util import dt as dt_util
+from yarl import URL
+
+from .const import CONF_REPORT_URL, DOMAIN, LOGGER
+from .coordinator import EjoinConfigEntry, EjoinGateway
+from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
+
+SILENT_PERIODS = 3  # periods without a word before entities become unavailable
+POLL_AFTER_PERIODS = 1.5  # periods without a push before the status is read
+
+
+def report_address(report_url: str) -> str:
+    """Return the scheme, host and port of a report URL: its path holds a secret."""
+    url = URL(report_url)
+    return str(url.origin()) if url.absolute else "-"
+
+
+def pushes_missing_issue_id(entry_id: str) -> str:
+    """Name the repair issue of one entry."""
+    return f"pushes_missing_{entry_id}"
+
+
+class ReportWatch:
+    """Checks each report period that the gateway is heard, and acts when it is not."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: EjoinConfigEntry,
+        gateway: EjoinGateway,
+        client: EjoinClient,
+        *,
+        period: int,
+        report_url: str | None,
+        all_sims: bool,
+    ) -> None:
+        """Watch ``gateway``; ``report_url`` None leaves the gateway's settings alone."""
+        self.hass = hass
+        self.entry = entry
+        self.gateway = gateway
+        self.client = client
+        self.period = period
+        self.report_url = report_url
+        self.all_sims = all_sims
+        self.started = dt_util.utcnow()
+        self.last_poll_ok: datetime | None = None
+        self._poll_failing = False
+
+    @callback
+    def start(self) -> Callable[[], None]:
+        """Check every report period, and clear the repair issue on each push."""
+        stop_timer = async_track_time_interval(
+            self.hass, self.async_check, timedelta(seconds=self.period)
+        )
+        stop_pushes = self.gateway.listen_pushes(self._pushed)
+
+        def stop() -> None:
+            stop_timer()
+            stop_pushes()
+            self._pushed()  # an unloaded entry has nothing to repair
+
+        return stop
+
+    @property
+    def silence_limit(self) -> float:
+        """Seconds without a word after which the gateway counts as gone."""
+        expires = self.gateway.expires
+        base = expires if expires is not None and expires > 0 else self.period
+        return SILENT_PERIODS * base
+
+    def _age(self, since: datetime | None, now: datetime) -> float:
+        """Seconds since a moment; the set-up counts as the first moment heard."""
+        return (now - (since or self.started)).total_seconds()
+
+    async def async_check(self, _now: datetime | None = None) -> None:
+        """Poll when pushes are missing; then judge availability and the repair issue."""
+        now = dt_util.utcnow()
+        if self._age(self.gateway.last_push, now) > POLL_AFTER_PERIODS * self.period:
+            await self._poll()
+        now = dt_util.utcnow()
+        silent_for = self._age(self.gateway.last_report, now)
+        if silent_for > self.silence_limit:
+            self.gateway.mark_silent(silent_for)
+        pushes_missing = self._age(self.gateway.last_push, now) > self.silence_limit
+        if pushes_missing and self.last_poll_ok is not None:
+            self._raise_issue()
+
+    async def _poll(self) -> None:
+        """Read the status (pointing the gateway at the report URL again) and apply it."""
+        try:
+            if self.report_url is None:
+                status = await self.client.get_status()
+            else:
+                status = await self.client.get_status(
+                    report_url=self.report_url,
+                    period=self.period,
+                    all_sims=self.all_sims,
+                )
+        except EjoinAuthenticationError:
+            LOGGER.warning(
+                "Gateway %s rejected the credentials; asking for new ones",
+                self.gateway.mac,
+            )
+            self.entry.async_start_reauth(self.hass)
+            return
+        except EjoinError as err:
+            if not self._poll_failing:
+                LOGGER.debug("Gateway %s did not answer: %s", self.gateway.mac, err)
+            self._poll_failing = True
+            return
+        self._poll_failing = False
+        if not self.gateway.is_mine(status):
+            return
+        self.last_poll_ok = dt_util.utcnow()
+        self.gateway.apply(status)
+
+    def _raise_issue(self) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            pushes_missing_issue_id(self.entry.entry_id),
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="pushes_missing",
+            translation_placeholders={
+                "gateway": self.entry.title,
+                "address": report_address(self.entry.data[CONF_REPORT_URL]),
+            },
+            data={"entry_id": self.entry.entry_id},
+        )
+
+    @callback
+    def _pushed(self) -> None:
+        ir.async_delete_issue(
+            self.hass, DOMAIN, pushes_missing_issue_id(self.entry.entry_id)
+        )
