@@ -93,6 +93,11 @@ class SmsInbox:
         self._seen = dict(data.get("seen", []))
 
     @property
+    def remembered(self) -> int:
+        """How many messages the record holds."""
+        return len(self._seen)
+
+    @property
     def first_read_done(self) -> bool:
         """Whether the store was read once: before that, what it holds is history."""
         return self.position is not None

@@ -51,7 +51,13 @@ from .models import (
     UnknownReport,
 )
 from .ports import PortAddress, PortNotation, ports_expression
-from .reports import PortMemory, decode_sms_text, parse_report, split_envelope
+from .reports import (
+    PortMemory,
+    decode_sms_text,
+    load_json_object,
+    parse_report,
+    split_envelope,
+)
 
 __all__ = [
     "CallDirection",
@@ -96,6 +102,7 @@ __all__ = [
     "TaskStatus",
     "UnknownReport",
     "decode_sms_text",
+    "load_json_object",
     "parse_report",
     "port_values",
     "ports_expression",

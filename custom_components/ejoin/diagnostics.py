@@ -1,0 +1,159 @@
+"""Diagnostics: what a support request needs, without SIM identities or secrets."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from homeassistant.components.diagnostics import REDACTED, async_redact_data
+from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_DEFAULT_RECIPIENTS, CONF_REPORT_URL, CONF_WEBHOOK_ID
+from .coordinator import EjoinConfigEntry
+from .pyejoin import EjoinMalformedReportError, load_json_object
+
+# Credentials, the webhook (whoever knows its id can post reports), SIM and modem
+# identities, phone numbers and message texts, under every name the gateway uses.
+TO_REDACT = {
+    CONF_PASSWORD,
+    CONF_USERNAME,
+    CONF_WEBHOOK_ID,
+    CONF_REPORT_URL,
+    CONF_DEFAULT_RECIPIENTS,
+    "url",
+    "sms_url",
+    "sr_url",
+    "imei",
+    "imsi",
+    "iccid",
+    "sn",
+    "sim_number",
+    "number",
+    "numbers",
+    "sms",
+    "text",
+    "sender",
+    "recipient",
+    "recver",
+    "receiver",
+    "caller",
+    "callee",
+    "to",
+    "from",
+    "sdr",
+    "fdr",
+    "sent_to",
+    "failed_to",
+    "smsc",
+    "sip_usr",
+    "dataflow_url",
+    "last_url",
+}
+
+
+def plain(value: Any) -> Any:
+    """Turn the protocol package's dataclasses, enums and sets into JSON values."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return plain(asdict(value))
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, set | frozenset):
+        return sorted(str(item) for item in value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+# Real reports nest four levels deep; a refused body may nest thousands, which would
+# overflow the recursion of the redaction.
+REPORT_DEPTH_SHOWN = 16
+
+
+def depth(value: Any) -> int:
+    """Return how deeply lists and objects nest in a JSON value (without recursion)."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, level = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def raw_report(body: bytes | None, size: int) -> Any:
+    """Return a kept report as it came, if it is a JSON object; else what it was."""
+    if body is None:
+        return {"bytes": size, "body": "not kept (too large)"}
+    try:
+        report = load_json_object(body)
+    except EjoinMalformedReportError as err:
+        return {"bytes": size, "body": str(err)}
+    if not isinstance(report, dict):
+        # Only objects are reports; anything else could hide a text from redaction.
+        return {"bytes": size, "body": "not a JSON object"}
+    if depth(report) > REPORT_DEPTH_SHOWN:
+        return {"bytes": size, "body": "nested too deeply to show"}
+    if "data" in report:
+        # In a sent-sms, "data" is the message; elsewhere it names data usage.
+        report["data"] = REDACTED
+    return report
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: EjoinConfigEntry
+) -> dict[str, Any]:
+    """Return the entry's settings, the gateway's live state and its last reports."""
+    runtime = entry.runtime_data
+    gateway = runtime.gateway
+    inbox = runtime.inbox
+    proxy = runtime.proxy
+    data = {
+        "entry": {
+            "title": entry.title,
+            "config": dict(entry.data),
+            "options": dict(entry.options),
+        },
+        "gateway": {
+            "mac": gateway.mac,
+            "firmware": gateway.firmware,
+            "max_ports": gateway.max_ports,
+            "max_slots": gateway.max_slots,
+            "expires": gateway.expires,
+            "available": gateway.available,
+            "last_report": gateway.last_report,
+            "last_push": gateway.last_push,
+            "registered_ports": gateway.registered_ports,
+            "ports": {str(port): gateway.ports[port] for port in sorted(gateway.ports)},
+            "slots": {
+                str(port): {str(slot): state for slot, state in slots.items()}
+                for port, slots in sorted(gateway.slots.items())
+            },
+        },
+        "sms_store": {
+            "ssrc": inbox.ssrc,
+            "position": inbox.position,
+            "seen_remembered": inbox.remembered,
+        },
+        "proxy": None
+        if proxy is None
+        else {
+            # The addresses themselves identify the user; how many there are is enough.
+            "ports_with_public_ip": len(proxy.data.public_ips) if proxy.data else 0,
+            "ports_with_traffic": len(proxy.data.traffic) if proxy.data else 0,
+            "last_update_success": proxy.last_update_success,
+        },
+        "last_reports": [
+            {"received_at": received_at, "report": raw_report(body, size)}
+            for received_at, body, size in gateway.raw_reports
+        ],
+    }
+    return async_redact_data(plain(data), TO_REDACT)
