@@ -252,7 +252,8 @@ class EjoinGateway:
         if mac not in self._foreign_macs:
             self._foreign_macs.add(mac)
             LOGGER.warning(
-                "Refused a dev-status from %s on the webhook of gateway %s",
+                "Refused a %s from %s on the webhook of gateway %s",
+                report.type,
                 mac,
                 self.mac,
             )

@@ -31,14 +31,18 @@ def async_register_webhook(
             )
         chunks: list[bytes] = []
         size = 0
-        # read() returns what has arrived so far, so read until the end of the body.
-        while chunk := await request.content.read(64 * 1024):
-            size += len(chunk)
-            if size > MAX_REPORT_BYTES:
-                return _refuse(
-                    gateway, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "report too large"
-                )
-            chunks.append(chunk)
+        try:
+            # read() returns what has arrived so far, so read until the end of the body.
+            while chunk := await request.content.read(64 * 1024):
+                size += len(chunk)
+                if size > MAX_REPORT_BYTES:
+                    return _refuse(
+                        gateway, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "report too large"
+                    )
+                chunks.append(chunk)
+        except web.RequestPayloadError:
+            # A body announced as compressed that does not unpack.
+            return _refuse(gateway, HTTPStatus.BAD_REQUEST, "body could not be read")
         body = b"".join(chunks)
         result = await gateway.ingest(body)
         return web.Response(status=result.status, text=result.message)

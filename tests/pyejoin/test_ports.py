@@ -31,7 +31,26 @@ def test_parse_every_notation(
 
 @pytest.mark.parametrize(
     "text",
-    ["", "A", "1.", ".1", "1AB", "1-3", "0", "0A", "1.00", "1.sp1", "x.sp1.2", "-1"],
+    [
+        *(
+            "",
+            "A",
+            "1.",
+            ".1",
+            "1AB",
+            "1-3",
+            "0",
+            "0A",
+            "1.00",
+            "1.sp1",
+            "x.sp1.2",
+            "-1",
+        ),
+        # Beyond any gateway: a report must not conjure up millions of ports or slots.
+        *("513", "1.1000", "12.sp256.1000", "99999999999999999999"),
+        # Digits of other scripts, which int() would read.
+        *("\u0663", "\uff11.\uff10\uff12"),
+    ],
 )
 def test_parse_refuses_what_is_not_an_address(text: str) -> None:
     """Text that names no port is refused with ValueError, not guessed at."""

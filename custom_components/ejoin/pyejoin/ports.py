@@ -15,10 +15,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-_DOTTED = re.compile(r"^(\d+)\.(\d+)$")
-_LETTERED = re.compile(r"^(\d+)([A-Za-z])$")
-_BARE = re.compile(r"^(\d+)$")
-_BANKED = re.compile(r"^(\d+)\.([A-Za-z]+\d*)\.(\d+)$")
+# ASCII digits only: int() would also read Arabic-Indic or full-width digits.
+_DOTTED = re.compile(r"^([0-9]+)\.([0-9]+)$")
+_LETTERED = re.compile(r"^([0-9]+)([A-Za-z])$")
+_BARE = re.compile(r"^([0-9]+)$")
+_BANKED = re.compile(r"^([0-9]+)\.([A-Za-z]+[0-9]*)\.([0-9]+)$")
+
+# Far above any gateway made (64 ports, slots up to three digits in a SIM bank), yet
+# low enough that a report cannot conjure up millions of ports or slots.
+MAX_PORT = 512
+MAX_SLOT = 999
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -39,10 +45,10 @@ class PortAddress:
 
     def __post_init__(self) -> None:
         """Refuse addresses no gateway could mean."""
-        if self.port < 1:
-            raise ValueError(f"port must be 1 or more, not {self.port}")
-        if self.slot is not None and self.slot < 1:
-            raise ValueError(f"slot must be 1 or more, not {self.slot}")
+        if not 1 <= self.port <= MAX_PORT:
+            raise ValueError(f"port must be 1 to {MAX_PORT}, not {self.port}")
+        if self.slot is not None and not 1 <= self.slot <= MAX_SLOT:
+            raise ValueError(f"slot must be 1 to {MAX_SLOT}, not {self.slot}")
         if self.bank is not None and self.slot is None:
             raise ValueError("a SIM bank address needs a slot")
 

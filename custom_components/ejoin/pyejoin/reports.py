@@ -41,7 +41,7 @@ from .models import (
     UnknownReport,
     build_frozen,
 )
-from .ports import PortAddress
+from .ports import MAX_PORT, MAX_SLOT, PortAddress
 
 PORT_KEYS: Final = frozenset(
     {
@@ -266,6 +266,18 @@ class _Fields:
     def integer(self, key: str) -> int | None:
         """Read an integer field."""
         return self.read(key, _integer, None)
+
+    def count(self, key: str, limit: int) -> int | None:
+        """Read a count of ports or slots; one beyond any gateway is a problem."""
+        value = self.integer(key)
+        if value is not None and not 0 <= value <= limit:
+            self._problems.append(
+                ReportProblem(
+                    item=f"{self._item} {key}", reason=f"{value} is not 0 to {limit}"
+                )
+            )
+            return None
+        return value
 
     def text(self, key: str) -> str | None:
         """Read a text field."""
@@ -691,8 +703,10 @@ def _parse_dev_status(
         mac=fields.text("mac"),
         ip=fields.text("ip"),
         firmware=fields.text("ver"),
-        max_ports=fields.integer("max-ports"),
-        max_slots=fields.integer("max-slot" if "max-slot" in data else "max-slots"),
+        max_ports=fields.count("max-ports", MAX_PORT),
+        max_slots=fields.count(
+            "max-slot" if "max-slot" in data else "max-slots", MAX_SLOT
+        ),
         ports=tuple(ports),
         problems=tuple(problems),
         unknown_keys=frozenset(data) - DEV_STATUS_KEYS,
