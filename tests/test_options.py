@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_address
+from unittest.mock import patch
+
+from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 
@@ -15,11 +19,22 @@ from custom_components.ejoin.const import (
 )
 from ejoin_simulator import Simulator
 
-from .helpers import WEBHOOK_ID, config_entry_for
+from .helpers import config_entry_for, port_report, post
+
+
+async def post_from_outside(
+    hass: HomeAssistant, client: TestClient, simulator: Simulator, balance: str
+) -> None:
+    """Post a port-status as if from an address outside the local network."""
+    with patch(
+        "homeassistant.components.webhook.ip_address",
+        return_value=ip_address("203.0.113.7"),
+    ):
+        await post(hass, client, port_report(simulator, 1, bal=balance))
 
 
 async def test_options_take_effect_at_once(
-    hass: HomeAssistant, simulator: Simulator
+    hass: HomeAssistant, simulator: Simulator, client: TestClient
 ) -> None:
     """New options are stored, the gateway is re-pointed and the notify entity appears."""
     entry = config_entry_for(simulator)
@@ -44,7 +59,8 @@ async def test_options_take_effect_at_once(
         CONF_DEFAULT_RECIPIENTS: [],
         CONF_LOCAL_ONLY: True,
     }
-    assert hass.data["webhook"][WEBHOOK_ID]["local_only"] is True
+    await post_from_outside(hass, client, simulator, "1.11")
+    assert hass.states.get("sensor.port_1_balance").state != "1.11"  # local only
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
@@ -68,7 +84,8 @@ async def test_options_take_effect_at_once(
         CONF_DEFAULT_RECIPIENTS: ["+4915112345678"],
         CONF_LOCAL_ONLY: False,
     }
-    assert hass.data["webhook"][WEBHOOK_ID]["local_only"] is False
+    await post_from_outside(hass, client, simulator, "2.22")
+    assert hass.states.get("sensor.port_1_balance").state == "2.22"
     assert (simulator.gateway.report_period, simulator.gateway.all_sims) == (120, True)
     assert hass.states.get("notify.ejoin_127_0_0_1_sms") is not None
     assert hass.states.get("sensor.port_1_sim_slots").state == "4"
