@@ -283,6 +283,88 @@ def make_png(width: int, height: int) -> bytes:
     )
 
 
+# Every rule of Home Assistant's Integration Quality Scale, by tier.
+QUALITY_SCALE_RULES = {
+    "bronze": [
+        "action-setup",
+        "appropriate-polling",
+        "brands",
+        "common-modules",
+        "config-flow",
+        "config-flow-test-coverage",
+        "dependency-transparency",
+        "docs-actions",
+        "docs-conditions",
+        "docs-high-level-description",
+        "docs-installation-instructions",
+        "docs-removal-instructions",
+        "docs-triggers",
+        "entity-event-setup",
+        "entity-unique-id",
+        "has-entity-name",
+        "runtime-data",
+        "test-before-configure",
+        "test-before-setup",
+        "unique-config-entry",
+    ],
+    "silver": [
+        "action-exceptions",
+        "config-entry-unloading",
+        "docs-configuration-parameters",
+        "docs-installation-parameters",
+        "entity-unavailable",
+        "integration-owner",
+        "log-when-unavailable",
+        "parallel-updates",
+        "reauthentication-flow",
+        "test-coverage",
+    ],
+    "gold": [
+        "devices",
+        "diagnostics",
+        "discovery",
+        "discovery-update-info",
+        "docs-data-update",
+        "docs-examples",
+        "docs-known-limitations",
+        "docs-supported-devices",
+        "docs-supported-functions",
+        "docs-troubleshooting",
+        "docs-use-cases",
+        "dynamic-devices",
+        "entity-category",
+        "entity-device-class",
+        "entity-disabled-by-default",
+        "entity-translations",
+        "exception-translations",
+        "icon-translations",
+        "reconfiguration-flow",
+        "repair-issues",
+        "stale-devices",
+    ],
+    "platinum": ["async-dependency", "inject-websession", "strict-typing"],
+}
+
+
+def quality_scale_problems(document: Any) -> list[str]:
+    """Return why quality_scale.yaml does not show every rule done or exempt."""
+    rules = document.get("rules") if isinstance(document, dict) else None
+    if not isinstance(rules, dict):
+        return ["no rules mapping"]
+    known = {rule for tier in QUALITY_SCALE_RULES.values() for rule in tier}
+    problems = [f"{rule} is missing" for rule in sorted(known - set(rules))]
+    problems += [f"{rule} is not a rule" for rule in sorted(set(rules) - known)]
+    for rule, value in sorted(rules.items()):
+        status = value.get("status") if isinstance(value, dict) else value
+        if status not in ("done", "exempt"):
+            problems.append(f"{rule} is {status}, not done or exempt")
+        elif status == "exempt" and not (
+            isinstance(value, dict) and str(value.get("comment", "")).strip()
+        ):
+            problems.append(f"{rule} is exempt without a reason")
+    return problems
+
+
 def test_manifest_is_valid() -> None:
     """The shipped manifest passes every rule."""
     assert manifest_problems(load_json(INTEGRATION / "manifest.json")) == []
@@ -499,3 +581,45 @@ def test_icon_check_catches(png: bytes, problem: str) -> None:
     """Files that are not a 256x256 PNG are reported."""
     problems = icon_problems(png)
     assert any(problem in found for found in problems), problems
+
+
+def test_quality_scale_lists_every_rule_done_or_exempt() -> None:
+    """quality_scale.yaml names every rule of all four tiers, none left to do."""
+    document = yaml.safe_load(
+        (INTEGRATION / "quality_scale.yaml").read_text(encoding="utf-8")
+    )
+    assert quality_scale_problems(document) == []
+
+
+def _rules_without(rule: str) -> dict[str, Any]:
+    rules: dict[str, Any] = {
+        name: "done" for tier in QUALITY_SCALE_RULES.values() for name in tier
+    }
+    rules.pop(rule, None)
+    return {"rules": rules}
+
+
+def _rules_with(rule: str, value: Any) -> dict[str, Any]:
+    document = _rules_without(rule)
+    document["rules"][rule] = value
+    return document
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        (_rules_without("stale-devices"), "stale-devices is missing"),
+        (_rules_without("docs-triggers"), "docs-triggers is missing"),
+        (_rules_with("diagnostics", "todo"), "diagnostics is todo, not done or exempt"),
+        (
+            _rules_with("repair-issues", {"status": "todo", "comment": "later"}),
+            "repair-issues is todo, not done or exempt",
+        ),
+        (_rules_with("discovery", "exempt"), "discovery is exempt without a reason"),
+        (_rules_with("made-up-rule", "done"), "made-up-rule is not a rule"),
+        ({"rules": []}, "no rules mapping"),
+    ],
+)
+def test_quality_scale_check_catches(document: Any, problem: str) -> None:
+    """A missing, unfinished, unexplained or unknown rule is reported."""
+    assert problem in quality_scale_problems(document)
