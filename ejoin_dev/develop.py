@@ -1,0 +1,143 @@
+"""``scripts/develop``: Home Assistant on 127.0.0.1:8123 with a simulated gateway on :8080.
+
+With ``--demo`` the owner account is created through the onboarding API and the gateway
+added through the config-flow API, so that logging in shows a populated gateway at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+from pathlib import Path
+import signal
+import sys
+import threading
+
+import aiohttp
+
+from .api import DOMAIN, HomeAssistantApi
+from .hass import REPOSITORY, HomeAssistantProcess
+from .simulator import SimulatorProcess
+
+CONFIG = REPOSITORY / "config"
+HASS_PORT = 8123
+SIMULATOR_PORT = 8080
+# A local development instance on 127.0.0.1: the login is printed for the user anyway.
+DEMO_NAME = "Demo"
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "ejoin-demo"
+
+
+def arguments() -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/develop",
+        description="Run Home Assistant with this integration and a simulated gateway.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="create an owner account and add the simulated gateway, ready to look at",
+    )
+    # For running beside another instance (the end-to-end test of this script does).
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=CONFIG,
+        help="configuration folder (config/); a new one gets a configuration.yaml",
+    )
+    parser.add_argument("--hass-port", type=int, default=HASS_PORT, help="(8123)")
+    parser.add_argument(
+        "--simulator-port", type=int, default=SIMULATOR_PORT, help="(8080)"
+    )
+    options = parser.parse_args()
+    if options.config.resolve() == CONFIG and options.hass_port != HASS_PORT:
+        parser.error("--hass-port needs --config: config/configuration.yaml says 8123")
+    return options
+
+
+async def demo(url: str, simulator_port: int) -> None:
+    """Onboard (once) and add the simulated gateway (unless it is there already)."""
+    async with aiohttp.ClientSession() as session:
+        api = HomeAssistantApi(session, url)
+        if await api.onboarded():
+            await api.login(DEMO_USERNAME, DEMO_PASSWORD)
+        else:
+            await api.onboard(DEMO_NAME, DEMO_USERNAME, DEMO_PASSWORD)
+        entries = await api.request("GET", "/api/config/config_entries/entry")
+        if not any(entry["domain"] == DOMAIN for entry in entries):
+            await api.add_gateway("127.0.0.1", simulator_port, "root", "root")
+
+
+def next_steps(
+    hass: HomeAssistantProcess, simulator: SimulatorProcess, *, demo_done: bool
+) -> str:
+    """Say what to do now that both run."""
+    lines = [
+        "",
+        f"Home Assistant:  {hass.url}   (log: {hass.log_path})",
+        f"Gateway:         {simulator.url}   (simulated, 8 ports x 4 SIM slots)",
+        "",
+    ]
+    if demo_done:
+        lines += [
+            f"Log in as {DEMO_USERNAME} / {DEMO_PASSWORD}: the gateway is added, see",
+            f"  {hass.url}/config/integrations/integration/{DOMAIN}",
+        ]
+    else:
+        lines += [
+            f"1. Open {hass.url} and create your account (first visit only).",
+            "2. Settings -> Devices & services -> Add integration -> Ejoin SIM gateway.",
+            f"3. Host 127.0.0.1, port {simulator.port}, username root, password root;",
+            "   keep the suggested report URL.",
+        ]
+    lines += ["", "Ctrl-C stops both."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Start both, wait for Ctrl-C (or one of them ending), then stop both."""
+    options = arguments()
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+
+    config: Path = options.config
+    config.mkdir(parents=True, exist_ok=True)
+    simulator = SimulatorProcess(
+        port=options.simulator_port, log_path=config / "simulator.log"
+    )
+    hass = HomeAssistantProcess(config, port=options.hass_port)
+    try:
+        print(f"Starting the simulated gateway on {simulator.url} ...", flush=True)
+        simulator.start()
+        print(f"Starting Home Assistant on {hass.url} ...", flush=True)
+        hass.start()
+        if options.demo:
+            print("Creating the demo account and adding the gateway ...", flush=True)
+            asyncio.run(demo(hass.url, simulator.port))
+        print(next_steps(hass, simulator, demo_done=options.demo), flush=True)
+        while not stop.wait(1):
+            for name, process in (
+                ("Home Assistant", hass.process),
+                ("The simulator", simulator.process),
+            ):
+                if process is not None and process.poll() is not None:
+                    print(
+                        f"{name} stopped (exit code {process.returncode}).",
+                        file=sys.stderr,
+                    )
+                    stop.set()
+    except (RuntimeError, aiohttp.ClientError) as err:
+        print(f"scripts/develop: {err}", file=sys.stderr)
+        sys.exit(1)
+    finally:
+        print("Stopping ...", flush=True)
+        with contextlib.suppress(Exception):
+            hass.stop()
+        simulator.stop()
+
+
+if __name__ == "__main__":
+    main()

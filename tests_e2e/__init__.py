@@ -1,0 +1,1 @@
+"""End-to-end and browser tests: a real Home Assistant, the simulator, real HTTP."""
