@@ -76,9 +76,18 @@ def stack(
         port=free_port(),
         log_path=artifacts / "simulator.log",
         # Commands finish quickly and nothing drifts, so states can be compared.
-        options=("--command-delay", "0.5", "--reboot-seconds", "1", "--drift-seconds", "0"),
+        options=(
+            "--command-delay",
+            "0.5",
+            "--reboot-seconds",
+            "1",
+            "--drift-seconds",
+            "0",
+        ),
     )
-    hass = HomeAssistantProcess(tmp_path_factory.mktemp(f"hass-{name}"), port=free_port())
+    hass = HomeAssistantProcess(
+        tmp_path_factory.mktemp(f"hass-{name}"), port=free_port()
+    )
     simulator.start()
     try:
         hass.start()
