@@ -640,11 +640,30 @@ async def test_all_sim_dev_status(
             "status": "registered" if slot == 3 else "idle_sim",
             "operator": sim.operator_name if slot == 3 else None,
             "balance": sim.balance,
-            "signal_strength": -113 + 2 * sim.signal if slot == 3 else None,
         }
         for slot, sim in sims.items()
         if sim is not None
     ]
+
+
+async def test_a_signal_change_rewrites_only_the_signal_sensor(
+    hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
+) -> None:
+    """The signal wanders with nearly every report: only its own sensor is rewritten."""
+    await set_up(hass, simulator, all_sims=True)
+    client = await hass_client_no_auth()
+    written: list[str] = []
+    hass.bus.async_listen(
+        "state_changed", lambda event: written.append(event.data["entity_id"])
+    )
+    sim = simulator.gateway.ports[4].sim
+    assert sim is not None
+    sim.signal = 9 if sim.signal != 9 else 10
+
+    assert await post(hass, client, port_report(simulator, 4)) == (200, "OK")
+
+    assert written == ["sensor.port_4_signal_strength"]
+    assert value_of(hass, "signal_strength", 4) == str(-113 + 2 * sim.signal)
 
 
 async def test_all_sim_dev_status_with_empty_slots(

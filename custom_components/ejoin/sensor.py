@@ -24,7 +24,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .coordinator import EjoinConfigEntry, EjoinGateway
-from .entity import EjoinGatewayEntity, EjoinPortEntity, port_device_info
+from .entity import (
+    EjoinEntity,
+    EjoinGatewayEntity,
+    EjoinPortEntity,
+    port_device_info,
+)
 from .proxy import EjoinProxyCoordinator, ProxyData
 from .pyejoin import Counter, CounterPeriods, PortState, PortStatus
 
@@ -355,7 +360,19 @@ async def async_setup_entry(
     entry.async_on_unload(gateway.listen_new_ports(add_ports))
 
 
-class EjoinPortSensor(EjoinPortEntity, SensorEntity):
+class EjoinSensor(EjoinEntity, SensorEntity):
+    """A pushed sensor of the integration."""
+
+    def shown(self) -> tuple[Any, ...]:
+        """Compare the native value: the state is only it formatted, at a cost.
+
+        Every report asks each entity of a changed port what it shows; formatting
+        each sensor's value for that was most of the cost of a port-status.
+        """
+        return (self.available, self.native_value, self.extra_state_attributes)
+
+
+class EjoinPortSensor(EjoinPortEntity, EjoinSensor):
     """A value the gateway reports for a port's active SIM."""
 
     entity_description: EjoinPortSensorDescription
@@ -373,7 +390,7 @@ class EjoinPortSensor(EjoinPortEntity, SensorEntity):
         return None if state is None else self.entity_description.attributes_fn(state)
 
 
-class EjoinSimSlotsSensor(EjoinPortEntity, SensorEntity):
+class EjoinSimSlotsSensor(EjoinPortEntity, EjoinSensor):
     """With all-SIM reporting: how many slots hold a SIM, and what each one reports."""
 
     entity_description: EjoinPortSensorDescription
@@ -387,7 +404,11 @@ class EjoinSimSlotsSensor(EjoinPortEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Each reported slot: status, operator, balance and signal (no SIM identities)."""
+        """Each reported slot: status, operator and balance (no SIM identities).
+
+        No signal: only the active slot has one, the signal strength sensor shows it,
+        and it changes with nearly every report, which would rewrite this list each time.
+        """
         return {
             "slots": [
                 {
@@ -396,7 +417,6 @@ class EjoinSimSlotsSensor(EjoinPortEntity, SensorEntity):
                     "status": status_option(state),
                     "operator": None if state.operator is None else state.operator.name,
                     "balance": state.balance,
-                    "signal_strength": signal_dbm(state),
                 }
                 for state in self._slot_states()
             ]
@@ -433,7 +453,7 @@ class EjoinProxySensor(CoordinatorEntity[EjoinProxyCoordinator], SensorEntity):
         return self.entity_description.value_fn(self.coordinator.data, self.port)
 
 
-class EjoinGatewaySensor(EjoinGatewayEntity, SensorEntity):
+class EjoinGatewaySensor(EjoinGatewayEntity, EjoinSensor):
     """A gateway-wide value."""
 
     entity_description: EjoinGatewaySensorDescription
