@@ -569,6 +569,9 @@ async def test_public_ip_and_traffic_after_set_up(
     assert received.attributes["unit_of_measurement"] == "MB"
     assert received.attributes["device_class"] == "data_size"
     assert received.attributes["state_class"] == "total_increasing"
+    # Shown as "6.00 MB", not to the byte in megabytes.
+    options = er.async_get(hass).async_get("sensor.port_2_data_received").options
+    assert options["sensor"]["suggested_display_precision"] == 2
 
 
 async def test_public_ips_are_read_again_at_the_interval(

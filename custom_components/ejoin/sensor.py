@@ -286,6 +286,7 @@ TRAFFIC_SENSORS = [
         translation_key=f"data_{direction}",
         native_unit_of_measurement=UnitOfInformation.BYTES,
         suggested_unit_of_measurement=UnitOfInformation.MEGABYTES,
+        suggested_display_precision=2,  # else the UI shows bytes as 0.000000 MB
         device_class=SensorDeviceClass.DATA_SIZE,
         state_class=SensorStateClass.TOTAL_INCREASING,
         value_fn=_traffic_of(index),
