@@ -2,18 +2,29 @@
 
 Playwright's Python package drives Debian's chromium (no browser download). Every
 step leaves a screenshot in ``artifacts/e2e/test_browser/``; a failing step leaves
-``failure-<step>.png`` too.
+``failure-<step>.png`` too, and the browser's console is kept in ``browser.log``.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 import contextlib
 from pathlib import Path
+import re
 import shutil
+import struct
+from typing import Any
 
 import aiohttp
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import (
+    ConsoleMessage,
+    Error,
+    Page,
+    ViewportSize,
+    async_playwright,
+    expect,
+)
 import pytest
 
 from ejoin_dev.api import HomeAssistantApi
@@ -21,7 +32,8 @@ from ejoin_dev.api import HomeAssistantApi
 from .conftest import OWNER_PASSWORD, OWNER_USERNAME, Stack
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# This machine has no internet: without these Chromium keeps trying to reach Google.
+# This machine has no internet: without these Chromium keeps trying to reach Google,
+# and its connections are refused.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -31,28 +43,44 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-WAIT_MS = 30_000
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+WAIT_MS = 30_000  # for every click, fill and expectation
 PNG = b"\x89PNG\r\n\x1a\n"
+
+GATEWAY = "Ejoin 127.0.0.1"  # the entry's and the gateway device's name
+PORTS = 8  # the simulator's default
 
 
 @pytest.fixture
 async def page(stack: Stack) -> AsyncIterator[Page]:
-    """Open a 1280 x 900 browser page."""
+    """Open a 1280 x 900 page in headless Chromium; log its console to browser.log."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
+        log = (stack.artifacts / "browser.log").open("a", encoding="utf-8")
         try:
-            context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            context = await browser.new_context(viewport=VIEWPORT, locale="en-US")
+            context.set_default_timeout(WAIT_MS)
+            expect.set_options(timeout=WAIT_MS)
             page = await context.new_page()
-            page.set_default_timeout(WAIT_MS)
+
+            def console(message: ConsoleMessage) -> None:
+                log.write(f"{message.type}: {message.text}\n")
+
+            def crashed(error: Error) -> None:
+                log.write(f"pageerror: {error}\n")
+
+            page.on("console", console)
+            page.on("pageerror", crashed)
             yield page
         finally:
             await browser.close()
+            log.close()
 
 
 class Steps:
-    """Name each step; keep its screenshot, and one of the page a step failed on."""
+    """Name the steps of a test; screenshot the page at each, and where one fails."""
 
     def __init__(self, page: Page, folder: Path) -> None:
         """Write screenshots of ``page`` into ``folder``."""
@@ -62,21 +90,70 @@ class Steps:
 
     @contextlib.asynccontextmanager
     async def step(self, name: str) -> AsyncIterator[None]:
-        """Run one step, then take its screenshot."""
+        """Run one step; if it fails, keep ``failure-<name>.png`` and re-raise."""
         try:
             yield
         except BaseException:
-            await self.page.screenshot(path=self.folder / f"failure-{name}.png")
+            with contextlib.suppress(Error):
+                await self.page.screenshot(
+                    path=self.folder / f"failure-{name}.png", timeout=5_000
+                )
             raise
-        shot = self.folder / f"{len(self.shots) + 1:02d}-{name}.png"
-        await self.page.screenshot(path=shot)
-        self.shots.append(shot)
+
+    async def shot(self, name: str) -> None:
+        """Keep a screenshot of the page as it is now: ``NN-<name>.png``."""
+        path = self.folder / f"{len(self.shots) + 1:02d}-{name}.png"
+        # Finished animations: a floating label caught half-way looks like a bug.
+        await self.page.screenshot(path=path, animations="disabled")
+        self.shots.append(path)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Return the width and height a PNG's header gives."""
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+async def expect_row(page: Page, name: str, state: str | re.Pattern[str]) -> None:
+    """Expect the entity row ``name`` to show ``state``, with its icon drawn."""
+    row = page.locator("hui-generic-entity-row").filter(
+        has=page.get_by_text(name, exact=True)
+    )
+    await row.scroll_into_view_if_needed()
+    await expect(row).to_be_visible()
+    await expect(row).to_contain_text(state)
+    # Icons arrive after the rows; a screenshot without them looks broken.
+    await expect(row.locator("ha-state-icon path").first).to_have_attribute(
+        "d", re.compile(r"\S")
+    )
+
+
+async def port_states(api: HomeAssistantApi) -> dict[str, Any]:
+    """Wait until every port's status sensor has a state; return those states."""
+    entities = [f"sensor.port_{port}_status" for port in range(1, PORTS + 1)]
+    async with asyncio.timeout(WAIT_MS / 1000):
+        while True:
+            states = await api.states()
+            found = {
+                entity: states[entity]["state"]
+                for entity in entities
+                if entity in states
+            }
+            if len(found) == PORTS and "unavailable" not in found.values():
+                return found
+            await asyncio.sleep(0.5)
 
 
 async def test_add_the_gateway_in_the_web_interface_and_open_its_devices(
     stack: Stack, page: Page, session: aiohttp.ClientSession
 ) -> None:
-    """Log in, add Ejoin with the real form, and see the gateway's and a port's pages."""
+    """Log in, add Ejoin with the real form, and see the gateway's and a port's pages.
+
+    Each step is what a person does in the browser: the login form, Settings'
+    "Add integration" dialog with the gateway's address and account, the second step
+    (where the gateway reports to) as Home Assistant suggests it, and then the device
+    pages. The REST API confirms that the entities the form created are there.
+    """
     steps = Steps(page, stack.artifacts)
     url = stack.hass.url
 
@@ -84,58 +161,104 @@ async def test_add_the_gateway_in_the_web_interface_and_open_its_devices(
         await page.goto(url)
         await page.get_by_label("Username").fill(OWNER_USERNAME)
         await page.get_by_label("Password", exact=True).fill(OWNER_PASSWORD)
+        await expect(page.get_by_label("Username")).to_have_value(OWNER_USERNAME)
+        await steps.shot("login-form")
         await page.get_by_role("button", name="Log in").click()
-        await page.wait_for_url(f"{url}/lovelace/**")
+        await expect(page).to_have_url(re.compile(r"/lovelace/"))
+        await expect(page.get_by_text("Overview").first).to_be_visible()
+        await steps.shot("logged-in")
 
     async with steps.step("add-integration"):
         await page.goto(f"{url}/config/integrations/dashboard")
         await page.get_by_role("button", name="Add integration").click()
         await page.get_by_label("Search for a brand name").fill("Ejoin")
-        await page.get_by_text("Ejoin SIM gateway").click()
+        entry = page.get_by_text("Ejoin SIM gateway", exact=True)
+        await expect(entry).to_be_visible()
+        await steps.shot("search")
+        await entry.click()
 
-    async with steps.step("form-filled"):
-        await page.get_by_label("Host").fill("127.0.0.1")
-        await page.get_by_label("Port").fill(str(stack.simulator.port))
-        await page.get_by_label("Username").fill("root")
-        await page.get_by_label("Password", exact=True).fill("root")
+    async with steps.step("form"):
+        await expect(page.get_by_text("Connect to the Ejoin gateway")).to_be_visible()
+        fields = {
+            "Host": "127.0.0.1",
+            "Port": str(stack.simulator.port),
+            "Username": "root",
+            "Password": "root",
+        }
+        for label, value in fields.items():
+            await page.get_by_label(label, exact=True).fill(value)
+        for label, value in fields.items():
+            await expect(page.get_by_label(label, exact=True)).to_have_value(value)
+        await steps.shot("form-filled")
+        await page.get_by_role("button", name="Submit").click()
 
     async with steps.step("report-step"):
+        # The gateway answered: the second step says what it found.
+        await expect(page.get_by_text("Where the gateway reports to")).to_be_visible()
+        await expect(page.get_by_text(f"with {PORTS} ports")).to_be_visible()
+        await expect(page.get_by_label("Report URL", exact=True)).to_have_value(
+            re.compile(r"^http://\S+")
+        )
+        await steps.shot("report-step")
         await page.get_by_role("button", name="Submit").click()
-        await expect(page.get_by_text("Report URL").first).to_be_visible()
 
-    async with steps.step("created"):
-        await page.get_by_role("button", name="Submit").click()
-        await expect(page.get_by_text("Created configuration")).to_be_visible()
+    async with steps.step("success"):
+        await expect(
+            page.get_by_text(f"Created configuration for {GATEWAY}.")
+        ).to_be_visible()
+        await steps.shot("success")
         await page.get_by_role("button", name="Finish").click()
+        await expect(page.get_by_text("Created configuration for")).to_be_hidden()
+        # Home Assistant shows the new entry on the integration's page.
+        await expect(page.get_by_text(GATEWAY, exact=True)).to_be_visible()
+        await expect(page.get_by_text(f"{PORTS + 1} devices").first).to_be_visible()
+        await steps.shot("integration")
 
-    # What the form created is really there: the entities, over the REST API.
-    api = HomeAssistantApi(session, url)
-    await api.login(OWNER_USERNAME, OWNER_PASSWORD)
-    states = await api.states()
-    assert [states[f"sensor.port_{port}_status"]["state"] for port in range(1, 9)] == [
-        "registered"
-    ] * 8
+    async with steps.step("rest-api"):
+        # What the form created is really there: the entities, over the REST API.
+        api = HomeAssistantApi(session, url)
+        await api.login(OWNER_USERNAME, OWNER_PASSWORD)
+        assert set((await port_states(api)).values()) == {"registered"}
 
     async with steps.step("gateway-device"):
         await page.goto(f"{url}/config/devices/dashboard")
-        await page.get_by_text("Ejoin 127.0.0.1", exact=True).first.click()
-        await expect(page.get_by_text("Registered ports")).to_be_visible()
+        await page.get_by_text(GATEWAY, exact=True).first.click()
+        await expect(page).to_have_url(re.compile(r"/config/devices/device/\w+"))
+        await expect(page.get_by_text(GATEWAY, exact=True).first).to_be_visible()
+        await expect(page.get_by_text("8-port SIM gateway")).to_be_visible()
+        await expect(page.get_by_text("Connected devices")).to_be_visible()
+        await expect_row(page, "Registered ports", str(PORTS))
+        await expect_row(page, "Reboot", "Press")
+        await steps.shot("gateway-device")
 
     async with steps.step("port-device"):
         await page.goto(f"{url}/config/devices/dashboard")
         await page.get_by_text("Port 1", exact=True).first.click()
-        await expect(page.get_by_text("Balance").first).to_be_visible()
+        await expect(page).to_have_url(re.compile(r"/config/devices/device/\w+"))
+        await expect(page.get_by_text("Port 1", exact=True).first).to_be_visible()
+        await expect(page.get_by_text("Modem port")).to_be_visible()
+        await expect(page.get_by_role("link", name=GATEWAY)).to_be_visible()
+        await expect_row(page, "Balance", re.compile(r"\d"))
+        await page.get_by_text("Device info").scroll_into_view_if_needed()
+        await steps.shot("port-device")
+        # Further down, the port's status as the gateway reports it.
+        await expect_row(page, "Status", "Registered")
+        await steps.shot("port-status")
 
     assert [shot.name for shot in steps.shots] == [
-        "01-login.png",
-        "02-add-integration.png",
-        "03-form-filled.png",
-        "04-report-step.png",
-        "05-created.png",
-        "06-gateway-device.png",
-        "07-port-device.png",
+        "01-login-form.png",
+        "02-logged-in.png",
+        "03-search.png",
+        "04-form-filled.png",
+        "05-report-step.png",
+        "06-success.png",
+        "07-integration.png",
+        "08-gateway-device.png",
+        "09-port-device.png",
+        "10-port-status.png",
     ]
     for shot in steps.shots:
         data = shot.read_bytes()
         assert data.startswith(PNG), shot.name
+        assert png_size(data) == (VIEWPORT["width"], VIEWPORT["height"]), shot.name
         assert len(data) > 10_000, shot.name  # a page, not a blank
