@@ -8,8 +8,8 @@ import contextlib
 import logging
 import signal
 
-from .model import Gateway
-from .server import Simulator
+from .model import PROFILES, Gateway
+from .server import BAD_LOGINS, Simulator
 
 
 def arguments() -> argparse.Namespace:
@@ -23,10 +23,22 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8080, help="HTTP port (8080)")
     parser.add_argument("--ports", type=int, default=8, help="number of ports (8)")
     parser.add_argument("--slots", type=int, default=4, help="SIM slots per port (4)")
-    parser.add_argument("--username", default="root", help="login name (root)")
-    parser.add_argument("--password", default="root", help="password (root)")
+    parser.add_argument(
+        "--firmware",
+        choices=PROFILES,
+        default="sms",
+        help="which firmware to behave like: sms (SIM gateway) or proxy (MultiWAN)",
+    )
+    parser.add_argument(
+        "--ver", default="532-600-999-041-100-000", help="version string it reports"
+    )
+    parser.add_argument(
+        "--username", help="login name (root on sms firmware, admin on proxy)"
+    )
+    parser.add_argument(
+        "--password", help="password (root on sms firmware, admin on proxy)"
+    )
     parser.add_argument("--mac", default="00-30-f1-01-02-03", help="MAC address")
-    parser.add_argument("--firmware", default="532-600-999-041-100-000", help="version")
     parser.add_argument(
         "--notation",
         choices=("dotted", "lettered"),
@@ -36,7 +48,22 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--quirks",
         action="store_true",
-        help="send the real-world variants: max-slot, mixed status forms, numbers as text",
+        help="send the real-world variants: max-slot, mixed status forms and port "
+        "notations, numbers as text",
+    )
+    parser.add_argument(
+        "--sim-bank-ports",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the last N ports use remote SIM bank addresses like 8.sp256.001 (0)",
+    )
+    parser.add_argument(
+        "--bad-login",
+        choices=BAD_LOGINS,
+        default="html",
+        help="how a wrong login is answered: the login page with HTTP 200 (html), "
+        "HTTP 401, a JSON error code with HTTP 200, or a redirect to /login.html",
     )
     parser.add_argument(
         "--min-period",
@@ -69,14 +96,17 @@ async def run(options: argparse.Namespace) -> None:
         ports=options.ports,
         slots=options.slots,
         mac=options.mac,
-        firmware=options.firmware,
+        firmware=options.ver,
+        profile=options.firmware,
         lettered=options.notation == "lettered",
         quirks=options.quirks,
+        sim_bank_ports=options.sim_bank_ports,
     )
     simulator = Simulator(
         gateway,
         username=options.username,
         password=options.password,
+        bad_login=options.bad_login,
         min_period=options.min_period,
         command_delay=options.command_delay,
         reboot_seconds=options.reboot_seconds,
@@ -85,11 +115,12 @@ async def run(options: argparse.Namespace) -> None:
     await simulator.start(options.host, options.port)
     print(
         f"Ejoin gateway simulator: {options.ports} ports x {options.slots} SIM slots, "
+        f"{options.firmware} firmware {options.ver}, "
         f"MAC {options.mac}{', quirks on' if options.quirks else ''}\n"
         f"  listening on {simulator.url}\n"
-        f"  log in as {options.username} / {options.password}\n"
+        f"  log in as {simulator.username} / {simulator.password}\n"
         f"  try: curl '{simulator.url}/goip_get_status.html"
-        f"?username={options.username}&password={options.password}'\n"
+        f"?username={simulator.username}&password={simulator.password}'\n"
         f"  control API: {simulator.url}/_sim/state (see ejoin_simulator/server.py)\n"
         "  Ctrl-C stops it.",
         flush=True,

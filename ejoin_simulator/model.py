@@ -1,7 +1,9 @@
 """The simulated gateway's state: ports, SIM slots, counters, SMS inbox and tasks.
 
 Deliberately independent of the integration's protocol package, so that a misreading
-of the protocol in one is not silently mirrored by the other.
+of the protocol in one is not silently mirrored by the other. The shapes follow the
+vendor's two documents (the SMS firmware's status reports and the proxy firmware's
+HTTP API) and what real devices were seen to send.
 """
 
 from __future__ import annotations
@@ -9,21 +11,35 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass, field
 import random
+import re
 import secrets
 import time
-from typing import Any
+from typing import Any, Literal
+
+type Profile = Literal["sms", "proxy"]
+PROFILES: tuple[Profile, ...] = ("sms", "proxy")
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+SMSC = "+8613800100500"
+SIM_POOL = "sp256"  # the remote SIM bank's pool, as in "8.sp256.001"
+SCTS_ZONE = 8  # hours east of UTC of the simulated SMSC; SCTS says it in quarters
 
 NO_SIM = 0
+IDLE_SIM = 1
 REGISTERING = 2
 REGISTERED = 3
 USER_LOCKED = 12
+CALL_CONNECTED = 4
+DIAL_SUCCESSFUL = 15  # the working state of a data port on proxy firmware
+# A SIM in these states is on its network: it has an operator and a signal.
+ON_NETWORK = frozenset({REGISTERED, CALL_CONNECTED, DIAL_SUCCESSFUL})
 STATUS_TEXT = {
     NO_SIM: "No SIM",
+    IDLE_SIM: "Idle SIM",
     REGISTERING: "Registering",
     REGISTERED: "OK",
     USER_LOCKED: "User locked",
+    DIAL_SUCCESSFUL: "Dial successful",
 }
 
 OPERATORS = [
@@ -32,6 +48,11 @@ OPERATORS = [
     ("26201", "TELEKOM.DE"),
 ]
 
+# One element of a ``ports`` expression: 3, 1A, 1.02 or 8.sp256.001.
+PORT_PART = re.compile(
+    r"(?P<port>\d+)(?:(?P<letter>[A-Za-z])|\.(?:sp\d+\.)?(?P<slot>\d+))?"
+)
+
 
 @dataclass
 class Sim:
@@ -39,7 +60,7 @@ class Sim:
 
     iccid: str
     imsi: str
-    number: str
+    number: str  # as configured now (sim_number(n) changes it)
     operator_code: str
     operator_name: str
     balance: float = 10.0
@@ -57,6 +78,11 @@ class Sim:
         )
     )
     last_url: str = ""
+    saved_number: str = ""  # the number a reboot brings back (set by ``save``)
+
+    def __post_init__(self) -> None:
+        """Take a new SIM's own number as the saved configuration's."""
+        self.saved_number = self.saved_number or self.number
 
 
 @dataclass
@@ -69,7 +95,9 @@ class Port:
     active_slot: int = 1
     locked: bool = False  # the whole port
     locked_slots: set[int] = field(default_factory=set)
-    busy_until: float = 0.0  # registering until this monotonic time
+    working_status: int = REGISTERED  # DIAL_SUCCESSFUL on proxy firmware
+    registering_until: float = 0.0  # monotonic time
+    dialling_until: float = 0.0  # proxy: registered but not dialled until then
     public_ip: str = ""
     rx_bytes: int = 0
     tx_bytes: int = 0
@@ -81,14 +109,37 @@ class Port:
         return self.slots.get(self.active_slot)
 
     def status(self, now: float) -> int:
-        """Return the status code the gateway reports for the port."""
+        """Return the status code the gateway reports for the port's working slot."""
         if self.locked or self.active_slot in self.locked_slots:
             return USER_LOCKED
         if self.sim is None:
             return NO_SIM
-        if now < self.busy_until:
+        if now < self.registering_until:
             return REGISTERING
-        return REGISTERED
+        if now < self.dialling_until:
+            return REGISTERED
+        return self.working_status
+
+    def slot_status(self, slot: int, now: float) -> int:
+        """Return the status of one slot: the port's for the working one, else idle."""
+        if slot == self.active_slot:
+            return self.status(now)
+        return NO_SIM if self.slots.get(slot) is None else IDLE_SIM
+
+    def is_up(self, now: float) -> bool:
+        """Tell whether the port is working (registered; dialled on proxy firmware)."""
+        return self.status(now) == self.working_status
+
+    def restart(self, now: float, seconds: float) -> None:
+        """Re-register over some seconds; a data port spends the second half dialling."""
+        dialling = self.working_status == DIAL_SUCCESSFUL
+        self.registering_until = now + (seconds / 2 if dialling else seconds)
+        self.dialling_until = now + seconds
+
+    def settle(self, now: float, *, registering: bool = False) -> None:
+        """Be working at once (or registering for an hour, to hold a test there)."""
+        self.registering_until = now + 3600 if registering else now
+        self.dialling_until = self.registering_until
 
 
 @dataclass
@@ -116,6 +167,27 @@ def random_ip(rng: random.Random) -> str:
     return f"100.{rng.randint(64, 127)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
 
 
+def make_sim(rng: random.Random, port: int, slot: int) -> Sim:
+    """Return a SIM with plausible identities and some traffic already used."""
+    code, name = OPERATORS[(port + slot) % len(OPERATORS)]
+    sim = Sim(
+        iccid=f"8986{code}{port:04d}{slot:02d}{rng.randint(0, 99999):05d}",
+        imsi=f"{code}{port:04d}{slot:02d}{rng.randint(0, 999):03d}",
+        number=f"+86138{port:03d}{slot:02d}{rng.randint(0, 99):02d}",
+        operator_code=code,
+        operator_name=name,
+        balance=round(rng.uniform(1, 50), 2),
+        signal=rng.randint(12, 31),
+        last_url="example.org",
+    )
+    used = round(rng.uniform(0.5, 5), 2)  # so that a demo shows numbers
+    sim.data_mb.update(
+        {"tot": used * 40, "day": used, "24hours": used, "1hour": used / 10}
+    )
+    sim.data_mb["last"] = 0.25
+    return sim
+
+
 @dataclass
 class Gateway:
     """The whole simulated device."""
@@ -123,17 +195,23 @@ class Gateway:
     ports: dict[int, Port]
     slots_per_port: int
     mac: str
-    firmware: str
+    firmware: str  # the version string, sent as ``ver``
+    profile: Profile = "sms"
     lettered: bool = False
     quirks: bool = False
+    sim_bank_ports: int = 0  # the last N ports use SIMs of a remote SIM bank
     ssrc: str = field(default_factory=lambda: secrets.token_hex(4))
     inbox: Inbox = field(default_factory=Inbox)
     task_ids: set[int] = field(default_factory=set)
+    # Given with goip_get_status.html; the device remembers them over a reboot.
     report_url: str | None = None
     report_period: int = 0
     all_sims: bool = False
+    # The running configuration (op=set), and what ``save`` kept for the next boot.
     sms_url: str | None = None
     data_service: bool = True
+    saved_sms_url: str | None = None
+    saved_data_service: bool = True
     report_seq: int = 0
     rng: random.Random = field(default_factory=random.Random)
 
@@ -145,43 +223,30 @@ class Gateway:
         slots: int,
         mac: str,
         firmware: str,
+        profile: Profile = "sms",
         lettered: bool = False,
         quirks: bool = False,
+        sim_bank_ports: int = 0,
         seed: int = 1,
     ) -> Gateway:
         """Build a gateway whose every slot holds a SIM with plausible identities."""
+        if profile not in PROFILES:
+            raise ValueError(f"unknown firmware profile {profile!r}")
+        if not 0 <= sim_bank_ports <= ports:
+            raise ValueError(
+                f"cannot put {sim_bank_ports} of {ports} ports on a SIM bank"
+            )
         rng = random.Random(seed)
         gateway_ports: dict[int, Port] = {}
         for number in range(1, ports + 1):
-            sims: dict[int, Sim | None] = {}
-            for slot in range(1, slots + 1):
-                code, name = OPERATORS[(number + slot) % len(OPERATORS)]
-                sims[slot] = Sim(
-                    iccid=f"8986{code}{number:04d}{slot:02d}{rng.randint(0, 99999):05d}",
-                    imsi=f"{code}{number:04d}{slot:02d}{rng.randint(0, 999):03d}",
-                    number=f"+86138{number:03d}{slot:02d}{rng.randint(0, 99):02d}",
-                    operator_code=code,
-                    operator_name=name,
-                    balance=round(rng.uniform(1, 50), 2),
-                    signal=rng.randint(12, 31),
-                    last_url="example.org",
-                )
-                sim = sims[slot]
-                if sim is not None:  # some traffic already, so a demo shows numbers
-                    used = round(rng.uniform(0.5, 5), 2)
-                    sim.data_mb.update(
-                        {
-                            "tot": used * 40,
-                            "day": used,
-                            "24hours": used,
-                            "1hour": used / 10,
-                            "last": 0.25,
-                        }
-                    )
+            sims: dict[int, Sim | None] = {
+                slot: make_sim(rng, number, slot) for slot in range(1, slots + 1)
+            }
             gateway_ports[number] = Port(
                 number=number,
                 imei=f"8640000{number:04d}{rng.randint(0, 9999):04d}",
                 slots=sims,
+                working_status=DIAL_SUCCESSFUL if profile == "proxy" else REGISTERED,
                 public_ip=random_ip(rng),
             )
         return cls(
@@ -189,21 +254,76 @@ class Gateway:
             slots_per_port=slots,
             mac=mac,
             firmware=firmware,
+            profile=profile,
             lettered=lettered,
             quirks=quirks,
+            sim_bank_ports=sim_bank_ports,
             rng=rng,
         )
 
+    @property
+    def proxy(self) -> bool:
+        """Tell whether the gateway runs the proxy ("MultiWAN") firmware."""
+        return self.profile == "proxy"
+
+    def new_sim(self, port: int, slot: int) -> Sim:
+        """Make a fresh SIM for a slot, with identities unlike the one it replaces."""
+        old = self.ports[port].slots.get(slot)
+        while True:
+            sim = make_sim(self.rng, port, slot)
+            if old is None or (sim.iccid, sim.imsi) != (old.iccid, old.imsi):
+                return sim
+
+    # --- configuration -------------------------------------------------------------
+
+    def save(self) -> None:
+        """Keep the running configuration for the next boot (the ``save`` command)."""
+        self.saved_sms_url = self.sms_url
+        self.saved_data_service = self.data_service
+        for sim in self.sims():
+            sim.saved_number = sim.number
+
+    def restore(self) -> None:
+        """Load the saved configuration, as a boot does: unsaved changes are gone."""
+        self.sms_url = self.saved_sms_url
+        self.data_service = self.saved_data_service
+        for sim in self.sims():
+            sim.number = sim.saved_number
+
+    def sims(self) -> list[Sim]:
+        """Return every SIM in every slot."""
+        return [
+            sim
+            for port in self.ports.values()
+            for sim in port.slots.values()
+            if sim is not None
+        ]
+
     # --- addresses ---------------------------------------------------------------
 
+    def on_sim_bank(self, port: int) -> bool:
+        """Tell whether a port's SIMs come from the remote SIM bank."""
+        return port > len(self.ports) - self.sim_bank_ports
+
+    def sim_src(self, port: int) -> int | str:
+        """Return the ``sim_src`` of reports about a port: 1 for a remote SIM, else 0."""
+        return self._maybe_text(1 if self.on_sim_bank(port) else 0)
+
     def address(self, port: int, slot: int) -> str:
-        """Write a port and slot in the configured notation."""
-        if self.lettered and slot <= len(LETTERS):
+        """Write a port and slot as the gateway does.
+
+        SIM-bank ports as port.pool.slot; otherwise the configured notation, or with
+        quirks dotted and lettered ports taking turns, as mixed inside one real report.
+        """
+        if self.on_sim_bank(port):
+            return f"{port}.{SIM_POOL}.{slot:03d}"
+        lettered = port % 2 == 0 if self.quirks else self.lettered
+        if lettered and slot <= len(LETTERS):
             return f"{port}{LETTERS[slot - 1]}"
         return f"{port}.{slot:02d}"
 
     def parse_ports(self, text: str) -> list[tuple[int, int | None]]:
-        """Read a ``ports`` expression (all, *, lists, ranges, 1A, 1.02) into (port, slot)."""
+        """Read a ``ports`` expression (all, *, lists, ranges, 1A, 1.02, 8.sp256.001)."""
         text = text.strip()
         if text in ("all", "*"):
             return [(number, None) for number in self.ports]
@@ -212,71 +332,25 @@ class Gateway:
             part = raw_part.strip()
             if not part:
                 continue
-            if "-" in part:
-                first, _, last = part.partition("-")
-                result += [(n, None) for n in range(int(first), int(last) + 1)]
-            elif "." in part:
-                port, _, slot = part.partition(".")
-                result.append((int(port), int(slot)))
-            elif part[-1].isalpha():
-                result.append((int(part[:-1]), LETTERS.index(part[-1].upper()) + 1))
-            else:
-                result.append((int(part), None))
+            if match := re.fullmatch(r"(\d+)\s*-\s*(\d+)", part):
+                first, last = int(match[1]), int(match[2])
+                result += [(number, None) for number in range(first, last + 1)]
+                continue
+            match = PORT_PART.fullmatch(part)
+            if match is None:
+                raise ValueError(f"bad port {part!r}")
+            slot: int | None = None
+            if match["letter"]:
+                slot = LETTERS.index(match["letter"].upper()) + 1
+            elif match["slot"]:
+                slot = int(match["slot"])
+            result.append((int(match["port"]), slot))
         unknown = [port for port, _ in result if port not in self.ports]
         if unknown:
             raise ValueError(f"unknown port {unknown[0]}")
         return result
 
     # --- reports -----------------------------------------------------------------
-
-    def port_object(self, port: Port, slot: int, now: float) -> dict[str, Any]:
-        """One port (SIM slot) as a dev-status or port-status carries it."""
-        sim = port.slots.get(slot)
-        active = slot == port.active_slot
-        status = port.status(now) if active else (NO_SIM if sim is None else 1)
-        port.seq += 1
-        body: dict[str, Any] = {
-            "port": self.address(port.number, slot),
-            "sim": "",
-            "seq": self._maybe_text(port.seq),
-            "st": self._status(status, port.number),
-            "imei": port.imei,
-        }
-        if sim is None:
-            return body
-        registered = status == REGISTERED
-        body.update(
-            {
-                "active": 1 if active else 0,
-                "iccid": sim.iccid,
-                "imsi": sim.imsi,
-                "sn": sim.number,
-                "opr": f"{sim.operator_code} {sim.operator_name}"
-                if registered
-                else "0 ",
-                "bal": f"{sim.balance:.2f}",
-                "sig": self._maybe_text(sim.signal if registered else 0),
-                "tot_dur": f"{sim.call_minutes[0]}/-1",
-                "mon_dur": f"{sim.call_minutes[1]}/-1",
-                "day_dur": f"{sim.call_minutes[2]}/-1",
-                "mcn_tot": f"{sim.call_numbers[0]}/-1",
-                "mcn_mon": f"{sim.call_numbers[1]}/-1",
-                "mcn_day": f"{sim.call_numbers[2]}/-1",
-                "mtn_tot": f"{sim.talk_numbers[0]}/-1",
-                "mtn_mon": f"{sim.talk_numbers[1]}/-1",
-                "mtn_day": f"{sim.talk_numbers[2]}/-1",
-                "smsctl_tot": f"{sim.sms_sent[0]}/-1",
-                "smsctl_mon": f"{sim.sms_sent[1]}/-1",
-                "smsctl_day": f"{sim.sms_sent[2]}/{sim.sms_limit_day}",
-                "dataflow_tot": f"{sim.data_mb['tot']:.2f}",
-                "dataflow_day": f"{sim.data_mb['day']:.2f}",
-                "dataflow_24hours": f"{sim.data_mb['24hours']:.2f}",
-                "dataflow_1hour": f"{sim.data_mb['1hour']:.2f}",
-                "dataflow_last": f"{sim.data_mb['last']:.2f}",
-                "dataflow_url": sim.last_url,
-            }
-        )
-        return body
 
     def _maybe_text(self, value: int) -> int | str:
         """Write a number as text in quirks mode, as many real gateways do."""
@@ -293,6 +367,95 @@ class Gateway:
         ]
         return forms[port % 3]
 
+    def _sim_identity(self, sim: Sim | None, status: int) -> dict[str, Any]:
+        """Return the SIM fields every report shape shares (empty without a SIM)."""
+        registered = status in ON_NETWORK
+        if sim is None:
+            return {"iccid": "", "imsi": "", "sn": "", "opr": "0 ", "bal": "0.00"}
+        return {
+            "iccid": sim.iccid,
+            "imsi": sim.imsi,
+            "sn": sim.number,
+            "opr": f"{sim.operator_code} {sim.operator_name}" if registered else "0 ",
+            "bal": f"{sim.balance:.2f}",
+        }
+
+    @staticmethod
+    def _data_usage(sim: Sim) -> dict[str, Any]:
+        """Return the ``dataflow_*`` fields of a SIM."""
+        return {
+            "dataflow_tot": f"{sim.data_mb['tot']:.2f}",
+            "dataflow_day": f"{sim.data_mb['day']:.2f}",
+            "dataflow_24hours": f"{sim.data_mb['24hours']:.2f}",
+            "dataflow_1hour": f"{sim.data_mb['1hour']:.2f}",
+            "dataflow_last": f"{sim.data_mb['last']:.2f}",
+            "dataflow_url": sim.last_url,
+        }
+
+    def _next_seq(self, port: Port) -> int | str:
+        """Count the port's objects: ``seq`` grows with every one reported."""
+        port.seq += 1
+        return self._maybe_text(port.seq)
+
+    def port_object(self, port: Port, slot: int, now: float) -> dict[str, Any]:
+        """One port (SIM slot) as a ``dev-status`` lists it."""
+        sim = port.slots.get(slot)
+        status = port.slot_status(slot, now)
+        signal = self._maybe_text(sim.signal if sim and status in ON_NETWORK else 0)
+        if self.proxy:
+            # Proxy firmware: a data port's identity, signal and traffic.
+            body: dict[str, Any] = {
+                "port": self.address(port.number, slot),
+                "seq": self._next_seq(port),
+                "st": self._status(status, port.number),
+            }
+            if sim is None:
+                return {**body, "imei": port.imei}
+            identity = self._sim_identity(sim, status)
+            return {
+                **body,
+                "bal": identity["bal"],
+                "opr": identity["opr"],
+                "sn": identity["sn"],
+                "imei": port.imei,
+                "imsi": identity["imsi"],
+                "iccid": identity["iccid"],
+                "sig": signal,
+                **self._data_usage(sim),
+            }
+        body = {
+            "port": self.address(port.number, slot),
+            "sim": "",
+            "seq": self._next_seq(port),
+            "st": self._status(status, port.number),
+            "imei": port.imei,
+        }
+        if sim is None:
+            return body
+        identity = self._sim_identity(sim, status)
+        return {
+            **body,
+            "iccid": identity["iccid"],
+            "imsi": identity["imsi"],
+            "sn": identity["sn"],
+            "opr": identity["opr"],
+            "bal": identity["bal"],
+            "sig": signal,
+            "tot_dur": f"{sim.call_minutes[0]}/-1",
+            "mon_dur": f"{sim.call_minutes[1]}/-1",
+            "day_dur": f"{sim.call_minutes[2]}/-1",
+            "mcn_tot": f"{sim.call_numbers[0]}/-1",
+            "mcn_mon": f"{sim.call_numbers[1]}/-1",
+            "mcn_day": f"{sim.call_numbers[2]}/-1",
+            "mtn_tot": f"{sim.talk_numbers[0]}/-1",
+            "mtn_mon": f"{sim.talk_numbers[1]}/-1",
+            "mtn_day": f"{sim.talk_numbers[2]}/-1",
+            "smsctl_tot": f"{sim.sms_sent[0]}/-1",
+            "smsctl_mon": f"{sim.sms_sent[1]}/-1",
+            "smsctl_day": f"{sim.sms_sent[2]}/{sim.sms_limit_day}",
+            **self._data_usage(sim),
+        }
+
     def dev_status(self, now: float) -> dict[str, Any]:
         """Describe the whole device as the periodic ``dev-status`` report."""
         self.report_seq += 1
@@ -301,10 +464,16 @@ class Gateway:
             slots = list(port.slots) if self.all_sims else [port.active_slot]
             objects += [self.port_object(port, slot, now) for slot in slots]
         slot_key = "max-slot" if self.quirks else "max-slots"
+        if self.quirks:
+            expires = -1
+        elif self.proxy:
+            expires = self.report_period or 180  # the proxy spec's own example: 180
+        else:
+            expires = 60000  # the status spec's own example, whatever the period
         return {
             "type": "dev-status",
             "seq": self.report_seq,
-            "expires": -1 if self.quirks else (self.report_period or 180),
+            "expires": expires,
             "mac": self.mac,
             "ip": "127.0.0.1",
             "ver": self.firmware,
@@ -313,31 +482,108 @@ class Gateway:
             "status": objects,
         }
 
-    def port_status(self, port: Port, now: float) -> dict[str, Any]:
-        """Describe a port's active slot as a ``port-status`` report."""
-        return {"type": "port-status", **self.port_object(port, port.active_slot, now)}
+    def port_status(
+        self, port: Port, now: float, slot: int | None = None
+    ) -> dict[str, Any]:
+        """Describe one slot (the working one unless told) as a ``port-status``."""
+        slot = port.active_slot if slot is None else slot
+        sim = port.slots.get(slot)
+        status = port.slot_status(slot, now)
+        address = self.address(port.number, slot)
+        if self.proxy:
+            # Exactly the proxy spec's example (3.4): "status" as code and text, no
+            # signal, counters or traffic.
+            identity = self._sim_identity(sim, status)
+            return {
+                "type": "port-status",
+                "port": address,
+                "seq": self._next_seq(port),
+                "status": f"{status} {STATUS_TEXT.get(status, '')}".rstrip(),
+                "bal": identity["bal"],
+                "opr": identity["opr"],
+                "sn": identity["sn"],
+                "imei": port.imei,
+                "imsi": identity["imsi"],
+                "iccid": identity["iccid"],
+            }
+        # The status spec's example (4.1), with ``active`` from its table.
+        body: dict[str, Any] = {
+            "type": "port-status",
+            "port": address,
+            "sim": "",
+            "seq": self._next_seq(port),
+            "st": self._status(status, port.number),
+            "active": "1" if slot == port.active_slot else "0",
+            "imei": port.imei,
+        }
+        if sim is None:
+            return body
+        identity = self._sim_identity(sim, status)
+        return {
+            **body,
+            "iccid": identity["iccid"],
+            "imsi": identity["imsi"],
+            "sn": identity["sn"],
+            "opr": identity["opr"],
+            "bal": identity["bal"],
+            "sig": self._maybe_text(sim.signal if status in ON_NETWORK else 0),
+            "tot_dur": f"{sim.call_minutes[0]}/-1",
+            "mon_dur": f"{sim.call_minutes[1]}/-1",
+            "day_dur": f"{sim.call_minutes[2]}/-1",
+        }
+
+    def cdr_fields(self, port: Port, now: float) -> dict[str, Any]:
+        """Return a ``cdr``'s port and SIM fields, as the status spec's example has them."""
+        sim = port.sim
+        return {
+            "type": "cdr",
+            "port": self.address(port.number, port.active_slot),
+            "seq": self._next_seq(port),
+            "st": self._status(port.status(now), port.number),
+            "imei": port.imei,
+            "iccid": sim.iccid if sim else "",
+            "imsi": sim.imsi if sim else "",
+            "bal": "0.00",  # the example's value; a cdr does not say the real balance
+            "mac": self.mac,
+            "ip": "127.0.0.1",
+        }
 
     # --- SMS ---------------------------------------------------------------------
 
     def receive_sms(
-        self, port: int, slot: int, sender: str, text: str, *, envelope: bool = False
+        self,
+        port: int,
+        slot: int,
+        sender: str,
+        text: str,
+        *,
+        envelope: bool = False,
+        padded: bool = False,
     ) -> tuple[int, list[Any]]:
-        """Store an incoming SMS as the gateway's SMS store holds it; return id and row."""
+        """Store an incoming SMS as the gateway's SMS store holds it; return id and row.
+
+        ``envelope`` forwards the header lines real firmware adds; ``padded`` ends the
+        text with NUL bytes, as real firmware does.
+        """
         sim = self.ports[port].slots.get(slot)
         recipient = sim.number if sim else ""
+        address = self.address(port, slot)
         if envelope:
-            text = (
-                f"Sender: {sender}\r\nReceiver: {recipient}\r\nSMSC: +8613800100500\r\n"
-                f"SCTS: {time.strftime('%y%m%d%H%M%S', time.gmtime())}\r\n\r\n{text}"
+            scts = time.strftime(
+                "%y%m%d%H%M%S", time.gmtime(time.time() + SCTS_ZONE * 3600)
             )
-        content = base64.b64encode(text.encode()).decode()
+            text = (
+                f'Sender: {sender}\r\nReceiver: "{address}" {recipient}\r\n'
+                f"SMSC: {SMSC}\r\nSCTS: {scts}+{SCTS_ZONE * 4}\r\n\r\n{text}"
+            )
+        raw = text.encode() + (b"\x00" * 3 if padded else b"")
         row = [
             0,
-            self.address(port, slot),
+            address,
             int(time.time()),
             sender,
             recipient,
-            content,
+            base64.b64encode(raw).decode(),
         ]
         return self.inbox.add(row), row
 
@@ -350,7 +596,7 @@ class Gateway:
             1,
             self.address(port, slot),
             int(time.time()),
-            "+8613800100500",
+            SMSC,
             recipient,
             f"{code} {scts}",
         ]

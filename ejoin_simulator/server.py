@@ -1,9 +1,18 @@
 """An aiohttp server that answers like an Ejoin gateway and pushes reports like one.
 
 Gateway endpoints: ``goip_get_status.html``, ``goip_send_cmd.html``,
-``goip_post_sms.html``, ``goip_get_sms.html``, ``goip_get_sms_stat.html`` and
-``goip_get_call_stat.html``. A control API under ``/_sim/`` lets tests and demos deliver
-SMS, calls and state changes, and take the device offline or reboot it.
+``goip_post_sms.html``, ``goip_get_sms.html``, ``goip_get_sms_stat.html``,
+``goip_get_call_stat.html`` and the web interface's ``login.html``. A control API
+under ``/_sim/`` lets tests and demos deliver SMS, calls and state changes, and take
+the device offline or reboot it:
+
+- ``GET /_sim/state``: the model (ports, slots, SIMs, settings running and saved);
+- ``POST /_sim/sms`` ``{port, slot, sender, text, envelope, padded, push}``;
+- ``POST /_sim/delivery-report`` ``{port, recipient, code}``;
+- ``POST /_sim/call`` ``{port, caller, callee, direction, duration, answered}``;
+- ``POST /_sim/port`` ``{port, slot, signal, balance, data_mb, locked, registering,
+  insert_sim, remove_sim}``;
+- ``POST /_sim/offline``, ``/_sim/online``, ``/_sim/reboot``.
 """
 
 from __future__ import annotations
@@ -23,11 +32,36 @@ from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
-from .model import REGISTERED, Gateway, Port, random_ip
+from .model import Gateway, Port, random_ip
 
 _LOGGER = logging.getLogger(__name__)
 JSON_TYPE = "application/json;charset=utf-8"
 CONTROL = "/_sim"
+LOGIN_PATH = "/login.html"
+
+# How a wrong username or password is answered. Nobody has published a capture, so
+# the simulator offers the plausible forms; "html" (the web interface's login page,
+# with HTTP 200) is what an embedded web server most likely does.
+BAD_LOGINS = ("html", "401", "json", "redirect")
+LOGIN_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Login</title></head>
+<body>
+<form method="post" action="/login.html">
+<p>Username <input type="text" name="username"></p>
+<p>Password <input type="password" name="password"></p>
+<p><input type="submit" value="Login"></p>
+</form>
+</body></html>
+"""
+UNAUTHORIZED_PAGE = (
+    "<html><head><title>401 Unauthorized</title></head>"
+    "<body><h1>401 Unauthorized</h1></body></html>\n"
+)
+
+# Query parameters of goip_send_cmd.html that are not parameter names for get/set.
+NOT_PARAMETERS = frozenset({"username", "password", "op", "version"})
+INDEXED_PARAMETER = re.compile(r"(port_public_ip|ports?_rx_tx)\((\d+)\)")
+PORT_OPS = frozenset({"lock", "unlock", "switch", "reset", "redial"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -56,6 +90,18 @@ def reply(body: dict[str, Any], status: int = 200) -> web.Response:
     )
 
 
+def html(page: str, status: int = 200) -> web.Response:
+    """Answer with a page of the gateway's web interface."""
+    return web.Response(
+        status=status, body=page.encode(), headers={"Content-Type": "text/html"}
+    )
+
+
+def traffic(port: Port) -> str:
+    """Write a port's traffic as the proxy firmware does: "<rx bytes>/<tx bytes>"."""
+    return f"{port.rx_bytes}/{port.tx_bytes}"
+
+
 class Simulator:
     """A running simulated gateway: its HTTP server, its pushes and its timers."""
 
@@ -63,21 +109,29 @@ class Simulator:
         self,
         gateway: Gateway,
         *,
-        username: str = "root",
-        password: str = "root",
+        username: str | None = None,
+        password: str | None = None,
         min_period: float = 60,
         command_delay: float = 2.0,
         reboot_seconds: float = 3.0,
         drift_seconds: float | None = 10.0,
+        bad_login: str = "html",
     ) -> None:
-        """Prepare the server; nothing listens until :meth:`start`."""
+        """Prepare the server; nothing listens until :meth:`start`.
+
+        The login defaults to the firmware's: root/root (SMS), admin/admin (proxy).
+        """
+        if bad_login not in BAD_LOGINS:
+            raise ValueError(f"bad_login must be one of {', '.join(BAD_LOGINS)}")
+        default_login = "admin" if gateway.proxy else "root"
         self.gateway = gateway
-        self.username = username
-        self.password = password
+        self.username = default_login if username is None else username
+        self.password = default_login if password is None else password
         self.min_period = min_period
         self.command_delay = command_delay
         self.reboot_seconds = reboot_seconds
         self.drift_seconds = drift_seconds
+        self.bad_login = bad_login
         self.offline = False
         self.pushes: deque[tuple[str, dict[str, Any]]] = deque(maxlen=500)
         self.push_failures = 0
@@ -90,7 +144,7 @@ class Simulator:
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
         self.port = 0
-        self.app = web.Application(middlewares=[self._offline_middleware])
+        self.app = web.Application(middlewares=[self._gateway_middleware])
         routes = [
             web.get("/goip_get_status.html", self._get_status),
             web.get("/goip_send_cmd.html", self._send_cmd),
@@ -99,6 +153,7 @@ class Simulator:
             web.get("/goip_get_sms.html", self._get_sms),
             web.get("/goip_get_sms_stat.html", self._sms_stat),
             web.get("/goip_get_call_stat.html", self._call_stat),
+            web.get(LOGIN_PATH, self._login_page),
             web.get(f"{CONTROL}/state", self._control_state),
             web.post(f"{CONTROL}/sms", self._control_sms),
             web.post(f"{CONTROL}/delivery-report", self._control_delivery_report),
@@ -161,9 +216,36 @@ class Simulator:
         if target and not self.offline:
             self._queue.put_nowait((target, body))
 
-    def push_port(self, port: Port) -> None:
-        """Push the port's state as a ``port-status``."""
-        self.push(self.gateway.port_status(port, time.monotonic()))
+    def push_port(
+        self, port: Port, *, slot: int | None = None, at: float | None = None
+    ) -> None:
+        """Push a slot's state (the working slot's unless told) as a ``port-status``.
+
+        ``at`` is the time the state is for: a timer may fire a hair early.
+        """
+        now = time.monotonic() if at is None else max(time.monotonic(), at)
+        self.push(self.gateway.port_status(port, now, slot))
+
+    def push_slot(self, port: Port, slot: int) -> None:
+        """Push a changed slot: the working one always, another only under all_sims."""
+        if slot == port.active_slot:
+            self.push_port(port)
+        elif self.gateway.all_sims:
+            self.push_port(port, slot=slot)
+
+    def push_sms(self, row: list[Any], *, port: int) -> None:
+        """Push one stored row as ``recv-sms`` to the SMS URL; without one, nowhere."""
+        if not self.gateway.sms_url:
+            return  # a real gateway forwards SMS only to its SMS URL
+        self.push(
+            {
+                "type": "recv-sms",
+                "sms_num": "1" if self.gateway.quirks else 1,
+                "sim_src": self.gateway.sim_src(port),
+                "sms": [row],
+            },
+            url=self.gateway.sms_url,
+        )
 
     async def _push_worker(self) -> None:
         session = self._session
@@ -205,7 +287,7 @@ class Simulator:
             now = time.monotonic()
             for port in self.gateway.ports.values():
                 sim = port.sim
-                if sim is None or port.status(now) != REGISTERED:
+                if sim is None or not port.is_up(now):
                     continue
                 used = round(rng.uniform(0, 2), 2)
                 for key in ("tot", "day", "24hours", "1hour"):
@@ -216,51 +298,84 @@ class Simulator:
                 port.rx_bytes += int(used * 700_000)
                 port.tx_bytes += int(used * 300_000)
 
-    # --- helpers for requests --------------------------------------------------------
+    # --- requests to the gateway -------------------------------------------------------
 
     @web.middleware
-    async def _offline_middleware(
+    async def _gateway_middleware(
         self, request: web.Request, handler: Handler
     ) -> web.StreamResponse:
-        if self.offline and not request.path.startswith(CONTROL):
+        if request.path.startswith(CONTROL):
+            return await handler(request)
+        if self.offline:
             if request.transport:
                 request.transport.close()  # a device that is gone answers nothing
             raise web.HTTPServiceUnavailable
-        if not request.path.startswith(CONTROL):
-            self.requests += 1
-            self.request_log.append(
-                RecordedRequest(
-                    method=request.method,
-                    path=request.path,
-                    query=request.query_string,
-                    content_type=request.headers.get("Content-Type"),
-                    body=await request.read(),
-                )
+        self.requests += 1
+        self.request_log.append(
+            RecordedRequest(
+                method=request.method,
+                path=request.path,
+                query=request.query_string,
+                content_type=request.headers.get("Content-Type"),
+                body=await request.read(),
             )
-            query = {key.lower(): value for key, value in request.query.items()}
-            if (
-                query.get("username") != self.username
-                or query.get("password") != self.password
-            ):
-                return reply({"code": 1, "reason": "Invalid User"}, status=401)
+        )
+        if request.path != LOGIN_PATH and not self._logged_in(request):
+            return self._refuse_login()
         return await handler(request)
 
-    def _port(self, value: Any) -> Port:
+    def _logged_in(self, request: web.Request) -> bool:
+        """Check the credentials; vendor examples capitalise the names (Username=)."""
+        query = {key.lower(): value for key, value in request.query.items()}
+        return (
+            query.get("username") == self.username
+            and query.get("password") == self.password
+        )
+
+    def _refuse_login(self) -> web.Response:
+        """Answer a wrong login in the configured form."""
+        if self.bad_login == "401":
+            return html(UNAUTHORIZED_PAGE, status=401)
+        if self.bad_login == "json":
+            return reply({"code": 1, "reason": "Invalid User"})
+        if self.bad_login == "redirect":
+            return web.Response(status=302, headers={"Location": LOGIN_PATH})
+        return html(LOGIN_PAGE)
+
+    def _port_and_slot(self, value: Any) -> tuple[Port, int | None]:
         try:
-            number, _ = self.gateway.parse_ports(str(value))[0]
-            return self.gateway.ports[number]
+            number, slot = self.gateway.parse_ports(str(value))[0]
+            return self.gateway.ports[number], slot
         except (IndexError, KeyError, ValueError):
             raise web.HTTPBadRequest(text=f"unknown port {value!r}") from None
 
+    @staticmethod
+    def _slot_of(port: Port, value: Any) -> int:
+        try:
+            slot = int(value)
+        except (TypeError, ValueError):
+            slot = 0
+        if slot not in port.slots:
+            raise web.HTTPBadRequest(
+                text=f"unknown slot {value!r} of port {port.number}"
+            )
+        return slot
+
     # --- gateway endpoints --------------------------------------------------------------
 
+    async def _login_page(self, request: web.Request) -> web.Response:
+        return html(LOGIN_PAGE)
+
     async def _get_status(self, request: web.Request) -> web.Response:
-        query = request.query
+        query = {key.lower(): value for key, value in request.query.items()}
         gateway = self.gateway
         if "url" in query:
             gateway.report_url = query["url"] or None
         if "period" in query:
-            period = int(query["period"])
+            try:
+                period = int(query["period"])
+            except ValueError:
+                period = gateway.report_period
             gateway.report_period = (
                 0 if period <= 0 else max(period, math.ceil(self.min_period))
             )
@@ -268,7 +383,10 @@ class Simulator:
             gateway.all_sims = query["all_sims"] == "1"
         if "url" in query or "period" in query:
             self._restart_period()
-        return reply(gateway.dev_status(time.monotonic()))
+        response = reply(gateway.dev_status(time.monotonic()))
+        if gateway.proxy:  # the proxy firmware's web session; no API call needs it
+            response.set_cookie("SESSIONID", secrets.token_hex(8), httponly=True)
+        return response
 
     async def _send_cmd(self, request: web.Request) -> web.Response:
         query = {key.lower(): value for key, value in request.query.items()}
@@ -283,13 +401,17 @@ class Simulator:
                 return reply({"code": 3, "reason": "Invalid command"})
             commands = body.get("ops", []) if body.get("op") == "multiple" else [body]
         else:
-            op = query.get("op", "")
+            op = query.get("op", "").lower()
             if op == "get":
                 return self._get_parameters(request)
             if op == "set":
                 return self._set_parameters(request)
             commands = [
-                {**query, "ports": query.get("ports", query.get("port", "all"))}
+                {
+                    **query,
+                    "op": op,
+                    "ports": query.get("ports", query.get("port", "all")),
+                }
             ]
         try:
             for command in commands:
@@ -299,14 +421,18 @@ class Simulator:
         return reply({"code": 0, "reason": "OK"})
 
     def _apply(self, command: dict[str, Any]) -> None:
-        op = str(command.get("op", ""))
-        if op in ("save", "ledon", "ledoff"):
+        op = str(command.get("op", "")).lower()
+        if op in ("ledon", "ledoff"):
+            return
+        if op == "save":
+            self.gateway.save()
             return
         if op == "reboot":
             self.reboot()
             return
         targets = self.gateway.parse_ports(str(command.get("ports", "")))
-        now = time.monotonic()
+        if op not in PORT_OPS:
+            raise ValueError(f"unknown op {op!r}")
         for number, slot in targets:
             port = self.gateway.ports[number]
             if op == "lock":
@@ -324,87 +450,87 @@ class Simulator:
                 if slot is None or slot not in port.slots:
                     raise ValueError(f"no slot to switch to on port {number}")
                 port.active_slot = slot
-                self._register_later(port, now, new_ip=True)
+                self._reregister(port, new_ip=True)
             elif op == "reset":
-                self._register_later(port, now, new_ip=True)
-            elif op == "redial":
+                self._reregister(port, new_ip=True)
+            else:  # redial; mode 0 (or none) is flight mode: a new public IP
                 flight = int(command.get("mode", 0) or 0) == 0
-                self._register_later(port, now, new_ip=flight)
-            else:
-                raise ValueError(f"unknown op {op!r}")
+                self._reregister(port, new_ip=flight)
             self.push_port(port)
 
-    def _register_later(self, port: Port, now: float, *, new_ip: bool) -> None:
-        """Let the port re-register after a short delay (maybe with a new public IP)."""
-        port.busy_until = now + self.command_delay
+    def _reregister(self, port: Port, *, new_ip: bool) -> None:
+        """Re-register the port over the command delay, pushing each step after now.
 
-        def registered() -> None:
+        SMS firmware: registering (2), then registered (3). Proxy firmware: 2, 3 after
+        half the delay, then dial successful (15), maybe with a new public IP.
+        """
+        start = time.monotonic()
+        delay = self.command_delay
+        port.restart(start, delay)
+        if port.dialling_until > port.registering_until:
+            half = start + delay / 2
+            self._later(delay / 2, functools.partial(self.push_port, port, at=half))
+
+        def working() -> None:
             if new_ip:
                 port.public_ip = random_ip(self.gateway.rng)
-            self.push_port(port)
+            self.push_port(port, at=start + delay)
 
-        self._later(self.command_delay, registered)
+        self._later(delay, working)
 
     def _get_parameters(self, request: web.Request) -> web.Response:
-        names = [
-            key
-            for key in request.query
-            if key.lower() not in ("username", "password", "op")
-        ]
-        answer: dict[str, Any] = {"code": 0, "reason": "OK"}
-        ports = list(self.gateway.ports.values())
-        for name in names:
-            lowered = name.lower()
-            indexed = re.fullmatch(r"(port_public_ip|ports?_rx_tx)\((\d+)\)", lowered)
-            if indexed:  # NAME(n): one port's value, n counting from 0
-                port = self.gateway.ports.get(int(indexed[2]) + 1)
+        values: dict[str, Any] = {}
+        for name in request.query:
+            if name.lower() in NOT_PARAMETERS:
+                continue
+            try:
+                values[name] = self._parameter(name)
+            except LookupError as err:
+                return reply({"code": 4, "reason": str(err)})
+        if self.gateway.proxy:  # as a real proxy gateway answers: nested, no code
+            return reply({"data": values})
+        return reply({"code": 0, "reason": "OK", **values})
+
+    def _parameter(self, name: str) -> Any:
+        """One parameter's value for ``op=get``; LookupError when the firmware lacks it."""
+        gateway = self.gateway
+        lowered = name.lower()
+        if lowered == "sms_url":
+            return gateway.sms_url or ""
+        if lowered == "data_service_enable":
+            return 1 if gateway.data_service else 0
+        if gateway.proxy:  # per-port values, lists indexed from port 1
+            ports = list(gateway.ports.values())
+            if lowered == "port_public_ip":
+                return [port.public_ip for port in ports]
+            if lowered in ("ports_rx_tx", "port_rx_tx"):
+                return [traffic(port) for port in ports]
+            if lowered == "port_status":
+                now = time.monotonic()
+                return [port.status(now) for port in ports]
+            if indexed := INDEXED_PARAMETER.fullmatch(lowered):  # n counts from 0
+                port = gateway.ports.get(int(indexed[2]) + 1)
                 if port is None:
-                    return reply({"code": 4, "reason": f"no port for {name}"})
-                answer[name] = (
-                    port.public_ip
-                    if indexed[1] == "port_public_ip"
-                    else f"{port.rx_bytes}/{port.tx_bytes}"
-                )
-            elif lowered == "sms_url":
-                answer[name] = self.gateway.sms_url or ""
-            elif lowered == "data_service_enable":
-                answer[name] = 1 if self.gateway.data_service else 0
-            elif lowered in ("port_public_ip", "ports_rx_tx"):
-                values = [
-                    port.public_ip
-                    if lowered == "port_public_ip"
-                    else f"{port.rx_bytes}/{port.tx_bytes}"
-                    for port in ports
-                ]
-                if self.gateway.quirks:  # the indexed spelling some firmware uses
-                    stem = (
-                        "Port_public_ip"
-                        if lowered == "port_public_ip"
-                        else "Port_rx_tx"
-                    )
-                    answer.update(
-                        {
-                            f"{stem}({index})": value
-                            for index, value in enumerate(values)
-                        }
-                    )
-                else:
-                    answer[name] = values
-            else:
-                return reply({"code": 4, "reason": f"unknown parameter {name}"})
-        return reply(answer)
+                    raise LookupError(f"no port for {name}")
+                if indexed[1] == "port_public_ip":
+                    return port.public_ip
+                return traffic(port)
+        raise LookupError(f"unknown parameter {name}")
 
     def _set_parameters(self, request: web.Request) -> web.Response:
-        for name, value in request.query.items():
-            lowered = name.lower()
-            if lowered in ("username", "password", "op"):
-                continue
-            if lowered == "sms_url":
-                self.gateway.sms_url = value or None
-            elif lowered == "data_service_enable":
-                self.gateway.data_service = value == "1"
-            else:
+        values = {
+            name.lower(): value
+            for name, value in request.query.items()
+            if name.lower() not in NOT_PARAMETERS
+        }
+        for name in values:
+            if name not in ("sms_url", "data_service_enable"):
                 return reply({"code": 4, "reason": f"unknown parameter {name}"})
+        # The running configuration only: a reboot without ``save`` forgets it.
+        if "sms_url" in values:
+            self.gateway.sms_url = values["sms_url"] or None
+        if "data_service_enable" in values:
+            self.gateway.data_service = values["data_service_enable"] == "1"
         return reply({"code": 0, "reason": "OK"})
 
     def _set_sim_numbers(self, body: str) -> web.Response:
@@ -412,13 +538,14 @@ class Simulator:
         slots = self.gateway.slots_per_port
         for pair in filter(None, body.split("&")):
             name, _, value = pair.partition("=")
-            if not (name.startswith("sim_number(") and name.endswith(")")):
+            indexed = re.fullmatch(r"sim_number\((\d+)\)", name.strip().lower())
+            if indexed is None:
                 return reply({"code": 4, "reason": f"unknown parameter {name}"})
-            index = int(name[len("sim_number(") : -1])
+            index = int(indexed[1])
             port = self.gateway.ports.get(index // slots + 1)
             sim = port.slots.get(index % slots + 1) if port else None
             if sim is not None:
-                sim.number = value
+                sim.number = value  # running configuration, until a save
                 count += 1
         return reply({"code": 0, "reason": "OK", "par_set": count})
 
@@ -469,15 +596,16 @@ class Simulator:
                 return "2 Invalid port", None
         else:
             candidates = list(self.gateway.ports.values())
-        registered = [port for port in candidates if port.status(now) == REGISTERED]
-        if not registered:
+        working = [port for port in candidates if port.is_up(now)]
+        if not working:
             return "5 SIM unregistered", None
-        return "0 OK", registered[0]
+        return "0 OK", working[0]
 
     def _send_task(
         self, task: dict[str, Any], port: Port, body: dict[str, Any]
     ) -> None:
         """Send a task's messages: a sent-sms per recipient, then a status-report."""
+        gateway = self.gateway
         sim = port.sim
         recipients = [number for number in str(task["to"]).split(",") if number]
         sent_rows = []
@@ -485,20 +613,20 @@ class Simulator:
             if sim is not None:
                 sim.sms_sent = [count + 1 for count in sim.sms_sent]
             now = int(time.time())
-            address = self.gateway.address(port.number, port.active_slot)
-            recipient_key = "receiver" if self.gateway.quirks else "recver"
+            address = gateway.address(port.number, port.active_slot)
+            recipient_key = "receiver" if gateway.quirks else "recver"
             self.push(
                 {
                     "type": "sent-sms",
-                    "mac": self.gateway.mac,
-                    "sim_src": "0" if self.gateway.quirks else 0,
+                    "mac": gateway.mac,
+                    "sim_src": gateway.sim_src(port.number),
                     "port": address,
                     "seq": index,
                     "sms_tid": int(task["tid"]),
                     "src_type": 3,
                     "src_ip": "",
                     "src_port": 0,
-                    "status": "0 " if self.gateway.quirks else "0 OK",
+                    "status": "0 " if gateway.quirks else "0 OK",
                     "time": now,
                     "dur": 250,
                     recipient_key: number,
@@ -509,14 +637,14 @@ class Simulator:
             )
             sent_rows.append([index, number, address, now])
             if task.get("dr"):
-                _, row = self.gateway.delivery_report(
+                _, row = gateway.delivery_report(
                     port.number, port.active_slot, number, 0
                 )
-                self.push_sms(row)
+                self.push_sms(row, port=port.number)
         self.push(
             {
                 "type": "status-report",
-                "rpt_num": "1" if self.gateway.quirks else 1,
+                "rpt_num": "1" if gateway.quirks else 1,
                 "rpts": [
                     {
                         "tid": int(task["tid"]),
@@ -530,18 +658,6 @@ class Simulator:
                 ],
             },
             url=body.get("sr_url") or None,
-        )
-
-    def push_sms(self, row: list[Any]) -> None:
-        """Push one stored row as ``recv-sms`` to the SMS URL (or the report URL)."""
-        self.push(
-            {
-                "type": "recv-sms",
-                "sms_num": "1" if self.gateway.quirks else 1,
-                "sim_src": "0" if self.gateway.quirks else 0,
-                "sms": [row],
-            },
-            url=self.gateway.sms_url,
         )
 
     async def _get_sms(self, request: web.Request) -> web.Response:
@@ -594,16 +710,21 @@ class Simulator:
     # --- device-wide events --------------------------------------------------------------
 
     def reboot(self) -> None:
-        """Stop answering for a while, then come back with a new ssrc and a dev-status."""
+        """Stop answering for a while, then come back with a new ssrc and a dev-status.
+
+        The saved configuration comes back; unsaved settings are gone. The report URL,
+        period and all_sims given to goip_get_status.html are remembered.
+        """
         self.offline = True
 
         def back() -> None:
             self.offline = False
+            self.gateway.restore()
             self.gateway.ssrc = secrets.token_hex(4)
             self.gateway.inbox.renumber()  # the store counts from 1 again, as ssrc says
             now = time.monotonic()
             for port in self.gateway.ports.values():
-                port.busy_until = now
+                port.settle(now)
             self.push(self.gateway.dev_status(now))
             self._restart_period()
 
@@ -625,13 +746,19 @@ class Simulator:
         gateway = self.gateway
         return web.json_response(
             {
+                "firmware": gateway.profile,
+                "ver": gateway.firmware,
                 "mac": gateway.mac,
                 "ssrc": gateway.ssrc,
                 "offline": self.offline,
+                "bad_login": self.bad_login,
                 "report_url": gateway.report_url,
                 "report_period": gateway.report_period,
                 "all_sims": gateway.all_sims,
                 "sms_url": gateway.sms_url,
+                "saved_sms_url": gateway.saved_sms_url,
+                "data_service": gateway.data_service,
+                "saved_data_service": gateway.saved_data_service,
                 "inbox": len(gateway.inbox.rows),
                 "pushes": len(self.pushes),
                 "push_failures": self.push_failures,
@@ -639,6 +766,7 @@ class Simulator:
                     str(port.number): {
                         "status": port.status(now),
                         "active_slot": port.active_slot,
+                        "address": gateway.address(port.number, port.active_slot),
                         "locked": port.locked,
                         "public_ip": port.public_ip,
                         "imei": port.imei,
@@ -649,6 +777,7 @@ class Simulator:
                                 "iccid": sim.iccid,
                                 "imsi": sim.imsi,
                                 "number": sim.number,
+                                "saved_number": sim.saved_number,
                                 "operator": sim.operator_name,
                                 "balance": sim.balance,
                                 "signal": sim.signal,
@@ -663,34 +792,35 @@ class Simulator:
 
     async def _control_sms(self, request: web.Request) -> web.Response:
         body = await self._control_body(request)
-        port = self._port(body.get("port", 1))
-        slot = int(body.get("slot", port.active_slot))
+        port, named_slot = self._port_and_slot(body.get("port", 1))
+        slot = self._slot_of(port, body.get("slot", named_slot or port.active_slot))
         row_id, row = self.gateway.receive_sms(
             port.number,
             slot,
             str(body.get("sender", "+10000000000")),
             str(body.get("text", "")),
             envelope=bool(body.get("envelope", False)),
+            padded=bool(body.get("padded", False)),
         )
         if body.get("push", True):
-            self.push_sms(row)
+            self.push_sms(row, port=port.number)
         return web.json_response({"id": row_id, "row": row})
 
     async def _control_delivery_report(self, request: web.Request) -> web.Response:
         body = await self._control_body(request)
-        port = self._port(body.get("port", 1))
+        port, _ = self._port_and_slot(body.get("port", 1))
         row_id, row = self.gateway.delivery_report(
             port.number,
             port.active_slot,
             str(body.get("recipient", "")),
             int(body.get("code", 0)),
         )
-        self.push_sms(row)
+        self.push_sms(row, port=port.number)
         return web.json_response({"id": row_id, "row": row})
 
     async def _control_call(self, request: web.Request) -> web.Response:
         body = await self._control_body(request)
-        port = self._port(body.get("port", 1))
+        port, _ = self._port_and_slot(body.get("port", 1))
         duration = int(body.get("duration", 30))
         answered = bool(body.get("answered", True))
         sim = port.sim
@@ -698,10 +828,7 @@ class Simulator:
         begin = now - duration - 5
         answer = begin + 5 if answered else 0
         record = {
-            "type": "cdr",
-            **self.gateway.port_object(port, port.active_slot, time.monotonic()),
-            "mac": self.gateway.mac,
-            "ip": "127.0.0.1",
+            **self.gateway.cdr_fields(port, time.monotonic()),
             "sip_usr": "",
             "cid": secrets.token_urlsafe(16),
             "cdir": "MO" if body.get("direction", "incoming") == "incoming" else "MT",
@@ -741,12 +868,17 @@ class Simulator:
 
     async def _control_port(self, request: web.Request) -> web.Response:
         body = await self._control_body(request)
-        port = self._port(body.get("port", 1))
-        sim = port.sim
+        port, named_slot = self._port_and_slot(body.get("port", 1))
+        slot = self._slot_of(port, body.get("slot", named_slot or port.active_slot))
+        now = time.monotonic()
+        changed: set[int] = set()
         if "locked" in body:
             port.locked = bool(body["locked"])
+            changed.add(port.active_slot)
         if "registering" in body:
-            port.busy_until = time.monotonic() + (3600 if body["registering"] else 0)
+            port.settle(now, registering=bool(body["registering"]))
+            changed.add(port.active_slot)
+        sim = port.slots.get(slot)
         if sim is not None:
             if "signal" in body:
                 sim.signal = int(body["signal"])
@@ -755,9 +887,20 @@ class Simulator:
             if "data_mb" in body:
                 for key in sim.data_mb:
                     sim.data_mb[key] = float(body["data_mb"])
+        if {"slot", "signal", "balance", "data_mb"} & set(body):
+            changed.add(slot)
         if "remove_sim" in body:
-            port.slots[int(body["remove_sim"])] = None
-        self.push_port(port)
+            removed = self._slot_of(port, body["remove_sim"])
+            port.slots[removed] = None
+            changed.add(removed)
+        if "insert_sim" in body:
+            inserted = self._slot_of(port, body["insert_sim"])
+            port.slots[inserted] = self.gateway.new_sim(port.number, inserted)
+            if inserted == port.active_slot:  # the module registers the new SIM
+                self._reregister(port, new_ip=True)
+            changed.add(inserted)
+        for changed_slot in sorted(changed or {port.active_slot}):
+            self.push_slot(port, changed_slot)
         return web.json_response({"status": port.status(time.monotonic())})
 
     async def _control_offline(self, request: web.Request) -> web.Response:

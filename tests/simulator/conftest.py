@@ -10,19 +10,21 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 import json
+import re
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 import pytest
 
-from custom_components.ejoin.pyejoin import EjoinClient, PortAddress
+from custom_components.ejoin.pyejoin import EjoinClient
 from ejoin_simulator import Gateway, Simulator
 
 MAC = "00-30-f1-01-02-03"
 FIRMWARE = "1.0"
-USERNAME = "root"
+USERNAME = "root"  # the SMS firmware's login
 PASSWORD = "root"
+PROXY_LOGIN = "admin"  # the proxy firmware's user name and password
 WRONG_PASSWORD = "wrong"
 JSON_TYPE = "application/json;charset=utf-8"
 WAIT = 5.0  # the longest any test waits for one push
@@ -179,23 +181,67 @@ async def settle(control: Control, receiver: PushReceiver) -> None:
     marker (a port-status of port 4, queued now) arrives, everything before it has.
     """
     await control.post("port", {"port": 4})
-    await receiver.next(
-        "port-status", where=lambda body: PortAddress.parse(body["port"]).port == 4
-    )
+    await receiver.next("port-status", where=lambda body: port_number(body) == 4)
+
+
+def port_number(body: dict[str, Any]) -> int:
+    """Read the port number of a report's ``port`` (4.01, 4A, 4.sp256.001)."""
+    match = re.match(r"\d+", str(body.get("port")))
+    return int(match[0]) if match else 0
 
 
 def make_client(
-    simulator: Simulator, session: aiohttp.ClientSession, *, password: str = PASSWORD
+    simulator: Simulator,
+    session: aiohttp.ClientSession,
+    *,
+    password: str | None = None,
 ) -> EjoinClient:
-    """Return the project's client of a running simulator."""
+    """Return the project's client of a running simulator, with its login."""
     return EjoinClient(
         "127.0.0.1",
         port=simulator.port,
-        username=USERNAME,
-        password=password,
+        username=simulator.username,
+        password=simulator.password if password is None else password,
         session=session,
         timeout=5,
     )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer:
+    """A gateway endpoint's answer, exactly as it came."""
+
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    def json(self) -> Any:
+        """Decode the body as JSON."""
+        return json.loads(self.text)
+
+
+async def gateway_get(
+    simulator: Simulator,
+    session: aiohttp.ClientSession,
+    path: str,
+    query: str = "",
+    *,
+    login: bool = True,
+) -> Answer:
+    """GET a gateway endpoint with a raw query string (logged in unless told).
+
+    Raw, because some parameters are bare names (``op=get&port_public_ip``).
+    """
+    credentials = f"username={simulator.username}&password={simulator.password}"
+    parts = [part for part in (credentials if login else "", query) if part]
+    async with session.get(
+        f"{simulator.url}/{path}?{'&'.join(parts)}", allow_redirects=False
+    ) as response:
+        return Answer(
+            status=response.status,
+            headers=dict(response.headers),
+            text=await response.text(),
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -231,17 +277,24 @@ async def start_simulator(
     """
     started: list[Simulator] = []
 
-    async def start(*, min_period: float = 0.2, **options: Any) -> Simulator:
-        """Start a simulator; options go to ``Gateway.create`` (quirks, lettered)."""
+    async def start(
+        *,
+        min_period: float = 0.2,
+        command_delay: float = 0.1,
+        bad_login: str = "html",
+        **options: Any,
+    ) -> Simulator:
+        """Start a simulator; options go to ``Gateway.create`` (profile, quirks …)."""
         gateway = Gateway.create(
             ports=4, slots=4, mac=MAC, firmware=FIRMWARE, **options
         )
         simulator = Simulator(
             gateway,
             min_period=min_period,
-            command_delay=0.1,
+            command_delay=command_delay,
             reboot_seconds=0.3,
             drift_seconds=None,
+            bad_login=bad_login,
         )
         started.append(simulator)
         await simulator.start("127.0.0.1", 0)
@@ -261,6 +314,12 @@ async def simulator(start_simulator: StartSimulator) -> Simulator:
 
 
 @pytest.fixture
+async def proxy(start_simulator: StartSimulator) -> Simulator:
+    """Run a simulator of a gateway with the proxy firmware (admin/admin)."""
+    return await start_simulator(profile="proxy")
+
+
+@pytest.fixture
 def client(simulator: Simulator, session: aiohttp.ClientSession) -> EjoinClient:
     """Return the project's client of the simulator, logged in as root/root."""
     return make_client(simulator, session)
@@ -277,3 +336,10 @@ async def reporting(client: EjoinClient, receiver: PushReceiver) -> EjoinClient:
     """Tell the simulator to push reports to the receiver; return the client."""
     await client.get_status(report_url=receiver.url())
     return client
+
+
+@pytest.fixture
+async def receiving(reporting: EjoinClient, receiver: PushReceiver) -> EjoinClient:
+    """Also set the SMS URL (path /sms), so received SMS are pushed; return the client."""
+    await reporting.set_sms_url(receiver.url("/sms"))
+    return reporting

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+import contextlib
+import json
 from pathlib import Path
 import signal
 import socket
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -44,10 +47,12 @@ async def read_until_listening(stream: asyncio.StreamReader) -> list[str]:
     return lines
 
 
-async def test_cli_serves_a_32_port_gateway_and_stops_on_sigterm(
-    socket_enabled: None, session: aiohttp.ClientSession
-) -> None:
-    """The banner names the URL, the status has 32 ports, SIGTERM ends it with code 0."""
+@contextlib.asynccontextmanager
+async def cli(*options: str) -> AsyncIterator[tuple[int, list[str]]]:
+    """Run ``python -m ejoin_simulator`` on a free port; yield the port and banner.
+
+    On leaving, SIGTERM must end it with code 0 and no traceback.
+    """
     port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -55,12 +60,9 @@ async def test_cli_serves_a_32_port_gateway_and_stops_on_sigterm(
         "ejoin_simulator",
         "--port",
         str(port),
-        "--ports",
-        "32",
-        "--slots",
-        "4",
         "--drift-seconds",
         "0",
+        *options,
         cwd=REPOSITORY,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -69,14 +71,8 @@ async def test_cli_serves_a_32_port_gateway_and_stops_on_sigterm(
         assert process.stdout is not None
         lines = await asyncio.wait_for(read_until_listening(process.stdout), 15)
         assert lines[-1].strip() == f"listening on http://127.0.0.1:{port}"
-        assert lines[0].startswith("Ejoin gateway simulator: 32 ports x 4 SIM slots")
-        async with session.get(
-            f"http://127.0.0.1:{port}/goip_get_status.html",
-            params={"username": "root", "password": "root"},
-        ) as response:
-            assert response.status == 200
-            assert response.headers["Content-Type"] == JSON_TYPE
-            body = await response.json(content_type=None)
+        lines.append((await process.stdout.readline()).decode())  # the login
+        yield port, lines
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
@@ -88,6 +84,39 @@ async def test_cli_serves_a_32_port_gateway_and_stops_on_sigterm(
             raise
     assert process.returncode == 0, errors.decode()
     assert b"Traceback" not in errors
+
+
+async def get(
+    session: aiohttp.ClientSession, port: int, path: str, **query: str
+) -> tuple[int, str, Any]:
+    """GET a path of the simulator; return status, content type and body (JSON if so)."""
+    async with session.get(
+        f"http://127.0.0.1:{port}/{path}", params=query, allow_redirects=False
+    ) as response:
+        content_type = response.headers.get("Content-Type", "")
+        text = await response.text()
+        body = json.loads(text) if content_type.startswith("application/json") else text
+        return response.status, content_type, body
+
+
+async def test_cli_serves_a_32_port_gateway_and_stops_on_sigterm(
+    socket_enabled: None, session: aiohttp.ClientSession
+) -> None:
+    """The banner names the URL, the status has 32 ports, SIGTERM ends it with code 0.
+
+    SMS firmware by default: root/root, version 532-600-999-041-100-000, status 3.
+    """
+    async with cli("--ports", "32", "--slots", "4") as (port, lines):
+        assert lines[0].startswith("Ejoin gateway simulator: 32 ports x 4 SIM slots")
+        assert "sms firmware 532-600-999-041-100-000" in lines[0]
+        status, content_type, body = await get(
+            session, port, "goip_get_status.html", username="root", password="root"
+        )
+        assert (status, content_type) == (200, JSON_TYPE)
+        _, _, state = await get(session, port, "_sim/state")
+    assert lines[2].strip() == "log in as root / root"
+    assert body["ver"] == "532-600-999-041-100-000"
+    assert (state["firmware"], state["bad_login"]) == ("sms", "html")
     assert (body["type"], body["max-ports"], body["max-slots"]) == ("dev-status", 32, 4)
     report = parse_report(body)
     assert isinstance(report, DeviceStatusReport)
@@ -97,3 +126,49 @@ async def test_cli_serves_a_32_port_gateway_and_stops_on_sigterm(
         PortAddress(port=number, slot=1) for number in range(1, 33)
     ]
     assert {port.status_code for port in report.ports} == {3}
+
+
+async def test_cli_proxy_firmware_with_its_options(
+    socket_enabled: None, session: aiohttp.ClientSession
+) -> None:
+    """--firmware proxy: admin/admin, status 15, data under "data", and the other options.
+
+    --ver sets the version, --sim-bank-ports the remote SIM addresses, --bad-login 401
+    the answer to root/root, which is not this firmware's login.
+    """
+    options = ("--firmware", "proxy", "--ports", "4", "--slots", "2", "--ver", "9.9")
+    extra = ("--sim-bank-ports", "1", "--bad-login", "401", "--quirks")
+    async with cli(*options, *extra) as (port, lines):
+        assert "proxy firmware 9.9" in lines[0]
+        assert lines[2].strip() == "log in as admin / admin"
+        _, _, body = await get(
+            session, port, "goip_get_status.html", username="admin", password="admin"
+        )
+        _, _, ips = await get(
+            session,
+            port,
+            "goip_send_cmd.html",
+            username="admin",
+            password="admin",
+            op="get",
+            port_status="",
+        )
+        refused = await get(
+            session, port, "goip_get_status.html", username="root", password="root"
+        )
+        _, _, state = await get(session, port, "_sim/state")
+    assert (body["ver"], body["max-slot"], body["expires"]) == ("9.9", 2, -1)
+    assert [port["port"] for port in body["status"]] == [
+        "1.01",
+        "2A",
+        "3.01",
+        "4.sp256.001",
+    ]
+    assert [int(str(port["st"]).split()[0]) for port in body["status"]] == [15] * 4
+    assert ips == {"data": {"port_status": [15, 15, 15, 15]}}
+    assert refused[:2] == (401, "text/html")
+    assert (state["firmware"], state["ver"], state["bad_login"]) == (
+        "proxy",
+        "9.9",
+        "401",
+    )

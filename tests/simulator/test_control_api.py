@@ -37,6 +37,31 @@ SENDER = "+4917612345678"
 SMSC = "+8613800100500"
 LONG_TEXT = "Ein langer Text über mehrere Teile \u2013 ✓ " * 6
 
+CDR_KEYS = [
+    "type",
+    "port",
+    "seq",
+    "st",
+    "imei",
+    "iccid",
+    "imsi",
+    "bal",
+    "mac",
+    "ip",
+    "sip_usr",
+    "cid",
+    "cdir",
+    "caller",
+    "callee",
+    "begin",
+    "alert",
+    "answer",
+    "update",
+    "end",
+    "reason",
+    "gw_reason",
+]
+
 TEXTS = {
     "plain": "Hello from the simulator",
     "unicode": "Grüße aus Köln \u2013 你好 👋",
@@ -64,15 +89,16 @@ def recv_sms(body: dict[str, object]) -> SmsReceivedReport:
 
 @pytest.mark.parametrize("kind", list(TEXTS))
 async def test_sms_is_pushed_and_stored(
-    reporting: EjoinClient, control: Control, receiver: PushReceiver, kind: str
+    receiving: EjoinClient, control: Control, receiver: PushReceiver, kind: str
 ) -> None:
     """The recv-sms decodes to the exact text and sender; the store holds the same row."""
     text = TEXTS[kind]
     answer = await control.post("sms", {"port": 3, "sender": SENDER, "text": text})
     number = (await control.state())["ports"]["3"]["sims"]["1"]["number"]
     push = await receiver.next("recv-sms")
-    assert (push.path, push.content_type) == ("/reports", JSON_TYPE)
-    assert push.body["sms_num"] == 1
+    assert (push.path, push.content_type) == ("/sms", JSON_TYPE)
+    assert list(push.body) == ["type", "sms_num", "sim_src", "sms"]
+    assert (push.body["sms_num"], push.body["sim_src"]) == (1, 0)
     assert push.body["sms"] == [answer["row"]]
     assert base64.b64decode(answer["row"][5]).decode() == text
     expected = ReceivedSms(
@@ -84,7 +110,7 @@ async def test_sms_is_pushed_and_stored(
     )
     assert recv_sms(push.body).messages == (expected,)
     assert recv_sms(push.body).delivery_reports == ()
-    stored = await reporting.read_sms(start=answer["id"])
+    stored = await receiving.read_sms(start=answer["id"])
     assert stored.messages == (expected,)
     assert stored.next_index == answer["id"] + 1
 
@@ -95,29 +121,67 @@ def test_long_text_is_longer_than_one_sms() -> None:
     assert not LONG_TEXT.isascii()
 
 
-async def test_sms_envelope_gives_the_header_fields(
-    reporting: EjoinClient, control: Control, receiver: PushReceiver
+async def test_sms_envelope_is_what_real_firmware_forwards(
+    receiving: EjoinClient, control: Control, receiver: PushReceiver
 ) -> None:
-    """The envelope form decodes to the message, with sender, receiver, SMSC and SCTS."""
+    """Sender, Receiver with the quoted port and the number, SMSC, SCTS, then the text."""
     answer = await control.post(
         "sms",
         {"port": 2, "slot": 3, "sender": SENDER, "text": "Hi\nthere", "envelope": True},
     )
     number = (await control.state())["ports"]["2"]["sims"]["3"]["number"]
-    content = base64.b64decode(answer["row"][5]).decode()
-    assert content.startswith(f"Sender: {SENDER}\r\nReceiver: {number}\r\n")
+    row = answer["row"]
+    assert row[:2] == [0, "2.03"]
+    content = base64.b64decode(row[5]).decode()
+    match = re.fullmatch(
+        rf"Sender: {re.escape(SENDER)}\r\n"
+        rf'Receiver: "2\.03" {re.escape(number)}\r\n'
+        rf"SMSC: {re.escape(SMSC)}\r\n"
+        r"SCTS: (\d{12})\+32\r\n"
+        r"\r\n"
+        r"Hi\nthere",
+        content,
+    )
+    assert match is not None, content
+    # SCTS is the SMSC's local time, UTC+8 ("+32" quarter hours).
+    scts = datetime.strptime(match[1], "%y%m%d%H%M%S").replace(tzinfo=UTC)
+    assert abs((scts - received_at(row)).total_seconds() - 8 * 3600) < 5
     push = await receiver.next("recv-sms")
+    assert push.body["sms"] == [row]
     [message] = recv_sms(push.body).messages
     assert message.address == PortAddress(port=2, slot=3)
-    assert (message.sender, message.recipient, message.text) == (
-        SENDER,
-        number,
-        "Hi\nthere",
-    )
-    assert message.smsc == SMSC
-    assert message.scts is not None
-    assert re.fullmatch(r"\d{12}", message.scts)
-    assert (await reporting.read_sms(start=answer["id"])).messages == (message,)
+    assert (message.sender, message.text, message.smsc) == (SENDER, "Hi\nthere", SMSC)
+    assert (await receiving.read_sms(start=answer["id"])).messages == (message,)
+
+
+async def test_padded_sms_ends_in_nul_bytes(
+    receiving: EjoinClient, control: Control, receiver: PushReceiver
+) -> None:
+    """padded: the UTF-8 text, then NUL bytes, then base64, as real firmware sends."""
+    text = TEXTS["unicode"]
+    answer = await control.post("sms", {"port": 1, "text": text, "padded": True})
+    raw = base64.b64decode(answer["row"][5])
+    assert raw == text.encode() + b"\x00\x00\x00"
+    push = await receiver.next("recv-sms")
+    assert push.body["sms"] == [answer["row"]]
+    assert [message.text for message in recv_sms(push.body).messages] == [text]
+
+
+async def test_without_an_sms_url_received_sms_are_only_stored(
+    reporting: EjoinClient, control: Control, receiver: PushReceiver
+) -> None:
+    """A real gateway forwards SMS only to its SMS URL, never to the report URL."""
+    assert (await control.state())["sms_url"] is None
+    await control.post("sms", {"port": 1, "text": "kept"})
+    await control.post("delivery-report", {"port": 1, "recipient": "+4915100000009"})
+    await control.post("port", {"port": 4})
+    await receiver.next("port-status")  # pushes go in order: nothing came before it
+    assert receiver.summary() == ["port-status -> /reports"]
+    stored = await reporting.read_sms()
+    assert [sms.text for sms in stored.messages] == ["kept"]
+    assert [report.recipient for report in stored.delivery_reports] == [
+        "+4915100000009"
+    ]
 
 
 async def test_sms_goes_to_the_sms_url_when_set(
@@ -134,19 +198,19 @@ async def test_sms_goes_to_the_sms_url_when_set(
 
 
 async def test_sms_without_push_is_only_stored(
-    reporting: EjoinClient, control: Control, receiver: PushReceiver
+    receiving: EjoinClient, control: Control, receiver: PushReceiver
 ) -> None:
-    """push=false stores the SMS for read_sms and pushes nothing."""
+    """push=false stores the SMS for read_sms and pushes nothing, even with an SMS URL."""
     await control.post("sms", {"port": 1, "text": "quiet", "push": False})
     await control.post("port", {"port": 4})
     await receiver.next("port-status")  # pushes go in order: nothing was before it
     assert receiver.of_type("recv-sms") == []
-    assert [sms.text for sms in (await reporting.read_sms()).messages] == ["quiet"]
+    assert [sms.text for sms in (await receiving.read_sms()).messages] == ["quiet"]
 
 
 @pytest.mark.parametrize(("code", "delivered"), [(0, True), (34, False)])
 async def test_delivery_report_is_a_flag_one_row(
-    reporting: EjoinClient,
+    receiving: EjoinClient,
     control: Control,
     receiver: PushReceiver,
     code: int,
@@ -160,6 +224,7 @@ async def test_delivery_report_is_a_flag_one_row(
     assert row[:5] == [1, "2.01", row[2], SMSC, "+4915100000009"]
     assert re.fullmatch(rf"{code} \d{{12}}", row[5])
     push = await receiver.next("recv-sms")
+    assert push.path == "/sms"
     assert push.body["sms"] == [row]
     report = recv_sms(push.body)
     expected = DeliveryReport(
@@ -172,7 +237,7 @@ async def test_delivery_report_is_a_flag_one_row(
     )
     assert (report.messages, report.delivery_reports) == ((), (expected,))
     assert expected.delivered is delivered
-    stored = await reporting.read_sms()
+    stored = await receiving.read_sms()
     assert (stored.messages, stored.delivery_reports) == ((), (expected,))
 
 
@@ -189,6 +254,22 @@ async def test_call_pushes_minute_updates_then_the_final_record(
     assert answer["updates"] == 2
     number = (await control.state())["ports"]["1"]["sims"]["1"]["number"]
     pushes = [await receiver.next("cdr") for _ in range(3)]
+    state = await control.state()
+    sim = state["ports"]["1"]["sims"]["1"]
+    for push in pushes:  # the status spec's cdr example, key for key
+        assert list(push.body) == CDR_KEYS
+        assert push.body["bal"] == "0.00"  # as in the example, whatever the balance
+        assert (push.body["iccid"], push.body["imsi"], push.body["imei"]) == (
+            sim["iccid"],
+            sim["imsi"],
+            state["ports"]["1"]["imei"],
+        )
+        assert (push.body["port"], push.body["st"], push.body["mac"]) == (
+            "1.01",
+            3,
+            state["mac"],
+        )
+    assert sim["balance"] != 0
     assert [push.body["end"] for push in pushes[:2]] == [0, 0]
     assert pushes[2].body["end"] > 0
     calls = [parse_report(push.body) for push in pushes]
@@ -251,7 +332,10 @@ async def test_unanswered_call_is_one_record_without_minutes(
 async def test_port_signal_and_balance_change_and_push(
     reporting: EjoinClient, control: Control, receiver: PushReceiver
 ) -> None:
-    """Signal 7, balance 1.5 and 12.5 MB on port 3 come in a port-status and the state."""
+    """Signal 7 and balance 1.5 come in a port-status; 12.5 MB in the next dev-status.
+
+    A port-status has the status spec's shape: no traffic (``dataflow_*``).
+    """
     assert await control.post(
         "port", {"port": 3, "signal": 7, "balance": 1.5, "data_mb": 12.5}
     ) == {"status": 3}
@@ -268,19 +352,19 @@ async def test_port_signal_and_balance_change_and_push(
     assert report.port is not None
     assert (report.port.signal, report.port.balance) == (7, 1.5)
     assert report.port.status is PortStatus.REGISTERED
-    assert report.port.data == DataUsage(
+    assert not [key for key in push.body if key.startswith("dataflow_")]
+    sim = (await control.state())["ports"]["3"]["sims"]["1"]
+    assert (sim["signal"], sim["balance"]) == (7, 1.5)
+    status = await reporting.get_status()
+    assert (status.ports[2].signal, status.ports[2].balance) == (7, 1.5)
+    assert status.ports[2].data == DataUsage(
         total=12.5,
         day=12.5,
         last_24_hours=12.5,
         last_hour=12.5,
         last_session=12.5,
-        last_url=report.port.data.last_url,
+        last_url=status.ports[2].data.last_url,
     )
-    assert push.body["dataflow_tot"] == "12.50"
-    sim = (await control.state())["ports"]["3"]["sims"]["1"]
-    assert (sim["signal"], sim["balance"]) == (7, 1.5)
-    status = await reporting.get_status()
-    assert (status.ports[2].signal, status.ports[2].balance) == (7, 1.5)
 
 
 async def test_removed_sim_is_reported_without_sim_fields(
@@ -289,11 +373,117 @@ async def test_removed_sim_is_reported_without_sim_fields(
     """A port whose active SIM is taken out reports status 0 and only the basic keys."""
     assert await control.post("port", {"port": 4, "remove_sim": 1}) == {"status": 0}
     push = await receiver.next("port-status")
-    assert set(push.body) == {"type", "port", "sim", "seq", "st", "imei"}
-    assert (push.body["port"], push.body["st"]) == ("4.01", 0)
+    assert list(push.body) == ["type", "port", "sim", "seq", "st", "active", "imei"]
+    assert (push.body["port"], push.body["st"], push.body["active"]) == ("4.01", 0, "1")
     status = await reporting.get_status()
     assert status.ports[3].status is PortStatus.NO_SIM
     assert status.ports[3].iccid is None
+
+
+async def test_inactive_slot_changes_are_pushed_only_under_all_sims(
+    reporting: EjoinClient,
+    control: Control,
+    receiver: PushReceiver,
+    simulator: Simulator,
+) -> None:
+    """A SIM into or out of slot 3 of port 2 (not the working one) pushes nothing..."""
+    old = (await control.state())["ports"]["2"]["sims"]["3"]
+    await control.post("port", {"port": 2, "remove_sim": 3})
+    await control.post("port", {"port": 2, "insert_sim": 3})
+    await control.post("port", {"port": 2, "slot": 3, "signal": 9})
+    await control.post("port", {"port": 4})
+    await receiver.next("port-status")  # the marker; nothing came before it
+    assert [push.body["port"] for push in receiver.of_type("port-status")] == ["4.01"]
+    new = (await control.state())["ports"]["2"]["sims"]["3"]
+    assert (new["iccid"], new["imsi"]) != (old["iccid"], old["imsi"])
+    assert simulator.gateway.ports[2].active_slot == 1
+
+
+async def test_inactive_slot_changes_under_all_sims_push_active_0(
+    client: EjoinClient, control: Control, receiver: PushReceiver
+) -> None:
+    """...but with all SIMs reported, each pushes that slot's port-status, active "0"."""
+    await client.get_status(report_url=receiver.url(), all_sims=True)
+    old = (await control.state())["ports"]["2"]["sims"]["3"]
+    assert await control.post("port", {"port": 2, "remove_sim": 3}) == {"status": 3}
+    removed = await receiver.next("port-status")
+    assert removed.body | {"seq": 0} == {
+        "type": "port-status",
+        "port": "2.03",
+        "sim": "",
+        "seq": 0,
+        "st": 0,
+        "active": "0",
+        "imei": (await control.state())["ports"]["2"]["imei"],
+    }
+    assert await control.post("port", {"port": 2, "insert_sim": 3}) == {"status": 3}
+    inserted = await receiver.next("port-status")
+    new = (await control.state())["ports"]["2"]["sims"]["3"]
+    assert (new["iccid"], new["imsi"]) != (old["iccid"], old["imsi"])
+    assert list(inserted.body) == [
+        "type",
+        "port",
+        "sim",
+        "seq",
+        "st",
+        "active",
+        "imei",
+        "iccid",
+        "imsi",
+        "sn",
+        "opr",
+        "bal",
+        "sig",
+        "tot_dur",
+        "mon_dur",
+        "day_dur",
+    ]
+    assert (inserted.body["port"], inserted.body["st"], inserted.body["active"]) == (
+        "2.03",
+        1,
+        "0",
+    )
+    assert (inserted.body["iccid"], inserted.body["imsi"], inserted.body["sn"]) == (
+        new["iccid"],
+        new["imsi"],
+        new["number"],
+    )
+    assert (inserted.body["opr"], inserted.body["sig"]) == ("0 ", 0)
+    report = await client.get_status()
+    by_port = {port.address: port for port in report.ports}
+    assert by_port[PortAddress(port=2, slot=3)].iccid == new["iccid"]
+    assert by_port[PortAddress(port=2, slot=1)].status is PortStatus.REGISTERED
+
+
+async def test_a_sim_put_into_the_working_slot_registers(
+    reporting: EjoinClient, control: Control, receiver: PushReceiver
+) -> None:
+    """Out of slot 1 of port 3: status 0; a fresh SIM in: registering (2), then 3."""
+    old = (await control.state())["ports"]["3"]["sims"]["1"]
+    assert await control.post("port", {"port": 3, "remove_sim": 1}) == {"status": 0}
+    assert await control.post("port", {"port": "3.01", "insert_sim": 1}) == {
+        "status": 2
+    }
+    pushes = [await receiver.next("port-status") for _ in range(3)]
+    assert [(push.body["port"], push.body["st"]) for push in pushes] == [
+        ("3.01", 0),
+        ("3.01", 2),
+        ("3.01", 3),
+    ]
+    new = (await control.state())["ports"]["3"]["sims"]["1"]
+    assert new["iccid"] != old["iccid"]
+    assert pushes[2].body["iccid"] == new["iccid"]
+
+
+async def test_control_port_refuses_an_unknown_slot(
+    simulator: Simulator, session: aiohttp.ClientSession
+) -> None:
+    """Slot 5 of a 4-slot port is HTTP 400, and nothing changes."""
+    for body in ({"port": 1, "insert_sim": 5}, {"port": 1, "slot": 0}):
+        async with session.post(f"{simulator.url}/_sim/port", json=body) as response:
+            assert response.status == 400
+            assert "unknown slot" in await response.text()
+    assert simulator.gateway.ports[1].slots[1] is not None
 
 
 async def test_control_reboot_answers_and_comes_back(

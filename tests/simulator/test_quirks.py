@@ -22,7 +22,14 @@ from custom_components.ejoin.pyejoin import (
 )
 from ejoin_simulator import Gateway
 
-from .conftest import MAC, Control, PushReceiver, StartSimulator, make_client
+from .conftest import (
+    MAC,
+    Control,
+    PushReceiver,
+    StartSimulator,
+    gateway_get,
+    make_client,
+)
 
 if TYPE_CHECKING:
     import aiohttp
@@ -57,23 +64,30 @@ def test_gateways_from_one_seed_hold_the_same_sims() -> None:
 
 
 async def raw_status(
-    simulator: Simulator, session: aiohttp.ClientSession
+    simulator: Simulator, session: aiohttp.ClientSession, query: str = ""
 ) -> dict[str, Any]:
     """GET goip_get_status.html and return the JSON exactly as the simulator sent it."""
-    async with session.get(
-        f"{simulator.url}/goip_get_status.html",
-        params={"username": "root", "password": "root"},
-    ) as response:
-        assert response.status == 200
-        body: dict[str, Any] = await response.json(content_type=None)
-        return body
+    answer = await gateway_get(simulator, session, "goip_get_status.html", query)
+    assert answer.status == 200
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def raw_get(
+    simulator: Simulator, session: aiohttp.ClientSession, path: str, query: str
+) -> Any:
+    """GET a gateway endpoint and return its JSON answer."""
+    answer = await gateway_get(simulator, session, path, query)
+    assert answer.status == 200
+    return answer.json()
 
 
 async def test_quirks_dev_status_uses_the_real_world_variants(
     start_simulator: StartSimulator, session: aiohttp.ClientSession
 ) -> None:
-    """max-slot, expires -1, st as 3 / "3" / "3 OK", numbers as text."""
+    """max-slot, expires -1, st as 3 / "3" / "3 OK", numbers as text, mixed ports."""
     body = await raw_status(await start_simulator(quirks=True), session)
+    assert [port["port"] for port in body["status"]] == ["1.01", "2A", "3.01", "4A"]
     assert body["max-slot"] == 4
     assert "max-slots" not in body
     assert body["expires"] == -1
@@ -112,29 +126,73 @@ async def test_quirks_dev_status_parses_to_the_same_values(
 async def test_quirks_through_the_client(
     start_simulator: StartSimulator, session: aiohttp.ClientSession
 ) -> None:
-    """The client's status matches, and indexed public IP keys are read per port."""
-    quirky_simulator = await start_simulator(quirks=True)
-    quirky = make_client(quirky_simulator, session)
+    """The client reads the same ports from a quirks gateway as from a plain one."""
+    quirky = make_client(await start_simulator(quirks=True), session)
     plain = make_client(await start_simulator(), session)
-    quirky_status, plain_status = await quirky.get_status(), await plain.get_status()
+    quirky_status = await quirky.get_status(all_sims=True)
+    plain_status = await plain.get_status(all_sims=True)
+    assert len(quirky_status.ports) == 16
     assert [replace(port, status_text=None) for port in quirky_status.ports] == list(
         plain_status.ports
     )
-    raw = await quirky.get_parameters("port_public_ip")
-    assert set(raw) == {f"Port_public_ip({index})" for index in range(4)}
-    ips = await quirky.get_public_ips()
-    assert ips == await plain.get_public_ips()
-    assert ips == {
-        number: port.public_ip
-        for number, port in quirky_simulator.gateway.ports.items()
-    }
-    quirky_simulator.gateway.ports[3].rx_bytes = 42
-    assert (await quirky.get_traffic())[
-        3
-    ] == f"42/{quirky_simulator.gateway.ports[3].tx_bytes}"
-    assert set(await quirky.get_parameters("Ports_rx_tx")) == {
-        f"Port_rx_tx({index})" for index in range(4)
-    }
+
+
+async def test_quirks_mix_dotted_and_lettered_ports_in_one_report(
+    start_simulator: StartSimulator,
+    session: aiohttp.ClientSession,
+    receiver: PushReceiver,
+) -> None:
+    """Odd ports dotted, even ports lettered, in one dev-status and in every push."""
+    simulator = await start_simulator(quirks=True)
+    body = await raw_status(simulator, session, "all_sims=1")
+    assert [port["port"] for port in body["status"]] == [
+        *("1.01", "1.02", "1.03", "1.04"),
+        *("2A", "2B", "2C", "2D"),
+        *("3.01", "3.02", "3.03", "3.04"),
+        *("4A", "4B", "4C", "4D"),
+    ]
+    report = parse_report(body)
+    assert isinstance(report, DeviceStatusReport)
+    assert report.problems == ()
+    assert [port.address for port in report.ports] == [
+        PortAddress(port=number, slot=slot)
+        for number in range(1, 5)
+        for slot in range(1, 5)
+    ]
+    client = make_client(simulator, session)
+    await client.get_status(report_url=receiver.url())
+    control = Control(session, simulator)
+    await control.post("port", {"port": 2, "signal": 9})
+    await control.post("port", {"port": 3, "signal": 9})
+    pushes = [await receiver.next("port-status") for _ in range(2)]
+    assert [push.body["port"] for push in pushes] == ["2A", "3.01"]
+    assert (await control.post("sms", {"port": 4, "slot": 2, "push": False}))["row"][
+        1
+    ] == "4B"
+
+
+async def test_quirks_proxy_port_status_is_still_code_and_text(
+    start_simulator: StartSimulator,
+    session: aiohttp.ClientSession,
+    receiver: PushReceiver,
+) -> None:
+    """On proxy firmware the dev-status mixes st forms; a port-status says "15 …"."""
+    simulator = await start_simulator(quirks=True, profile="proxy")
+    body = await raw_status(simulator, session, f"url={receiver.url()}")
+    assert [port["st"] for port in body["status"]] == [
+        "15",
+        "15 Dial successful",
+        15,
+        "15",
+    ]
+    assert (body["expires"], body["max-slot"]) == (-1, 4)
+    await Control(session, simulator).post("port", {"port": 3})
+    push = await receiver.next("port-status")
+    assert (push.body["port"], push.body["status"], push.body["seq"]) == (
+        "3.01",
+        "15 Dial successful",
+        "2",
+    )
 
 
 async def test_quirks_reports_use_text_numbers_and_receiver(
@@ -146,6 +204,9 @@ async def test_quirks_reports_use_text_numbers_and_receiver(
     simulator = await start_simulator(quirks=True)
     client = make_client(simulator, session)
     await client.get_status(report_url=receiver.url())
+    await raw_get(
+        simulator, session, "goip_send_cmd.html", f"op=set&sms_url={receiver.url()}"
+    )
     await Control(session, simulator).post("sms", {"port": 2, "text": "quirky ✓"})
     received = await receiver.next("recv-sms")
     assert (received.body["sms_num"], received.body["sim_src"]) == ("1", "0")
