@@ -155,6 +155,23 @@ def assert_request(
         assert recorded.body == b""
 
 
+def the_setting_then_save(gateway: GatewayStub) -> RecordedRequest:
+    """Check that a setting was followed by a save command; return the setting's request.
+
+    The gateway forgets a setting that is not saved at its next reboot.
+    """
+    assert len(gateway.requests) == 2, gateway.requests
+    setting, save = gateway.requests
+    assert_request(
+        save,
+        method="POST",
+        path=CMD,
+        content_type=JSON_TYPE,
+        json_body={"type": "command", "op": "save"},
+    )
+    return setting
+
+
 @pytest.fixture
 async def gateway(socket_enabled: None) -> AsyncIterator[GatewayStub]:
     """Run a gateway stub on 127.0.0.1 for one test."""
@@ -608,14 +625,22 @@ async def test_get_parameters(client: EjoinClient, gateway: GatewayStub) -> None
 
 
 async def test_set_parameters(client: EjoinClient, gateway: GatewayStub) -> None:
-    """Values are sent as name=value in the given order; nothing is returned."""
+    """Values are sent as name=value in the given order, then saved; nothing returned."""
     assert await client.set_parameters({"ttl": 64, "Ports_rx_tx(1)": "0"}) is None
     assert_request(
-        gateway.only_request,
+        the_setting_then_save(gateway),
         method="GET",
         path=CMD,
         query="op=set&ttl=64&Ports_rx_tx(1)=0",
     )
+
+
+async def test_set_parameters_without_saving(
+    client: EjoinClient, gateway: GatewayStub
+) -> None:
+    """Asked not to save, only the op=set request goes out."""
+    await client.set_parameters({"ttl": 64}, save=False)
+    assert_request(gateway.only_request, method="GET", path=CMD, query="op=set&ttl=64")
 
 
 @pytest.mark.parametrize(
@@ -641,7 +666,7 @@ async def test_set_sms_url(client: EjoinClient, gateway: GatewayStub) -> None:
     """The URL is sent URL-encoded as the value of sms_url."""
     url = "http://192.168.1.10:8123/api/webhook/a b?x=1&y=2"
     await client.set_sms_url(url)
-    recorded = gateway.only_request
+    recorded = the_setting_then_save(gateway)
     assert_request(
         recorded,
         method="GET",
@@ -733,7 +758,7 @@ async def test_set_data_service(
     """Mobile data is data_service_enable 1 or 0."""
     await client.set_data_service(enabled=enabled)
     assert_request(
-        gateway.only_request,
+        the_setting_then_save(gateway),
         method="GET",
         path=CMD,
         query=f"op=set&data_service_enable={value}",
@@ -753,7 +778,7 @@ async def test_set_sim_numbers(client: EjoinClient, gateway: GatewayStub) -> Non
     )
     assert count == 3
     assert_request(
-        gateway.only_request,
+        the_setting_then_save(gateway),
         method="POST",
         path=CMD,
         query="op=set",
@@ -776,7 +801,7 @@ async def test_set_sim_numbers_count(
         {addr("1.02"): "1", addr("2.01"): "2"}, slots_per_port=2
     )
     assert count == expected
-    assert gateway.only_request.text == "sim_number(1)=1&sim_number(2)=2"
+    assert the_setting_then_save(gateway).text == "sim_number(1)=1&sim_number(2)=2"
 
 
 # --- goip_post_sms.html -------------------------------------------------------------
@@ -1298,3 +1323,112 @@ async def test_session_connect_timeout_context_keeps_no_password(
     assert [request.path for request in gateway.requests] == ["/busy"]
     assert_clean_message(info.value)
     assert not any(leaks_password(str(linked)) for linked in linked_errors(info.value))
+
+
+# --- answers of real firmware: op=get under "data", other forms of a rejected login ----
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        # Proxy firmware, as a real client of it reads reply["data"]["port_public_ip"][0].
+        (
+            {"data": {"port_public_ip": ["100.64.0.1", "100.64.0.2"]}},
+            {1: "100.64.0.1", 2: "100.64.0.2"},
+        ),
+        (
+            OK | {"data": {"Port_public_ip(2)": "100.64.0.3"}},
+            {3: "100.64.0.3"},
+        ),
+        ({"data": {"port_public_ip": {"1": "100.64.0.2"}}}, {2: "100.64.0.2"}),
+        ({"data": "100.64.0.1"}, {}),
+    ],
+)
+async def test_get_public_ips_nested_under_data(
+    client: EjoinClient,
+    gateway: GatewayStub,
+    reply: dict[str, Any],
+    expected: dict[int, str],
+) -> None:
+    """Proxy firmware nests op=get values under "data", in every per-port shape."""
+    gateway.set_json(reply)
+    assert await client.get_public_ips() == expected
+    assert_request(
+        gateway.only_request, method="GET", path=CMD, query="op=get&port_public_ip"
+    )
+
+
+async def test_get_sms_url_nested_under_data(
+    client: EjoinClient, gateway: GatewayStub
+) -> None:
+    """The SMS URL is found under "data" too."""
+    gateway.set_json({"data": {"Sms_url": "http://h/sms"}})
+    assert await client.get_sms_url() == "http://h/sms"
+
+
+async def test_op_get_replies_are_kept_as_they_came(
+    client: EjoinClient, gateway: GatewayStub
+) -> None:
+    """The last reply to each op=get is kept whole, a refusal too (for diagnostics)."""
+    nested = {"data": {"port_public_ip": ["100.64.0.1"]}}
+    gateway.set_json(nested)
+    await client.get_public_ips()
+    refusal = {"code": 4, "reason": "unknown parameter Ports_rx_tx"}
+    gateway.set_json(refusal)
+    with pytest.raises(EjoinCommandError):
+        await client.get_traffic()
+
+    assert client.get_replies == {"port_public_ip": nested, "Ports_rx_tx": refusal}
+
+
+async def test_op_get_replies_kept_are_bounded(
+    client: EjoinClient, gateway: GatewayStub
+) -> None:
+    """Only the replies to the last few distinct requests are kept."""
+    gateway.set_json(OK)
+    for index in range(12):
+        await client.get_parameters(f"param{index}")
+    assert list(client.get_replies) == [f"param{index}" for index in range(4, 12)]
+
+
+LOGIN_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Gateway</title></head><body>"
+    b'<form action="/login.html" method="post"><input name="username">'
+    b'<input type="password" name="password"><button>OK</button></form>'
+    b"</body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        # The web interface's login page, with 200, as some firmware answers.
+        Reply(status=200, body=LOGIN_PAGE, headers={"Content-Type": "text/html"}),
+        Reply(status=200, body=b"\r\n  " + LOGIN_PAGE),  # no content type at all
+        Reply(status=200, body=b"<html><body>Please log in</body></html>"),
+        Reply(status=302, body=b"", headers={"Location": "/login.html"}),
+        Reply(status=401, body=b"<html>401 Unauthorized</html>"),
+        Reply.json({"code": 1}),
+    ],
+)
+async def test_rejected_login_in_any_form(
+    client: EjoinClient, gateway: GatewayStub, reply: Reply
+) -> None:
+    """A login page, a redirect to it, 401, or code 1 alone: the credentials are wrong."""
+    gateway.reply = reply
+    with pytest.raises(EjoinAuthenticationError, match="rejected the username") as info:
+        await client.get_status()
+    assert_no_password(info.value)
+
+
+async def test_a_web_page_that_is_no_login_page_is_a_malformed_reply(
+    client: EjoinClient, gateway: GatewayStub
+) -> None:
+    """Another web page (a wrong address) is not taken for wrong credentials."""
+    gateway.reply = Reply(
+        status=200,
+        body=b"<html><body><h1>It works!</h1></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    with pytest.raises(EjoinMalformedReplyError, match="not JSON"):
+        await client.get_status()

@@ -303,7 +303,10 @@ def test_cdr_seed_finished_call() -> None:
     assert call.port.address == addr(1, 2)
     assert call.port.status is PortStatus.REGISTERED
     assert call.port.sequence == 10
-    assert call.port.balance == 0.0
+    # The record's "0.00" says nothing of the SIM's balance: it is not carried.
+    assert call.port.balance is None
+    assert "balance" not in call.port.carried
+    assert {"status_code", "imei", "iccid", "imsi"} <= call.port.carried
     assert call.port.imei == "353689530707903"
     assert call.port.imsi == "460000990123698"
     assert call.port.iccid == "89860042191782899541"
@@ -1252,27 +1255,47 @@ def test_bad_balance_keeps_the_port() -> None:
     )
 
 
-def test_malformed_sms_rows_are_skipped() -> None:
-    """Unreadable SMS rows are skipped and described; the good rows are kept."""
+def test_odd_sms_rows_keep_every_readable_text() -> None:
+    """A row whose content can be read is kept, whatever else is odd; the rest skipped.
+
+    A bad port leaves the port unknown, a content that is a number is its text, a
+    delivery report in no known form has an unknown status, an unreadable flag is
+    taken for an SMS. Rows that are not rows of six values cannot be read at all.
+    """
     report = parse_fixture("recv_sms_malformed_rows.json", SmsReceivedReport)
 
-    assert [m.text for m in report.messages] == [
-        "first good message",
-        "last good message",
+    assert [(m.address, m.sender, m.text) for m in report.messages] == [
+        (addr(1, 1), "+8613900000001", "first good message"),
+        (None, "+8613900000002", "bad port"),
+        (addr(1, 1), "+8613900000003", "12345"),
+        (addr(1, 1), "+8613900000005", "bad flag"),
+        (addr(2, 1), "+8613900000006", "last good message"),
     ]
-    assert [m.address for m in report.messages] == [addr(1, 1), addr(2, 1)]
-    assert report.messages[1].received_at == utc(2024, 5, 1, 12, 20, 5)
-    assert report.delivery_reports == ()
+    assert report.messages[4].received_at == utc(2024, 5, 1, 12, 20, 5)
+    assert report.delivery_reports == (
+        DeliveryReport(
+            address=addr(1, 1),
+            received_at=utc(2024, 5, 1, 12, 20, 3),
+            smsc="+8613800755500",
+            recipient="+8613900000004",
+            status_code=None,
+            content="delivered",
+        ),
+    )
+    assert report.delivery_reports[0].delivered is None
     assert_problems(
         report,
         ReportProblem(item="sms row 1", reason="not a row of 6 values"),
         ReportProblem(item="sms row 2", reason="not a row of 6 values"),
-        ReportProblem(item="sms row 3", reason="'x.y' is not a port address"),
-        ReportProblem(item="sms row 4", reason="content 12345 is not text"),
+        ReportProblem(item="sms row 3 port", reason="'x.y' is not a port address"),
         ReportProblem(
-            item="sms row 5", reason="delivery report 'delivered' has no code"
+            item="sms row 4", reason="content is not base64 of UTF-8; kept as sent"
         ),
-        ReportProblem(item="sms row 6", reason="2 is not 0 or 1"),
+        ReportProblem(
+            item="sms row 5",
+            reason="delivery report has no status code; status unknown",
+        ),
+        ReportProblem(item="sms row 6 flag", reason="2 is not 0 or 1"),
     )
 
 
@@ -1608,6 +1631,13 @@ def test_decode_sms_text_strips_nuls_from_plain_text() -> None:
         ("Note: call me\n\nlater", None),
         ("Sender: +1\nbody", None),
         ("\n\nbody", None),
+        # A header this package does not know is removed from the text all the same.
+        (
+            "Sender: +1\nPort: 12.01\nCharset: UCS2\nSCTS: 1\n\nbody",
+            ({"sender": "+1", "scts": "1"}, "body"),
+        ),
+        ("Port: 12.01\nCharset: UCS2\n\nbody", None),  # no known header at all
+        ("Sender: +1\nnot a header line\n\nbody", None),
     ],
 )
 def test_split_envelope(text: str, expected: tuple[dict[str, str], str] | None) -> None:
@@ -1761,3 +1791,115 @@ def test_task_status_accepted() -> None:
     """A task status is accepted only with code 0."""
     assert TaskStatus(task_id=1, code=0, reason="OK").accepted is True
     assert TaskStatus(task_id=1, code=13, reason="Duplicated Task Id").accepted is False
+
+
+# --- SMS rows as real firmware sends them: envelopes and odd fields --------------------
+
+
+def recv_sms(*rows: list[Any]) -> SmsReceivedReport:
+    """Parse a recv-sms with these rows."""
+    report = parse_report(
+        json.dumps({"type": "recv-sms", "sms_num": len(rows), "sms": rows})
+    )
+    assert isinstance(report, SmsReceivedReport)
+    return report
+
+
+def test_envelope_receiver_with_the_receiving_port() -> None:
+    """``Receiver: "12.01" 16463915790`` is the number 16463915790; no header leaks."""
+    envelope = (
+        "Sender: +14155550100\r\n"
+        'Receiver: "12.01" 16463915790\r\n'
+        "SMSC: +14155550000\r\n"
+        "SCTS: 240501122005+32\r\n"
+        "\r\n"
+        "Your code is 552817"
+    )
+    report = recv_sms([0, "12.01", 1714566005, "", "", b64(envelope + "\x00\x00")])
+
+    assert report.messages == (
+        ReceivedSms(
+            address=addr(12, 1),
+            received_at=utc(2024, 5, 1, 12, 20, 5),
+            sender="+14155550100",
+            recipient="16463915790",
+            text="Your code is 552817",
+            smsc="+14155550000",
+            scts="240501122005+32",
+        ),
+    )
+    assert report.problems == ()
+
+
+def test_envelope_sender_name_with_spaces_is_kept_whole() -> None:
+    """An alphanumeric sender with a space is a name, not a port and a number."""
+    report = recv_sms([0, "1.01", 1714566005, "", "", b64("Sender: DHL Express\n\nHi")])
+    assert (report.messages[0].sender, report.messages[0].text) == ("DHL Express", "Hi")
+
+
+@pytest.mark.parametrize(
+    ("row", "unknown", "problem"),
+    [
+        ([0, "1.01", "yesterday", "+1", "+2", b64("odd time")], "time", "time"),
+        ([0, "1.01", -5, "+1", "+2", b64("odd time")], "time", None),  # no time
+        ([0, "1.01", 1e30, "+1", "+2", b64("odd time")], "time", "time"),
+        ([0, "port one", 1714566005, "+1", "+2", b64("odd time")], "port", "port"),
+        ([0, None, 1714566005, "+1", "+2", b64("odd time")], "port", "port"),
+        ([0, "999.01", 1714566005, "+1", "+2", b64("odd time")], "port", "port"),
+        (["SMS", "1.01", 1714566005, "+1", "+2", b64("odd time")], None, "flag"),
+        ([0, "1.01", 1714566005, ["+1"], "+2", b64("odd time")], "from", "from"),
+        ([0, "1.01", 1714566005, "+1", {"n": 2}, b64("odd time"), "x"], "to", "to"),
+    ],
+)
+def test_an_odd_field_never_drops_a_readable_message(
+    row: list[Any], unknown: str | None, problem: str | None
+) -> None:
+    """The message is kept with the odd field unknown, and the oddity described."""
+    report = recv_sms(row)
+
+    assert [message.text for message in report.messages] == ["odd time"]
+    message = report.messages[0]
+    values = {
+        "time": message.received_at,
+        "port": message.address,
+        "from": message.sender,
+        "to": message.recipient,
+    }
+    assert [name for name, value in values.items() if value is None] == (
+        [unknown] if unknown else []
+    )
+    assert [item.key for item in report.problems] == ([problem] if problem else [])
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "operator_time", "kept"),
+    [
+        ("0 240501122005", 0, "240501122005", None),
+        (b64("0 240501122005"), 0, "240501122005", None),  # encoded like a message
+        ("DELIVRD", None, None, "DELIVRD"),
+        ("id:42 stat:UNDELIV", None, None, "id:42 stat:UNDELIV"),
+        ("", None, None, None),
+        (7, 7, None, None),
+    ],
+)
+def test_delivery_reports_in_any_form_are_kept(
+    content: Any, code: int | None, operator_time: str | None, kept: str | None
+) -> None:
+    """A delivery report in another form is still one, with its status unknown."""
+    report = recv_sms(
+        [1, "1.01", 1714566005, "+8613800755500", "+4915112345678", content]
+    )
+
+    assert report.messages == ()
+    assert report.delivery_reports == (
+        DeliveryReport(
+            address=addr(1, 1),
+            received_at=utc(2024, 5, 1, 12, 20, 5),
+            smsc="+8613800755500",
+            recipient="+4915112345678",
+            status_code=code,
+            operator_time=operator_time,
+            content=kept,
+        ),
+    )
+    assert report.delivery_reports[0].delivered == (None if code is None else code == 0)

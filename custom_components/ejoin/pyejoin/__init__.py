@@ -10,8 +10,10 @@ from .client import (
     Ports,
     RedialMode,
     StatisticsPeriod,
+    parameter_value,
     port_values,
     ports_text,
+    reply_values,
     sim_number_index,
 )
 from .exceptions import (
@@ -23,7 +25,16 @@ from .exceptions import (
     EjoinMalformedReportError,
     EjoinTimeoutError,
 )
+from .merge import (
+    ADDRESS,
+    changed_fields,
+    merge_port_state,
+    names_working_slot,
+    same_slot,
+    working_state,
+)
 from .models import (
+    PORT_FIELDS,
     CallDirection,
     CallRecord,
     Counter,
@@ -60,6 +71,8 @@ from .reports import (
 )
 
 __all__ = [
+    "ADDRESS",
+    "PORT_FIELDS",
     "CallDirection",
     "CallRecord",
     "Command",
@@ -101,12 +114,19 @@ __all__ = [
     "TaskProgressReport",
     "TaskStatus",
     "UnknownReport",
+    "changed_fields",
     "decode_sms_text",
     "load_json_object",
+    "merge_port_state",
+    "names_working_slot",
+    "parameter_value",
     "parse_report",
     "port_values",
     "ports_expression",
     "ports_text",
+    "reply_values",
+    "same_slot",
     "sim_number_index",
     "split_envelope",
+    "working_state",
 ]

@@ -50,6 +50,14 @@ _AUTH_REASON = re.compile(
 )
 AUTH_TASK_CODES: Final = frozenset({1, 14})  # "Invalid User", "Unauthorized"
 _INDEXED_NAME = re.compile(r"^(?P<name>[A-Za-z_]+)\((?P<index>\d+)\)$")
+# The web interface's login page, which some firmware serves (with 200) to a request
+# whose credentials it rejects; the API itself only ever answers JSON.
+_LOGIN_PAGE = re.compile(
+    rb"type\s*=\s*[\"']?password|log\s*-?\s*in|sign\s*-?\s*in|unauthori[sz]ed",
+    re.IGNORECASE,
+)
+# op=get replies kept for diagnostics, by the names asked for: their shape varies.
+GET_REPLIES_KEPT: Final = 8
 
 type Ports = str | Iterable[PortAddress]
 """Ports of a command: ``"all"``, a ready ``ports`` string, or addresses."""
@@ -138,16 +146,42 @@ def _base_name(name: str) -> str:
     )
 
 
+def reply_values(reply: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the parameters of an ``op=get`` reply, at its top level or under ``data``.
+
+    Proxy firmware nests them (``{"data": {"port_public_ip": [...]}}``); others answer
+    ``{"code": 0, "reason": "OK", "sms_url": "..."}``.
+    """
+    values = {
+        key: value for key, value in reply.items() if key not in ("code", "reason")
+    }
+    nested = values.get("data")
+    if isinstance(nested, Mapping):
+        del values["data"]
+        values.update(nested)
+    return values
+
+
+def parameter_value(reply: Mapping[str, Any], name: str) -> Any:
+    """Return one parameter of an ``op=get`` reply, its name matched without case."""
+    wanted = name.lower()
+    for key, value in reply_values(reply).items():
+        if key.lower() == wanted:
+            return value
+    return None
+
+
 def port_values(reply: Mapping[str, Any], name: str) -> dict[int, str]:
     """Read a per-port parameter from an ``op=get`` reply, whatever shape it came in.
 
-    Nobody has published such a reply, so every plausible shape is accepted: a list or a
-    comma-separated string in port order, an object keyed by index, or ``name(n)`` keys
-    with ``n`` counting from 0. Keys match without regard to case. Returns values by port.
+    Every shape seen or plausible is accepted, at the top level or under ``data``: a
+    list or a comma-separated string in port order, an object keyed by index, or
+    ``name(n)`` keys with ``n`` counting from 0. Keys match without regard to case.
+    Returns values by port.
     """
     wanted = _base_name(name)
     values: dict[int, str] = {}
-    for key, value in reply.items():
+    for key, value in reply_values(reply).items():
         indexed = _INDEXED_NAME.match(key)
         if indexed and _base_name(indexed["name"]) == wanted:
             if value is not None and str(value).strip():
@@ -190,6 +224,8 @@ class EjoinClient:
         self._session = session
         self._timeout = timeout
         self._base = URL.build(scheme="http", host=host, port=port)
+        # The last reply to each op=get, as it came (for diagnostics).
+        self.get_replies: dict[str, dict[str, Any]] = {}
 
     def __repr__(self) -> str:
         """Name the gateway without its credentials."""
@@ -237,8 +273,13 @@ class EjoinClient:
         query: Sequence[tuple[str, str | None]] = (),
         json_body: Any = None,
         text_body: str | None = None,
+        keep_as: str | None = None,
     ) -> dict[str, Any]:
-        """Send one request and return the gateway's JSON reply, or raise a package error."""
+        """Send one request and return the gateway's JSON reply, or raise a package error.
+
+        With ``keep_as``, the reply (a JSON object, refusal or not) is kept under that
+        name in :attr:`get_replies`.
+        """
         url = self._url(path, query)
         if json_body is not None:
             # UTF-8 on the wire, as "chs": "utf8" promises, not \u escapes.
@@ -262,6 +303,8 @@ class EjoinClient:
                 ) as response,
             ):
                 status = response.status
+                content_type = response.headers.get("Content-Type", "")
+                location = response.headers.get("Location", "")
                 body = await response.read()
         except TimeoutError:
             failure = EjoinTimeoutError(
@@ -275,7 +318,9 @@ class EjoinClient:
             # holds the URL and so the password, is not kept as its context.
             raise failure
 
-        if status in (401, 403):
+        if status in (401, 403) or (
+            300 <= status < 400 and "login" in location.lower()
+        ):
             raise EjoinAuthenticationError(
                 f"gateway {where} rejected the username or password (HTTP {status})"
             )
@@ -284,6 +329,11 @@ class EjoinClient:
         try:
             reply = load_json_object(body)
         except EjoinMalformedReportError:
+            if _is_login_page(content_type, body):
+                raise EjoinAuthenticationError(
+                    f"gateway {where} rejected the username or password "
+                    "(it answered with its login page)"
+                ) from None
             raise EjoinMalformedReplyError(
                 f"gateway {where} answered /{path} with something that is not JSON"
             ) from None
@@ -291,6 +341,11 @@ class EjoinClient:
             raise EjoinMalformedReplyError(
                 f"gateway {where} answered /{path} with JSON that is not an object"
             )
+        if keep_as is not None:
+            self.get_replies.pop(keep_as, None)
+            self.get_replies[keep_as] = reply
+            while len(self.get_replies) > GET_REPLIES_KEPT:
+                del self.get_replies[next(iter(self.get_replies))]
         self._raise_for_code(reply)
         return reply
 
@@ -301,10 +356,15 @@ class EjoinClient:
         code = read_integer(reply["code"])
         if code in SUCCESS_CODES:
             return
-        reason = self.scrub(
-            str(reply.get("reason") or reply.get("desc") or "no reason given")
-        )
-        if _AUTH_REASON.search(reason) or code == 14:
+        given = reply.get("reason") or reply.get("desc")
+        reason = self.scrub(str(given or "no reason given"))
+        # 14 "Unauthorized" and 1 "Invalid User", as the SMS task codes name them;
+        # 1 only without another reason, as it is the first code of any list.
+        if (
+            _AUTH_REASON.search(reason)
+            or code == 14
+            or (code in AUTH_TASK_CODES and not given)
+        ):
             raise EjoinAuthenticationError(
                 f"gateway rejected the username or password: {reason}"
             )
@@ -420,29 +480,34 @@ class EjoinClient:
             raise ValueError("name at least one parameter")
         query: list[tuple[str, str | None]] = [("op", "get")]
         query += [(name, None) for name in names]
-        reply = await self._request("goip_send_cmd.html", query=query)
-        return {
-            key: value for key, value in reply.items() if key not in ("code", "reason")
-        }
+        reply = await self._request(
+            "goip_send_cmd.html", query=query, keep_as=",".join(names)
+        )
+        return reply_values(reply)
 
-    async def set_parameters(self, values: Mapping[str, str | int]) -> None:
-        """Change parameters with ``op=set`` (follow with :meth:`save` to keep them)."""
+    async def set_parameters(
+        self, values: Mapping[str, str | int], *, save: bool = True
+    ) -> None:
+        """Change parameters with ``op=set``, then ``save`` them.
+
+        A value set and not saved is lost at the gateway's next reboot. No source shows
+        ``set`` inside a ``multiple`` command, so the save is a request of its own.
+        """
         if not values:
             raise ValueError("name at least one parameter")
         query: list[tuple[str, str | None]] = [("op", "set")]
         query += [(name, str(value)) for name, value in values.items()]
         await self._request("goip_send_cmd.html", query=query)
+        if save:
+            await self.save()
 
     async def get_sms_url(self) -> str | None:
         """Read the URL the gateway forwards received SMS to."""
-        reply = await self.get_parameters("sms_url")
-        for key, value in reply.items():
-            if key.lower() == "sms_url" and isinstance(value, str):
-                return value.strip() or None
-        return None
+        value = parameter_value(await self.get_parameters("sms_url"), "sms_url")
+        return value.strip() or None if isinstance(value, str) else None
 
     async def set_sms_url(self, url: str) -> None:
-        """Tell the gateway where to forward received SMS."""
+        """Tell the gateway where to forward received SMS, for good (set, then save)."""
         await self.set_parameters({"sms_url": url})
 
     async def get_public_ips(self) -> dict[int, str]:
@@ -474,6 +539,7 @@ class EjoinClient:
         reply = await self._request(
             "goip_send_cmd.html", query=[("op", "set")], text_body=body
         )
+        await self.save()  # else the numbers are gone at the next reboot
         try:
             return int(reply.get("par_set", len(numbers)))
         except (TypeError, ValueError):
@@ -590,6 +656,13 @@ class EjoinClient:
         except (TypeError, ValueError):
             count = len(rows)
         return Statistics(count=count, rows=tuple(rows))
+
+
+def _is_login_page(content_type: str, body: bytes) -> bool:
+    """Whether a reply that is not JSON is the web interface's login page."""
+    start = body.lstrip()[:1]
+    html = "html" in content_type.lower() or start == b"<"
+    return html and _LOGIN_PAGE.search(body[:65536]) is not None
 
 
 def _task_json(task: SmsTask) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -47,8 +47,25 @@ class PortStatus(IntEnum):
     USER_LOCKED = 12
     INTER_CALLING = 13
     INTER_CALLING_HOLDING = 14
-    ACCESSING_NETWORK = 15
+    ACCESSING_NETWORK = 15  # on proxy firmware: "dial successful", data is up
     MODULE_TIMEOUT = 16
+
+
+# The SIM is on the mobile network: registered, in a call, or (15) with its data
+# connection up, the working state of a data port on proxy firmware.
+ON_NETWORK_STATUSES: frozenset[int] = frozenset(
+    {
+        PortStatus.REGISTERED,
+        PortStatus.CALL_CONNECTED,
+        PortStatus.INTER_CALLING,
+        PortStatus.INTER_CALLING_HOLDING,
+        PortStatus.ACCESSING_NETWORK,
+    }
+)
+# Idle on the network: the vendor says to redial only a port in one of these.
+REDIALABLE_STATUSES: frozenset[int] = frozenset(
+    {PortStatus.REGISTERED, PortStatus.ACCESSING_NETWORK}
+)
 
 
 class CallDirection(StrEnum):
@@ -61,10 +78,14 @@ class CallDirection(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class ReportProblem:
-    """Something in a report that was skipped or could not be read, and why."""
+    """Something in a report that was skipped or could not be read, and why.
+
+    ``key`` names the wire field whose value could not be read, when it was one field.
+    """
 
     item: str
     reason: str
+    key: str | None = field(default=None, compare=False)  # derived from the item
 
     def __str__(self) -> str:
         """Say what was wrong, in one line."""
@@ -123,6 +144,45 @@ class DataUsage:
     last_url: str | None = None
 
 
+COUNTER_GROUPS: Final = ("call_minutes", "call_numbers", "talk_numbers", "sms_sent")
+COUNTER_PERIODS: Final = ("total", "month", "day")
+DATA_FIELDS: Final = (
+    "total",
+    "day",
+    "last_24_hours",
+    "last_hour",
+    "last_session",
+    "last_url",
+)
+# Every field a report can say something about, by name: a top-level attribute of
+# PortState, or "group.attribute" for one value of a counter group or of data usage.
+PORT_FIELDS: Final[frozenset[str]] = frozenset(
+    {
+        "status_code",
+        "status_text",
+        "sim",
+        "sequence",
+        "active",
+        "inserted",
+        "slot_active",
+        "led",
+        "balance",
+        "operator",
+        "signal",
+        "sim_number",
+        "imei",
+        "imsi",
+        "iccid",
+        *(
+            f"{group}.{period}"
+            for group in COUNTER_GROUPS
+            for period in COUNTER_PERIODS
+        ),
+        *(f"data.{name}" for name in DATA_FIELDS),
+    }
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class PortState:
     """Everything a report says about one port (or one SIM slot of a port)."""
@@ -149,6 +209,10 @@ class PortState:
     sms_sent: CounterPeriods = field(default_factory=CounterPeriods)
     data: DataUsage = field(default_factory=DataUsage)
     unknown_keys: frozenset[str] = frozenset()
+    # The fields the report carried (see PORT_FIELDS): a field it did not carry says
+    # nothing, and merging keeps what was known (see merge.py). Built by hand, a state
+    # carries every field. Not part of equality: it says how a state was learned.
+    carried: frozenset[str] = field(default=PORT_FIELDS, compare=False)
 
     @property
     def status(self) -> PortStatus | None:
@@ -162,8 +226,13 @@ class PortState:
 
     @property
     def registered(self) -> bool:
-        """Whether the SIM is registered on the network (a call in progress counts)."""
-        return self.status_code in (PortStatus.REGISTERED, PortStatus.CALL_CONNECTED)
+        """Whether the SIM is on the network (a call, or a data connection, counts)."""
+        return self.status_code in ON_NETWORK_STATUSES
+
+    @property
+    def redialable(self) -> bool:
+        """Whether the port is idle on the network, the only state to redial from."""
+        return self.status_code in REDIALABLE_STATUSES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -198,12 +267,16 @@ class PortStatusReport(Report):
 
 @dataclass(frozen=True, kw_only=True)
 class ReceivedSms:
-    """A text message the gateway received."""
+    """A text message the gateway received.
 
-    address: PortAddress
-    received_at: datetime | None  # None when the gateway gave no time
-    sender: str
-    recipient: str
+    A message is never dropped for an odd field of its row: what could not be read is
+    None (``address``, ``received_at``, ``sender``, ``recipient``).
+    """
+
+    address: PortAddress | None
+    received_at: datetime | None  # None when the gateway gave no (readable) time
+    sender: str | None
+    recipient: str | None
     text: str
     smsc: str | None = None
     scts: str | None = None  # the service centre's time stamp, as the envelope gives it
@@ -211,19 +284,24 @@ class ReceivedSms:
 
 @dataclass(frozen=True, kw_only=True)
 class DeliveryReport:
-    """The network's report that an SMS sent earlier was (or was not) delivered."""
+    """The network's report that an SMS sent earlier was (or was not) delivered.
 
-    address: PortAddress
+    ``status_code`` is None when the report is not in the ``"<code> <time>"`` form;
+    what it said is then kept as ``content``.
+    """
+
+    address: PortAddress | None
     received_at: datetime | None
-    smsc: str
-    recipient: str
-    status_code: int
+    smsc: str | None
+    recipient: str | None
+    status_code: int | None
     operator_time: str | None = None
+    content: str | None = None  # the report as it came, when it is not in that form
 
     @property
-    def delivered(self) -> bool:
-        """Whether the network says the message arrived."""
-        return self.status_code == 0
+    def delivered(self) -> bool | None:
+        """Whether the network says the message arrived; None when it is not known."""
+        return None if self.status_code is None else self.status_code == 0
 
 
 @dataclass(frozen=True, kw_only=True)

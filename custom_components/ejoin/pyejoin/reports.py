@@ -11,10 +11,12 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 import json
 import math
+import re
 from typing import Any, Final
 
 from .exceptions import EjoinMalformedReportError
@@ -83,6 +85,8 @@ CDR_KEYS: Final = frozenset(
 CDR_ONLY_KEYS: Final = CDR_KEYS - PORT_KEYS
 STATUS_REPORT_KEYS: Final = frozenset({"type", "rpt_num", "rpts"})
 ENVELOPE_HEADERS: Final = frozenset({"sender", "receiver", "smsc", "scts"})
+# The values of an SMS row, by the names its problems are described with.
+_SMS_ROW_KEYS: Final = ("flag", "port", "time", "from", "to", "content")
 _NOTHING: Final[frozenset[str]] = frozenset()
 
 
@@ -259,7 +263,7 @@ class _Fields:
             return reader(self._data.get(key))
         except _BadValueError as err:
             self._problems.append(
-                ReportProblem(item=f"{self._item} {key}", reason=str(err))
+                ReportProblem(item=f"{self._item} {key}", reason=str(err), key=key)
             )
             return default
 
@@ -338,6 +342,37 @@ _COUNTER_FIELDS: Final = (
 )
 
 
+# Which PortState fields each wire key of a port object carries (models.PORT_FIELDS).
+_WIRE_FIELDS: Final[dict[str, tuple[str, ...]]] = {
+    "st": ("status_code", "status_text"),
+    **{key: (name,) for key, name in _PORT_TEXTS + _PORT_INTEGERS + _PORT_FLAGS},
+    "opr": ("operator",),
+    "bal": ("balance",),
+    **{key: (f"data.{name}",) for key, name in _DATA_NUMBERS},
+    "dataflow_url": ("data.last_url",),
+    **{
+        key: (f"{group}.{period}",)
+        for group, keys in _COUNTER_FIELDS
+        for key, period in zip(keys, ("total", "month", "day"), strict=True)
+    },
+}
+
+
+@lru_cache(maxsize=256)
+def _carried_fields(keys: tuple[str, ...]) -> frozenset[str]:
+    """Name the fields a port object with these keys carries; memoised by its keys.
+
+    The status is under ``st``, or under ``status`` in the proxy firmware's
+    ``port-status`` (never both).
+    """
+    status_key = "st" if "st" in keys else "status"
+    return frozenset(
+        name
+        for key in keys
+        for name in _WIRE_FIELDS.get("st" if key == status_key else key, ())
+    )
+
+
 def _read_field(
     data: Mapping[str, Any],
     key: str,
@@ -349,7 +384,7 @@ def _read_field(
     try:
         return reader(data.get(key))
     except _BadValueError as err:
-        problems.append(ReportProblem(item=f"{item} {key}", reason=str(err)))
+        problems.append(ReportProblem(item=f"{item} {key}", reason=str(err), key=key))
         return None
 
 
@@ -454,7 +489,9 @@ def _read_counters(
             counters[name] = _counter(value)
         except _BadValueError as err:
             counters[name] = None
-            problems.append(ReportProblem(item=f"{item} {key}", reason=str(err)))
+            problems.append(
+                ReportProblem(item=f"{item} {key}", reason=str(err), key=key)
+            )
     return build_frozen(CounterPeriods, counters)
 
 
@@ -532,17 +569,21 @@ def _read_port(
 ) -> PortState:
     """Read a port object whose address has been read already."""
     item = f"port {data['port']}"
+    first_problem = len(problems)
     status_key = "st" if "st" in data else "status"
     try:
         status_code, status_text = _code_and_text(data.get(status_key))
     except _BadValueError as err:
         status_code = status_text = None
-        problems.append(ReportProblem(item=f"{item} {status_key}", reason=str(err)))
+        problems.append(
+            ReportProblem(item=f"{item} {status_key}", reason=str(err), key=status_key)
+        )
     if status_code is None and status_text is not None:
         problems.append(
             ReportProblem(
                 item=f"{item} {status_key}",
                 reason=f"{status_text!r} has no status code",
+                key=status_key,
             )
         )
     values, usage = _read_port_fields(data, item, problems)
@@ -557,6 +598,12 @@ def _read_port(
         if data.keys() <= PORT_KEYS
         else frozenset(data.keys() - PORT_KEYS - {"type"})
     )
+    carried = _carried_fields(tuple(data))
+    if len(problems) > first_problem:
+        # A value that could not be read says nothing: what was known stays.
+        unreadable = {problem.key for problem in problems[first_problem:]}
+        carried = carried - _carried_fields(tuple(key for key in unreadable if key))
+    values["carried"] = carried
     return build_frozen(PortState, values)
 
 
@@ -567,6 +614,7 @@ def clear_memos() -> None:
         _counter_text,
         _operator_text,
         _address_text,
+        _carried_fields,
     ):
         memoised.cache_clear()
 
@@ -589,24 +637,81 @@ def decode_sms_text(content: str) -> tuple[str, bool]:
     return text.replace("\x00", "").replace("\r\n", "\n"), decoded
 
 
+# A header line of a forwarded envelope: a short name, a colon, a value.
+_HEADER_LINE: Final = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]{0,31}):(.*)$")
+# A quoted token before the number, as in ``Receiver: "12.01" 16463915790``.
+_QUOTED_PREFIX: Final = re.compile(r'^"[^"]*"\s*')
+
+
 def split_envelope(text: str) -> tuple[dict[str, str], str] | None:
-    """Split a forwarded envelope (``Sender:``/``SMSC:``… lines, a blank line, the body)."""
+    """Split a forwarded envelope (``Sender:``/``SMSC:``… lines, a blank line, the body).
+
+    Every header line is removed from the text, also one this package does not know;
+    the known ones (Sender, Receiver, SMSC, SCTS) are returned by lower-case name. Text
+    whose first block has no known header is not an envelope.
+    """
     head, separator, body = text.partition("\n\n")
     if not separator:
         return None
     headers: dict[str, str] = {}
     for line in head.split("\n"):
-        name, colon, value = line.partition(":")
-        if not colon or name.strip().lower() not in ENVELOPE_HEADERS:
+        match = _HEADER_LINE.match(line.strip())
+        if match is None:
             return None
-        headers[name.strip().lower()] = value.strip()
-    return headers, body
+        headers[match[1].strip().lower()] = match[2].strip()
+    if not headers.keys() & ENVELOPE_HEADERS:
+        return None
+    return {
+        name: value for name, value in headers.items() if name in ENVELOPE_HEADERS
+    }, body
+
+
+def envelope_number(value: str) -> str:
+    """Read the number of a ``Sender:`` or ``Receiver:`` line.
+
+    Some firmware puts the receiving port, quoted, before the number
+    (``"12.01" 16463915790``); a sender's name may contain spaces and is kept whole.
+    """
+    return _QUOTED_PREFIX.sub("", value.strip()).strip()
+
+
+def _delivery_status(content: str) -> tuple[int | None, str | None]:
+    """Read a delivery report's ``"<code> <operator time>"``; (None, None) if not so.
+
+    Some firmware sends it base64-encoded like a message, which is tried too.
+    """
+    for candidate in (content, decode_sms_text(content)[0]):
+        try:
+            code, operator_time = _code_and_text(candidate)
+        except _BadValueError:
+            continue
+        if code is not None:
+            return code, operator_time
+    return None, None
+
+
+def _row_text(value: Any) -> str | None:
+    """Read the content of an SMS row: text (a number counts); None if it is not."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return str(value)
+
+
+def _party(value: Any) -> str:
+    """Read a sender or recipient: its text, "" when empty; raise if it is not text."""
+    return _text(value) or ""
 
 
 def parse_sms_rows(
     rows: Any, problems: list[ReportProblem]
 ) -> tuple[tuple[ReceivedSms, ...], tuple[DeliveryReport, ...]]:
-    """Read ``[flag, port, time, from, to, content]`` rows into messages and delivery reports."""
+    """Read ``[flag, port, time, from, to, content]`` rows into messages and delivery reports.
+
+    A row whose content can be read is never dropped for another odd value: that value
+    is None (an unreadable flag is taken for an SMS) and described in ``problems``.
+    """
     if rows is None:
         return (), ()
     if not isinstance(rows, list):
@@ -619,30 +724,30 @@ def parse_sms_rows(
         if not isinstance(row, list) or len(row) < 6:
             problems.append(ReportProblem(item=item, reason="not a row of 6 values"))
             continue
-        flag, port, time, sender, recipient, content = row[:6]
-        try:
-            is_report = _flag(flag)
-            address = _address(port)
-            received_at = _timestamp(time)
-            sender_text = _text(sender) or ""
-            recipient_text = _text(recipient) or ""
-        except _BadValueError as err:
-            problems.append(ReportProblem(item=item, reason=str(err)))
-            continue
-        if not isinstance(content, str):
+        raw = _row_text(row[5])
+        if raw is None:
             problems.append(
-                ReportProblem(item=item, reason=f"content {content!r} is not text")
+                ReportProblem(
+                    item=item, reason=f"content {row[5]!r} is not text", key="content"
+                )
             )
             continue
+        fields = _Fields(dict(zip(_SMS_ROW_KEYS, row, strict=False)), item, problems)
+        is_report = fields.read("flag", _flag, None)
+        address = fields.read("port", _address, None)
+        received_at = fields.timestamp("time")
+        sender_text = fields.read("from", _party, None)
+        recipient_text = fields.read("to", _party, None)
         if is_report:
-            code, operator_time = _code_and_text(content)
+            code, operator_time = _delivery_status(raw)
             if code is None:
                 problems.append(
                     ReportProblem(
-                        item=item, reason=f"delivery report {content!r} has no code"
+                        item=item,
+                        reason="delivery report has no status code; status unknown",
+                        key="content",
                     )
                 )
-                continue
             reports.append(
                 DeliveryReport(
                     address=address,
@@ -651,21 +756,26 @@ def parse_sms_rows(
                     recipient=recipient_text,
                     status_code=code,
                     operator_time=operator_time,
+                    content=None if code is not None else raw.strip() or None,
                 )
             )
             continue
-        text, decoded = decode_sms_text(content)
+        text, decoded = decode_sms_text(raw)
         if not decoded:
             problems.append(
                 ReportProblem(
-                    item=item, reason="content is not base64 of UTF-8; kept as sent"
+                    item=item,
+                    reason="content is not base64 of UTF-8; kept as sent",
+                    key="content",
                 )
             )
         smsc = scts = None
         if envelope := split_envelope(text):
             headers, text = envelope
-            sender_text = headers.get("sender") or sender_text
-            recipient_text = headers.get("receiver") or recipient_text
+            sender_text = envelope_number(headers.get("sender", "")) or sender_text
+            recipient_text = (
+                envelope_number(headers.get("receiver", "")) or recipient_text
+            )
             smsc, scts = headers.get("smsc") or None, headers.get("scts") or None
         messages.append(
             ReceivedSms(
@@ -781,6 +891,10 @@ def _parse_cdr(data: Mapping[str, Any], memory: PortMemory | None) -> CallRecord
     fields = _Fields(data, "cdr", problems)
     sim_fields = {key: value for key, value in data.items() if key not in CDR_ONLY_KEYS}
     port = parse_port(sim_fields, "cdr port", problems) if "port" in data else None
+    if port is not None and port.balance == 0:
+        # Call records carry "0.00" whatever the SIM's balance is (the vendor's own
+        # example does): it says nothing about the balance.
+        port = replace(port, balance=None, carried=port.carried - {"balance"})
     hangup_code, hangup_reason = fields.code_and_text("reason")
     module_code, module_reason = fields.code_and_text("gw_reason")
     direction_text = (fields.text("cdir") or "").upper()
