@@ -21,10 +21,20 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture
-async def simulator(socket_enabled: None) -> AsyncIterator[Simulator]:
-    """Run a simulated 8-port, 4-slot gateway on 127.0.0.1 for one test."""
+async def simulator(
+    request: pytest.FixtureRequest, socket_enabled: None
+) -> AsyncIterator[Simulator]:
+    """Run a simulated 8-port, 4-slot gateway on 127.0.0.1 for one test.
+
+    Its firmware is the SMS gateways' unless the test asks for the proxy firmware's
+    with ``@PROXY_FIRMWARE`` (or parametrizes ``simulator`` with both profiles).
+    """
     gateway = Gateway.create(
-        ports=8, slots=4, mac="00-30-f1-01-02-03", firmware=FIRMWARE
+        ports=8,
+        slots=4,
+        mac="00-30-f1-01-02-03",
+        firmware=FIRMWARE,
+        profile=getattr(request, "param", "sms"),
     )
     async with running(gateway) as started:
         yield started

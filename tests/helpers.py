@@ -17,6 +17,7 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ejoin.const import (
@@ -39,6 +40,10 @@ COMMAND = ("POST", "/goip_send_cmd.html", [])
 SMS = ("POST", "/goip_post_sms.html", [])
 PUBLIC_IPS = ("GET", "/goip_send_cmd.html", [("op", "get"), ("port_public_ip", "")])
 TRAFFIC = ("GET", "/goip_send_cmd.html", [("op", "get"), ("Ports_rx_tx", "")])
+
+# The simulator of a test runs the proxy ("MultiWAN") firmware, or each firmware in turn.
+PROXY_FIRMWARE = pytest.mark.parametrize("simulator", ["proxy"], indirect=True)
+EACH_FIRMWARE = pytest.mark.parametrize("simulator", ["sms", "proxy"], indirect=True)
 
 type Sent = tuple[str, str, list[tuple[str, str]], Any]
 type Target = tuple[int, ...] | str  # port numbers, or "gateway"

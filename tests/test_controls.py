@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 import logging
 from typing import Any
@@ -37,6 +38,7 @@ from .helpers import (
     COMMAND,
     FIRMWARE,
     GATEWAY_MAC,
+    PROXY_FIRMWARE,
     PUBLIC_IPS,
     SMS,
     TRAFFIC,
@@ -212,7 +214,8 @@ async def test_redial_button_refusals(
     check_error(
         raised.value,
         "redial_not_registered",
-        "Not redialling port(s) 3: only a registered SIM may be redialled",
+        "Not redialling port(s) 3: only a port that is registered, or has its data "
+        "connection up, may be redialled",
         {"ports": "3"},
     )
     assert sent(simulator) == []
@@ -231,10 +234,16 @@ async def test_redial_button_refusals(
     assert raised.value.translation_key == "redial_too_soon"
 
 
+@PROXY_FIRMWARE
 async def test_redial_button_brings_the_new_public_ip(
     hass: HomeAssistant, simulator: Simulator, live: MockConfigEntry
 ) -> None:
-    """Pressed with pushes flowing: the port re-registers and its new IP is shown."""
+    """Pressed with pushes flowing: the port redials and its new IP is shown.
+
+    On proxy firmware a working port is "dial successful" (15): the redial is over
+    when it is again, not when it is registered (3) on the way, before it has a new
+    address.
+    """
     old = state(hass, "sensor.port_6_public_ip")
     assert old == simulator.gateway.ports[6].public_ip
 
@@ -319,14 +328,14 @@ async def test_lock_switch_without_a_status_is_unknown(
     entry: MockConfigEntry,
     hass_client_no_auth: Any,
 ) -> None:
-    """A port report without a status code leaves the lock switch unknown."""
+    """A new port reported without a status code has its lock switch unknown."""
     client = await hass_client_no_auth()
-    report = {"type": "port-status", "port": "4.01", "sim": "", "imei": "1"}
+    report = {"type": "port-status", "port": "9.01", "sim": "", "imei": "1"}
 
     assert await post(hass, client, report) == (200, "OK")
 
-    assert state(hass, "switch.port_4_locked") == STATE_UNKNOWN
-    assert state(hass, "select.port_4_active_sim_slot") == "1"
+    assert state(hass, "switch.port_9_locked") == STATE_UNKNOWN
+    assert state(hass, "select.port_9_active_sim_slot") == "1"
 
 
 async def test_lock_switch_of_an_offline_gateway_fails(
@@ -399,13 +408,19 @@ async def test_slot_select_of_a_port_reported_without_slot_is_unknown(
     entry: MockConfigEntry,
     hass_client_no_auth: Any,
 ) -> None:
-    """A port reported by its bare number ("3") has no known active slot."""
-    client = await hass_client_no_auth()
+    """A new port reported by its bare number ("9") has no known active slot.
 
+    A port known by its slot keeps it when a report names the bare number.
+    """
+    client = await hass_client_no_auth()
+    report = {"type": "port-status", "port": "9", "st": 3, "imei": "1"}
+
+    assert await post(hass, client, report) == (200, "OK")
     assert await post(hass, client, port_report(simulator, 3, port="3")) == (200, "OK")
 
-    assert state(hass, "select.port_3_active_sim_slot") == STATE_UNKNOWN
-    assert state(hass, "switch.port_3_locked") == "off"
+    assert state(hass, "select.port_9_active_sim_slot") == STATE_UNKNOWN
+    assert state(hass, "switch.port_9_locked") == "off"
+    assert state(hass, "select.port_3_active_sim_slot") == "1"
 
 
 async def test_slot_select_of_an_offline_gateway_fails(
@@ -544,6 +559,7 @@ async def test_notify_refused_by_the_gateway_raises(
 # --- public IP and traffic (proxy firmware) --------------------------------------------------
 
 
+@PROXY_FIRMWARE
 async def test_public_ip_and_traffic_after_set_up(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
@@ -574,6 +590,7 @@ async def test_public_ip_and_traffic_after_set_up(
     assert options["sensor"]["suggested_display_precision"] == 2
 
 
+@PROXY_FIRMWARE
 async def test_public_ips_are_read_again_at_the_interval(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
@@ -595,6 +612,7 @@ async def test_public_ips_are_read_again_at_the_interval(
     assert entry.runtime_data.proxy is not None
 
 
+@PROXY_FIRMWARE
 async def test_a_failed_reading_makes_the_readings_unavailable(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
@@ -627,6 +645,7 @@ async def test_a_failed_reading_makes_the_readings_unavailable(
     ],
     ids=["unknown_parameter", "malformed_reply", "unreadable_values"],
 )
+@PROXY_FIRMWARE
 async def test_firmware_without_traffic_gets_public_ips_only(
     hass: HomeAssistant, simulator: Simulator, traffic: dict[str, Any]
 ) -> None:
@@ -649,10 +668,11 @@ async def test_firmware_without_traffic_gets_public_ips_only(
 @pytest.mark.parametrize(
     "public_ips",
     [
+        {},  # the simulated SMS firmware answers: unknown parameter
         {"side_effect": EjoinCommandError(4, "unknown parameter port_public_ip")},
         {"return_value": {}},
     ],
-    ids=["unknown_parameter", "no_addresses"],
+    ids=["sms_firmware", "unknown_parameter", "no_addresses"],
 )
 async def test_firmware_without_public_ips_gets_no_proxy_sensors(
     hass: HomeAssistant,
@@ -662,7 +682,11 @@ async def test_firmware_without_public_ips_gets_no_proxy_sensors(
 ) -> None:
     """No public-IP support: no public IP or traffic sensors, no error, redial still works."""
     caplog.set_level(logging.DEBUG, logger="custom_components.ejoin")
-    with patch.object(EjoinClient, "get_public_ips", **public_ips):
+    with (
+        patch.object(EjoinClient, "get_public_ips", **public_ips, autospec=True)
+        if public_ips
+        else contextlib.nullcontext()
+    ):
         entry = await set_up_entry(hass, simulator, entry_for(simulator))
         await poll(hass, 301)
 

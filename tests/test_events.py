@@ -498,7 +498,7 @@ async def test_sms_pushed_and_read_back_fires_once(
     received = async_capture_events(hass, SMS_RECEIVED)
 
     _, row = simulator.gateway.receive_sms(3, 1, "+15550002222", "Parcel at the door")
-    simulator.push_sms(row)
+    simulator.push_sms(row, port=3)
     await wait_for(lambda: len(received) == 1, "the pushed SMS")
     simulator.request_log.clear()
     await next_period(hass)
@@ -517,7 +517,7 @@ async def test_sms_arriving_while_unloaded_is_recovered_once(
 
     _, row = simulator.gateway.receive_sms(5, 1, "+15550003333", "Alarm: door open")
     pushed = len(simulator.pushes)
-    simulator.push_sms(row)  # Home Assistant answers it, but nobody takes it
+    simulator.push_sms(row, port=5)  # Home Assistant answers, nobody takes it
     await wait_for(lambda: len(simulator.pushes) > pushed, "the push")
     await hass.async_block_till_done()
 

@@ -19,7 +19,7 @@ from custom_components.ejoin.const import (
 )
 from ejoin_simulator import Simulator
 
-from .helpers import config_entry_for, port_report, post
+from .helpers import PROXY_FIRMWARE, config_entry_for, port_report, post
 
 
 async def post_from_outside(
@@ -33,6 +33,7 @@ async def post_from_outside(
         await post(hass, client, port_report(simulator, 1, bal=balance))
 
 
+@PROXY_FIRMWARE  # for the public IP reading interval
 async def test_options_take_effect_at_once(
     hass: HomeAssistant, simulator: Simulator, client: TestClient
 ) -> None:

@@ -24,6 +24,7 @@ from custom_components.ejoin.const import DOMAIN
 from ejoin_simulator import Simulator
 
 from .helpers import (
+    EACH_FIRMWARE,
     GATEWAY_MAC,
     JSON_TYPE,
     WEBHOOK_URL,
@@ -39,13 +40,12 @@ from .helpers import (
     value_of,
 )
 
-# Each port: 28 sensors (11 disabled by default) and the registered binary sensor; the
-# gateway: registered ports, firmware and last report (disabled by default).
-# Per port: 28 SIM sensors and the registered binary sensor, redial and reset buttons,
-# the lock switch, the SIM slot select, public IP, data received and data sent, and the
-# SMS and call event entities.
-PORT_ENTITIES = 38
-ENABLED_PORT_ENTITIES = 27
+# Per port: 28 SIM sensors (11 disabled by default) and the registered binary sensor,
+# redial and reset buttons, the lock switch, the SIM slot select, and the SMS and call
+# event entities; on proxy firmware also public IP, data received and data sent.
+PORT_ENTITIES = 35
+ENABLED_PORT_ENTITIES = 24
+PROXY_PORT_ENTITIES = 3
 # The gateway: registered ports, firmware, last report; reboot and save buttons.
 GATEWAY_ENTITIES = 5
 ENABLED_GATEWAY_ENTITIES = 4
@@ -114,17 +114,23 @@ def written(hass: HomeAssistant) -> list[str]:
     return entity_ids
 
 
+@EACH_FIRMWARE
 async def test_snapshot_of_every_entity(
     hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
 ) -> None:
-    """All entities of the 8-port, 4-slot gateway, disabled ones enabled, after set-up."""
+    """All entities of the 8-port, 4-slot gateway, disabled ones enabled, after set-up.
+
+    On each firmware, as its reports shape them: the proxy firmware's have no call or
+    SMS counters, and it has the public IP and traffic readings.
+    """
     started = dt_util.utcnow()
     entry = await set_up(hass, simulator, all_sims=True)
     await enable_all_entities(hass, entry)
 
     shown = snapshot_of_states(hass, entry.entry_id)
 
-    assert len(shown) == 8 * (PORT_ENTITIES + 1) + GATEWAY_ENTITIES
+    proxy = PROXY_PORT_ENTITIES if simulator.gateway.profile == "proxy" else 0
+    assert len(shown) == 8 * (PORT_ENTITIES + proxy + 1) + GATEWAY_ENTITIES
     # Explicitly: which plugin's `snapshot` fixture wins differs between versions.
     assert shown == snapshot.use_extension(HomeAssistantSnapshotExtension)
     reported = dt_util.parse_datetime(value_of(hass, "last_report"))
@@ -260,11 +266,19 @@ async def test_a_port_appearing_later_gets_its_device_and_entities(
     assert len(items) == PORT_ENTITIES
     enabled = [item.entity_id for item in items if item.disabled_by is None]
     assert len(enabled) == ENABLED_PORT_ENTITIES
-    # The simulated gateway has no port 9, so it reads no public IP or traffic for it.
+    # A port-status carries no data usage or SMS counters: unknown until a report does.
     assert without_value(hass, enabled) == {
-        "sensor.port_9_public_ip": "unknown",
-        "sensor.port_9_data_received": "unknown",
-        "sensor.port_9_data_sent": "unknown",
+        f"sensor.port_9_{key}": "unknown"
+        for key in (
+            "data_last_hour",
+            "data_last_24_hours",
+            "data_today",
+            "data_total",
+            "data_last_session",
+            "sms_sent_today",
+            "sms_sent_this_month",
+            "sms_sent_total",
+        )
     }
     expected = {
         (9, "status"): "registered",
@@ -407,7 +421,7 @@ async def test_switching_sim_follows_the_new_sim(
     imei = value_of(hass, "imei", 2)
     port.active_slot = 2
     report = port_report(simulator, 2)
-    assert (report["port"], report["active"]) == ("2.02", 1)
+    assert (report["port"], report["active"]) == ("2.02", "1")
 
     assert await post(hass, client, report, JSON_TYPE) == (200, "OK")
 
@@ -480,8 +494,8 @@ async def test_entities_follow_a_report_after_reload(
     assert response.status == 200
     assert value_of(hass, "balance", 1) == "3.33"
     gateway = entry.runtime_data.gateway
-    # Every enabled entity of the port listens, but the proxy readings (polled); the
-    # SMS and call event entities listen to the port's events too.
-    assert len(gateway._port_listeners[1]) == ENABLED_PORT_ENTITIES - 3
+    # Every enabled entity of the port listens; the SMS and call event entities listen
+    # to the port's events too.
+    assert len(gateway._port_listeners[1]) == ENABLED_PORT_ENTITIES
     events = entry.runtime_data.events
     assert len(events._listeners[1, "sms"]) == len(events._listeners[1, "call"]) == 1

@@ -28,6 +28,7 @@ from .helpers import (
     COMMAND,
     FIRMWARE,
     GATEWAY_MAC,
+    PROXY_FIRMWARE,
     PUBLIC_IPS,
     SMS,
     TRAFFIC,
@@ -79,9 +80,14 @@ def redial_clock(*, jitter: str = "max") -> Any:
 
 @pytest.fixture
 async def second(socket_enabled: None) -> AsyncIterator[Simulator]:
-    """Run a second gateway, of 4 ports with 4 SIM slots, with another MAC address."""
+    """Run a second gateway: 4 ports, 4 SIM slots, another MAC, proxy firmware."""
     gateway = Gateway.create(
-        ports=4, slots=4, mac=SECOND_MAC.replace(":", "-"), firmware=FIRMWARE, seed=2
+        ports=4,
+        slots=4,
+        mac=SECOND_MAC.replace(":", "-"),
+        firmware=FIRMWARE,
+        profile="proxy",
+        seed=2,
     )
     async with running(gateway) as simulator:
         yield simulator
@@ -483,6 +489,7 @@ async def test_send_sms_with_no_gateway_set_up_is_refused(
 
 
 @pytest.mark.parametrize("target", [(5, 2), "gateway"])
+@PROXY_FIRMWARE
 async def test_get_public_ip_answers_the_gateways_addresses(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry, target: Target
 ) -> None:
@@ -502,6 +509,7 @@ async def test_get_public_ip_answers_the_gateways_addresses(
     assert sent(simulator) == [(*PUBLIC_IPS, None)]
 
 
+@PROXY_FIRMWARE
 async def test_get_public_ip_of_two_gateways(
     hass: HomeAssistant,
     simulator: Simulator,
@@ -550,7 +558,8 @@ async def test_redial_of_a_port_that_is_not_registered_is_refused(
     check_error(
         raised.value,
         "redial_not_registered",
-        "Not redialling port(s) 3, 6: only a registered SIM may be redialled",
+        "Not redialling port(s) 3, 6: only a port that is registered, or has its "
+        "data connection up, may be redialled",
         {"ports": "3, 6"},
     )
     assert sent(simulator) == []
@@ -571,7 +580,8 @@ async def test_redial_refusals_come_before_any_gateway_is_asked(
     check_error(
         raised.value,
         "redial_not_registered",
-        "Not redialling port(s) 2: only a registered SIM may be redialled",
+        "Not redialling port(s) 2: only a port that is registered, or has its "
+        "data connection up, may be redialled",
         {"ports": "2"},
     )
     assert sent(simulator) == []
@@ -778,10 +788,11 @@ async def test_a_failed_redial_does_not_hold_the_next_one_back(
 # --- with the gateway's pushes reaching Home Assistant ----------------------------------------
 
 
+@PROXY_FIRMWARE
 async def test_redial_brings_the_new_public_ip(
     hass: HomeAssistant, simulator: Simulator, live: MockConfigEntry
 ) -> None:
-    """After the port registers again, the public IPs are read again and shown."""
+    """After the port's data connection is up again, the public IPs are read again."""
     old = simulator.gateway.ports[2].public_ip
     assert state(hass, "sensor.port_2_public_ip") == old
 
@@ -793,7 +804,8 @@ async def test_redial_brings_the_new_public_ip(
     new = simulator.gateway.ports[2].public_ip
     assert new != old
     assert state(hass, "sensor.port_2_public_ip") == new
-    assert state(hass, "sensor.port_2_status") == "registered"
+    assert state(hass, "sensor.port_2_status") == "accessing_network"
+    assert state(hass, "binary_sensor.port_2_registered") == "on"
     assert sent(simulator) == [
         (*COMMAND, {"type": "command", "op": "redial", "ports": "2", "mode": 0}),
         (*PUBLIC_IPS, None),
@@ -885,26 +897,32 @@ async def test_a_redialled_port_is_refused_while_it_registers(
     assert state(hass, "binary_sensor.port_7_registered") == "off"
 
 
-async def test_only_the_re_registration_ends_a_redial(
+@PROXY_FIRMWARE
+async def test_only_the_return_to_work_ends_a_redial(
     hass: HomeAssistant,
     simulator: Simulator,
     entry: MockConfigEntry,
     hass_client_no_auth: Any,
 ) -> None:
-    """A report of the still-registered port does not end its redial; registering again does."""
+    """A redial ends when the port is back in "dial successful" (15), then IPs are read.
+
+    A report of the port before it began to redial does not end it; nor does
+    registered (3) on the way back, when the port has no new address yet.
+    """
     client = await hass_client_no_auth()
-    early = port_report(simulator, 2, sig=5)  # registered, only the signal changed
-    registering = port_report(simulator, 2, st=2)
-    registered = port_report(simulator, 2)
+
+    def report(status: str, **more: Any) -> dict[str, Any]:
+        return {**port_report(simulator, 2, **more), "status": status}
+
     await act(hass, "redial", {"device_id": devices(hass, (2,))})
     simulator.request_log.clear()
-
-    assert await post(hass, client, early) == (200, "OK")
-    await hass.async_block_till_done()
-    assert sent(simulator) == []  # the port has not re-registered yet
     simulator.gateway.ports[2].public_ip = "100.100.100.100"
-    assert await post(hass, client, registering) == (200, "OK")
-    assert await post(hass, client, registered) == (200, "OK")
+
+    for step in ("15 Dial successful", "2 Registering", "3 OK"):
+        assert await post(hass, client, report(step, sig=5)) == (200, "OK")
+        await hass.async_block_till_done()
+        assert sent(simulator) == [], f"the redial ended at {step}"
+    assert await post(hass, client, report("15 Dial successful")) == (200, "OK")
     await hass.async_block_till_done()
 
     assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]

@@ -48,9 +48,9 @@ async def test_every_entity_has_a_value_right_after_set_up(
         )
     }
     # 8 ports x (28 SIM sensors, SIM slots, registered, 2 buttons, lock, SIM select,
-    # public IP, data received, data sent, SMS and call events) + 3 gateway sensors
-    # and 2 buttons
-    assert len(states) == 8 * 39 + 5
+    # SMS and call events) + 3 gateway sensors and 2 buttons; the SMS firmware has no
+    # public IP or traffic readings.
+    assert len(states) == 8 * 36 + 5
     assert no_value == {}
     port = simulator.gateway.ports[3]
     assert port.sim is not None

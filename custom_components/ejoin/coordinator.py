@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
+import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -25,8 +26,6 @@ if TYPE_CHECKING:
 
 from .pyejoin import (
     CallRecord,
-    CounterPeriods,
-    DataUsage,
     DeviceStatusReport,
     EjoinClient,
     EjoinMalformedReportError,
@@ -35,24 +34,20 @@ from .pyejoin import (
     PortStatus,
     PortStatusReport,
     Report,
+    SmsReceivedReport,
     UnknownReport,
+    changed_fields,
+    merge_port_state,
+    names_working_slot,
     parse_report,
+    same_slot,
+    working_state,
 )
 
 type EjoinConfigEntry = ConfigEntry[EjoinRuntimeData]
 
-_EMPTY_PARTS: tuple[object, ...] = (CounterPeriods(), DataUsage(), frozenset())
-
-
-def merge_port_state(current: PortState, partial: PortState) -> PortState:
-    """Lay the fields a partial port object carries (a cdr's) over the current state."""
-    updates = {
-        field.name: value
-        for field in fields(PortState)
-        if (value := getattr(partial, field.name)) is not None
-        and value not in _EMPTY_PARTS
-    }
-    return replace(current, **updates)
+# Distinct oddities of reports logged (once each) per gateway; more are not recorded.
+ODDITIES_LOGGED = 256
 
 
 # Bodies up to this size are parsed in the event loop; larger ones (a big gateway's
@@ -108,6 +103,14 @@ class EjoinRuntimeData:
     proxy: EjoinProxyCoordinator | None = None
 
 
+@dataclass
+class RedialWatch:
+    """A redialled port: the status it was redialled from, and whether it left it."""
+
+    before: int | None
+    left: bool = False
+
+
 @dataclass(frozen=True, kw_only=True)
 class IngestResult:
     """How a report was taken, for the webhook's answer."""
@@ -131,7 +134,8 @@ class EjoinGateway:
         self.slots: dict[int, dict[int, PortState]] = {}  # every reported slot, by port
         self.last_report: datetime | None = None  # any report, pushed or read
         self.last_push: datetime | None = None  # a report the gateway pushed
-        self.expires: int | None = None  # the gateway's own report period, if positive
+        # The period the gateway announces (diagnostics only: its unit is doubtful).
+        self.expires: int | None = None
         # False once the gateway has not been heard for too long (see watch.py).
         self.available = True
         self.raw_reports: deque[tuple[datetime, bytes | None, int]] = deque(
@@ -145,13 +149,12 @@ class EjoinGateway:
         self.known_ports: set[int] = set()
         self.device_id: str | None = None  # the gateway's device, once registered
         self.redial_not_before: dict[int, float] = {}  # port -> monotonic time
-        # Ports whose redial has not completed: whether they have left "registered" yet.
-        self.redialing: dict[int, bool] = {}
+        self.redialing: dict[int, RedialWatch] = {}  # redials not completed, by port
         self._redial_listeners: list[Callable[[], None]] = []
         self._report_listeners: list[Callable[[Report], None]] = []
         self._push_listeners: list[Callable[[], None]] = []
         self._foreign_macs: set[str] = set()
-        self._unknown_types: set[str] = set()
+        self._oddities_logged: set[tuple[str, ...]] = set()
 
     # --- listeners -------------------------------------------------------------------
 
@@ -196,7 +199,12 @@ class EjoinGateway:
     # --- reports -----------------------------------------------------------------------
 
     async def ingest(self, body: bytes) -> IngestResult:
-        """Parse and apply one pushed report, in arrival order."""
+        """Parse and apply one pushed report, in arrival order.
+
+        A report whose usable parts were applied is answered 200, whatever else it
+        held (how a gateway takes another answer is not documented: it might resend);
+        400 only for a body of which nothing can be used.
+        """
         self.raw_reports.append(
             (
                 dt_util.utcnow(),
@@ -218,31 +226,53 @@ class EjoinGateway:
                 )
                 return IngestResult(status=400, message=str(err))
             if isinstance(report, UnknownReport):
-                if report.type not in self._unknown_types:
-                    self._unknown_types.add(report.type)
-                    LOGGER.debug(
-                        "Ignoring reports of unknown type %r from %s",
-                        report.type,
-                        self.mac,
-                    )
-                return IngestResult(
-                    status=400, message=f"unknown report type {report.type}"
+                self._log_once(
+                    logging.DEBUG,
+                    ("unknown type", report.type),
+                    "Ignoring reports of unknown type %r from %s",
+                    report.type,
+                    self.mac,
                 )
+                return IngestResult(status=200, message="unknown report type ignored")
             if not self.is_mine(report):
                 return IngestResult(status=403, message="report of another gateway")
+            if not _usable(report):
+                self._log_once(
+                    logging.WARNING,
+                    ("unusable", report.type, *_problem_kinds(report)),
+                    "Refused a %s from %s: nothing in it could be read (%s)",
+                    report.type,
+                    self.mac,
+                    _describe_problems(report),
+                )
+                return IngestResult(status=400, message="nothing could be read")
             self.last_push = dt_util.utcnow()
             self.apply(report)
             for pushed in list(self._push_listeners):
                 pushed()
-        if report.problems:
-            LOGGER.warning(
-                "Report %s from %s had parts that could not be read and were skipped: %s",
+        if report.problems or report.unknown_keys:
+            unknown = sorted(report.unknown_keys)
+            self._log_once(
+                logging.DEBUG,
+                ("odd", report.type, *_problem_kinds(report), "|", *unknown),
+                "Applied what could be read of a %s from %s; skipped: %s; "
+                "unknown keys: %s",
                 report.type,
                 self.mac,
-                "; ".join(str(problem) for problem in report.problems[:10]),
+                _describe_problems(report),
+                ", ".join(unknown[:20]) or "none",
             )
-            return IngestResult(status=400, message="parts of the report were skipped")
         return IngestResult(status=200, message="OK")
+
+    def _log_once(
+        self, level: int, kind: tuple[str, ...], message: str, *args: object
+    ) -> None:
+        """Log something odd about reports once per kind (a bounded number of kinds)."""
+        if not LOGGER.isEnabledFor(level) or kind in self._oddities_logged:
+            return
+        if len(self._oddities_logged) < ODDITIES_LOGGED:
+            self._oddities_logged.add(kind)
+            LOGGER.log(level, message, *args)
 
     def is_mine(self, report: Report) -> bool:
         """Whether a report that names a MAC names this gateway's; log a stranger once."""
@@ -272,18 +302,19 @@ class EjoinGateway:
             for state in report.ports:
                 by_port.setdefault(state.address.port, []).append(state)
             for port, states in by_port.items():
-                if self._apply_port(port, states):
+                if self._apply_port(port, states, port_status=False):
                     changed.add(port)
         elif isinstance(report, PortStatusReport) and report.port is not None:
             port = report.port.address.port
-            if self._apply_port(port, [report.port]):
+            if self._apply_port(port, [report.port], port_status=True):
                 changed.add(port)
         elif isinstance(report, CallRecord) and report.port is not None:
+            # A call record carries the calling SIM's fields; it never moves the slot.
             port = report.port.address.port
             current = self.ports.get(port)
-            if current is not None and current.address == report.port.address:
-                merged = merge_port_state(current, report.port)
-                if merged != current:
+            if current is not None and same_slot(current, report.port):
+                merged, fields = merge_port_state(current, report.port)
+                if fields:
                     self.ports[port] = merged
                     changed.add(port)
         self.last_report = dt_util.utcnow()
@@ -295,63 +326,74 @@ class EjoinGateway:
         for heard in list(self._report_listeners):
             heard(report)
 
-    def _apply_port(self, port: int, states: list[PortState]) -> bool:
-        """Store what a report says about one port; True when what it shows changed."""
-        slots = self.slots.setdefault(port, {})
+    def _apply_port(
+        self, port: int, states: list[PortState], *, port_status: bool
+    ) -> bool:
+        """Merge what one report says about one port; True when anything changed.
+
+        The port's state is that of the SIM it works on (see pyejoin.merge for how
+        the slot is chosen). With every slot reported, each slot's state is kept too.
+        """
+        current = self.ports.get(port)
+        if port_status:
+            working = (
+                states[0]
+                if names_working_slot(
+                    states[0], current, all_slots_reported=self.all_sims
+                )
+                else None
+            )
+        else:
+            working = working_state(states, current)
         changed = False
-        for state in states:
-            slot = state.address.slot or 0
-            changed |= self.all_sims and slots.get(slot) is not state
-            slots[slot] = state
-        active = self._active_state(port, states)
-        if active is not None:
-            changed |= self.ports.get(port) is not active
-            self.ports[port] = active
+        slots = self.slots.setdefault(port, {}) if self.all_sims else {}
+        if self.all_sims:
+            for state in states:
+                slot = state.address.slot or 0
+                merged, fields = merge_port_state(slots.get(slot), state)
+                if fields:
+                    slots[slot] = merged
+                    changed = True
+        if working is None:
+            return changed
+        if current is None or same_slot(current, working):
+            new, fields = merge_port_state(current, working)
+        else:
+            # The port works on another slot now: start from what is known of that
+            # slot's SIM (every slot reported), else from what the report says.
+            new = slots.get(working.address.slot or 0) or working
+            fields = changed_fields(current, new)
+        if fields:
+            self.ports[port] = new
+            changed = True
         return changed
 
-    def _active_state(self, port: int, states: list[PortState]) -> PortState | None:
-        """Pick the state of the SIM the port is using from what one report says.
-
-        Gateways flag it with ``active``; an object without the flag (a port reported
-        alone, or an empty slot, which carries only a few fields) is the active one only
-        when nothing better is said: it is the only object, or names the slot in use.
-        """
-        flagged = [state for state in states if state.active is True]
-        if flagged:
-            return flagged[0]
-        unflagged = [state for state in states if state.active is None]
-        if not unflagged:
-            return None
-        if len(states) == 1:
-            current = self.ports.get(port)
-            state = states[0]
-            if (
-                not self.all_sims
-                or current is None
-                or current.address.slot == state.address.slot
-                or state.status_code != PortStatus.NO_SIM
-            ):
-                return state
-            return None
-        with_sim = [
-            state for state in unflagged if state.status_code != PortStatus.NO_SIM
-        ]
-        return (with_sim or unflagged)[0]
+    @callback
+    def start_redial(self, ports: Iterable[int]) -> None:
+        """Follow redialled ports until each is back in the state it redialled from."""
+        for port in ports:
+            state = self.ports.get(port)
+            self.redialing[port] = RedialWatch(
+                before=None if state is None else state.status_code
+            )
 
     def _redial_progress(self, changed: set[int]) -> bool:
-        """Follow redialled ports; True when one has re-registered.
+        """Follow redialled ports; True when one has completed its redial.
 
-        A redial is over when the port, having left "registered", reports it again; a
-        report of the port before it began to re-register does not count.
+        A redial is over when the port, having left the status it was redialled from,
+        reports it again: registered (3) on SMS firmware; on proxy firmware "dial
+        successful" (15), after which its new public IP can be read. A report of the
+        port before it began to redial does not count.
         """
         finished = False
         for port in changed & self.redialing.keys():
             state = self.ports.get(port)
             if state is None:
                 continue
-            if not state.registered:
-                self.redialing[port] = True
-            elif self.redialing[port]:
+            watch = self.redialing[port]
+            if not watch.left:
+                watch.left = state.status_code != watch.before
+            elif state.status_code in (watch.before, PortStatus.ACCESSING_NETWORK):
                 del self.redialing[port]
                 finished = True
         return finished
@@ -390,3 +432,24 @@ class EjoinGateway:
     def registered_ports(self) -> int:
         """How many ports have a SIM registered on the network."""
         return sum(1 for state in self.ports.values() if state.registered)
+
+
+def _problem_kinds(report: Report) -> list[str]:
+    """Name the kinds of problems of a report: the wire fields, else the items."""
+    return sorted({problem.key or problem.item for problem in report.problems})
+
+
+def _describe_problems(report: Report) -> str:
+    """Describe the first problems of a report in one line of bounded length."""
+    return (
+        "; ".join(str(problem)[:120] for problem in report.problems[:10]) or "nothing"
+    )
+
+
+def _usable(report: Report) -> bool:
+    """Whether anything of a report can be applied (else it is answered 400)."""
+    if isinstance(report, PortStatusReport):
+        return report.port is not None
+    if isinstance(report, SmsReceivedReport):
+        return bool(report.messages or report.delivery_reports or not report.problems)
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, is_dataclass
 from datetime import datetime
 from enum import Enum
+from ipaddress import ip_address
 from typing import Any
 
 from homeassistant.components.diagnostics import REDACTED, async_redact_data
@@ -55,9 +56,15 @@ TO_REDACT = {
 
 
 def plain(value: Any) -> Any:
-    """Turn the protocol package's dataclasses, enums and sets into JSON values."""
+    """Turn the protocol package's dataclasses, enums and sets into JSON values.
+
+    A port state's ``carried`` (which fields the reports named) is left out: some
+    forty names per port say little to a support request.
+    """
     if is_dataclass(value) and not isinstance(value, type):
-        return plain(asdict(value))
+        fields = asdict(value)
+        fields.pop("carried", None)
+        return plain(fields)
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -108,6 +115,24 @@ def raw_report(body: bytes | None, size: int) -> Any:
     return report
 
 
+def mask_addresses(value: Any) -> Any:
+    """Replace every IP address in a JSON value, keeping its shape: it is what shows.
+
+    Unspecified addresses ("0.0.0.0") stay: they say a port has none.
+    """
+    if isinstance(value, dict):
+        return {key: mask_addresses(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_addresses(item) for item in value]
+    if isinstance(value, str):
+        try:
+            address = ip_address(value.strip())
+        except ValueError:
+            return value
+        return value if address.is_unspecified else f"{REDACTED} (IPv{address.version})"
+    return value
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: EjoinConfigEntry
 ) -> dict[str, Any]:
@@ -150,6 +175,12 @@ async def async_get_config_entry_diagnostics(
             "ports_with_public_ip": len(proxy.data.public_ips) if proxy.data else 0,
             "ports_with_traffic": len(proxy.data.traffic) if proxy.data else 0,
             "last_update_success": proxy.last_update_success,
+        },
+        # The gateway's last answers to op=get (public IPs, traffic, SMS URL) as they
+        # came: no public capture of their shape exists.
+        "get_replies": {
+            names: mask_addresses(reply)
+            for names, reply in runtime.client.get_replies.items()
         },
         "last_reports": [
             {"received_at": received_at, "report": raw_report(body, size)}

@@ -48,20 +48,22 @@ def fingerprint(item: SmsItem) -> str:
     """Name a message by what it says, where and when it arrived.
 
     Only the port number is used: the same row can name its slot differently (``1.01``
-    or ``1A``) in a push and in the store.
+    or ``1A``) in a push and in the store. What could not be read counts as empty.
     """
     if isinstance(item, ReceivedSms):
-        parts = ["sms", item.sender, item.recipient, item.text]
+        parts = ["sms", item.sender or "", item.recipient or "", item.text]
     else:
         parts = [
             "delivery",
-            item.smsc,
-            item.recipient,
+            item.smsc or "",
+            item.recipient or "",
             str(item.status_code),
             item.operator_time or "",
         ]
+        if item.content is not None:  # a report in no known form: what it said
+            parts.append(item.content)
     stamp = item.received_at.timestamp() if item.received_at else ""
-    parts += [str(item.address.port), str(stamp)]
+    parts += ["" if item.address is None else str(item.address.port), str(stamp)]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
 
 

@@ -410,11 +410,13 @@ class EjoinSimSlotsSensor(EjoinPortEntity, EjoinSensor):
         No signal: only the active slot has one, the signal strength sensor shows it,
         and it changes with nearly every report, which would rewrite this list each time.
         """
+        working = self.port_state
+        active = None if working is None else working.address
         return {
             "slots": [
                 {
                     "slot": state.address.slot,
-                    "active": state is self.port_state,
+                    "active": state.address == active,
                     "status": status_option(state),
                     "operator": None if state.operator is None else state.operator.name,
                     "balance": state.balance,

@@ -44,7 +44,6 @@ from .pyejoin import (
     EjoinClient,
     EjoinError,
     PortAddress,
-    PortStatus,
     RedialMode,
     SmsTask,
     TaskStatus,
@@ -166,11 +165,12 @@ def check_redial(target: GatewayTarget, interval: float) -> None:
     """Refuse ports the gateway's documentation says must not be redialled now."""
     gateway = target.entry.runtime_data.gateway
     now = time.monotonic()
+    # Registered (3), or with its data connection up (15, proxy firmware): the
+    # vendor says never to redial a port in any other state.
     unregistered = sorted(
         port
         for port in target.ports
-        if (state := gateway.ports.get(port)) is None
-        or state.status not in (PortStatus.REGISTERED,)
+        if (state := gateway.ports.get(port)) is None or not state.redialable
     )
     if unregistered:
         raise ServiceValidationError(
@@ -217,7 +217,7 @@ async def async_redial(
     for port in ports:
         jitter = random.uniform(0, REDIAL_JITTER) * interval  # noqa: S311 - not secret
         gateway.redial_not_before[port] = now + interval + jitter
-    gateway.redialing.update(dict.fromkeys(ports, False))
+    gateway.start_redial(ports)
 
 
 async def async_run_command(

@@ -1,13 +1,18 @@
 """Keep watch on a gateway's reports: read its status while they are missing.
 
-A gateway that stops reporting must not look healthy. Every report period the watch
-checks when the gateway was last heard:
+A gateway that stops reporting must not look healthy:
+
+- nothing heard, pushed or read, for three report periods: every entity becomes
+  unavailable, until the next report. A timer set for three periods after the last word
+  says so on time (it is moved on only when it fires, never by a report). The gateway's
+  own ``expires`` is not used: the vendor's example says 60000 where its table says
+  180 s, and real gateways send -1.
+
+Every report period the watch also checks when the gateway was last heard:
 
 - no push for more than a period and a half: read the status ourselves (this also points
   the gateway at the report URL again, should it have lost it), which keeps the entities
   fresh;
-- nothing heard, pushed or read, for three periods (or three times the gateway's own
-  ``expires``): every entity becomes unavailable, until the next report;
 - the gateway answers but its pushes have not arrived for three periods: it cannot reach
   the report URL, and a repair issue says so and offers to set another URL. It goes away
   by itself with the next push.
@@ -20,7 +25,10 @@ from datetime import datetime, timedelta
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_time_interval,
+)
 from homeassistant.util import dt as dt_util
 from yarl import URL
 
@@ -68,6 +76,7 @@ class ReportWatch:
         self.started = dt_util.utcnow()
         self.last_poll_ok: datetime | None = None
         self._poll_failing = False
+        self._stop_silence_timer: Callable[[], None] | None = None
 
     @callback
     def start(self) -> Callable[[], None]:
@@ -76,20 +85,43 @@ class ReportWatch:
             self.hass, self.async_check, timedelta(seconds=self.period)
         )
         stop_pushes = self.gateway.listen_pushes(self._pushed)
+        self._set_silence_timer()
 
         def stop() -> None:
             stop_timer()
             stop_pushes()
+            if self._stop_silence_timer is not None:
+                self._stop_silence_timer()
+                self._stop_silence_timer = None
             self._pushed()  # an unloaded entry has nothing to repair
 
         return stop
 
+    @callback
+    def _set_silence_timer(self) -> None:
+        """Wake up when the gateway will have been silent for too long, if it stays so."""
+        last_word = self.gateway.last_report or self.started
+        self._stop_silence_timer = async_track_point_in_utc_time(
+            self.hass,
+            self._silence_timer_fired,
+            last_word + timedelta(seconds=self.silence_limit),
+        )
+
+    @callback
+    def _silence_timer_fired(self, _now: datetime) -> None:
+        """Make the entities unavailable if nothing was heard since; else wait on."""
+        self._stop_silence_timer = None
+        silent_for = self._age(self.gateway.last_report, dt_util.utcnow())
+        if silent_for < self.silence_limit:
+            self._set_silence_timer()  # heard meanwhile: three periods from then
+            return
+        self.gateway.mark_silent(silent_for)
+        # Set again by the periodic check once the gateway is heard again.
+
     @property
     def silence_limit(self) -> float:
         """Seconds without a word after which the gateway counts as gone."""
-        expires = self.gateway.expires
-        base = expires if expires is not None and expires > 0 else self.period
-        return SILENT_PERIODS * base
+        return SILENT_PERIODS * self.period
 
     def _age(self, since: datetime | None, now: datetime) -> float:
         """Seconds since a moment; the set-up counts as the first moment heard."""
@@ -101,9 +133,8 @@ class ReportWatch:
         if self._age(self.gateway.last_push, now) > POLL_AFTER_PERIODS * self.period:
             await self._poll()
         now = dt_util.utcnow()
-        silent_for = self._age(self.gateway.last_report, now)
-        if silent_for > self.silence_limit:
-            self.gateway.mark_silent(silent_for)
+        if self._stop_silence_timer is None and self.gateway.available:
+            self._set_silence_timer()  # the gateway was silent, and is heard again
         pushes_missing = self._age(self.gateway.last_push, now) > self.silence_limit
         if pushes_missing and self.last_poll_ok is not None:
             self._raise_issue()
