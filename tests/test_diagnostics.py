@@ -29,6 +29,7 @@ from ejoin_simulator import Simulator
 
 from .helpers import (
     FIRMWARE,
+    PROXY_FIRMWARE,
     GATEWAY_MAC,
     PASSWORD,
     WEBHOOK_ID,
@@ -550,3 +551,46 @@ async def test_a_report_with_trailing_nuls_is_shown_as_it_was_read(
     shown = dump["last_reports"][-1]["report"]
     assert shown["type"] == "port-status"
     assert shown["port"] == report["port"]
+
+
+@PROXY_FIRMWARE
+async def test_the_gateways_op_get_replies_are_shown_as_they_came(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient[Any, Any],
+    entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """The raw answers to op=get show their shape; the public addresses are masked.
+
+    No public capture of these answers exists: a dump shows how a real gateway nests
+    them, without the addresses, which identify the user.
+    """
+    dump = await dump_of(hass, hass_client, entry)
+
+    replies = dump["get_replies"]
+    assert list(replies) == ["port_public_ip", "Ports_rx_tx"]
+    addresses = replies["port_public_ip"]["data"]["port_public_ip"]
+    assert addresses == [f"{REDACTED} (IPv4)"] * 8
+    traffic = replies["Ports_rx_tx"]["data"]["Ports_rx_tx"]
+    assert traffic == [
+        f"{port.rx_bytes}/{port.tx_bytes}" for port in simulator.gateway.ports.values()
+    ]
+    for port in simulator.gateway.ports.values():
+        assert port.public_ip not in json.dumps(dump)
+
+
+async def test_the_sms_firmwares_refusal_of_op_get_is_shown(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient[Any, Any],
+    entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """A firmware that does not know public IPs: its refusal shows why there are none."""
+    dump = await dump_of(hass, hass_client, entry)
+
+    assert dump["proxy"] is None
+    assert dump["get_replies"] == {
+        "port_public_ip": {"code": 4, "reason": "unknown parameter port_public_ip"}
+    }

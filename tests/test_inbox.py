@@ -222,5 +222,39 @@ async def test_unreadable_rows_are_logged_and_passed(
     assert await inbox.async_read(client) == []
 
     assert inbox.position == 3
-    assert caplog.text.count("Rows of the gateway's SMS store could not be read") == 1
+    assert caplog.text.count("Rows of the gateway's SMS store are odd") == 1
     assert "sms row 0: not a row of 6 values" in caplog.text
+
+
+async def test_the_same_odd_rows_are_logged_once(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A store whose odd rows are read again every period says so once, not each time.
+
+    A row of a kind not seen before is said again.
+    """
+    inbox = SmsInbox(hass, ENTRY_ID)
+    odd_time = ReportProblem(item="sms row 0 time", reason="'x' is not", key="time")
+    odd_port = ReportProblem(item="sms row 1 port", reason="'y' is not", key="port")
+    pages = iter(
+        [
+            StoredSms(ssrc="x", next_index=1, problems=(odd_time,)),
+            StoredSms(ssrc="x", next_index=1, problems=(odd_time,)),
+            StoredSms(ssrc="x", next_index=1, problems=(odd_time, odd_port)),
+        ]
+    )
+
+    async def read_sms(*, start: int = 1, count: int = 0) -> StoredSms:
+        return next(pages)
+
+    client = cast("EjoinClient", SimpleNamespace(read_sms=read_sms))
+    for _ in range(3):
+        await inbox.async_read(client)
+
+    logged = [
+        record.getMessage()
+        for record in caplog.records
+        if "SMS store are odd" in record.getMessage()
+    ]
+    assert len(logged) == 2
+    assert "sms row 1 port" in logged[1]

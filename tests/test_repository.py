@@ -623,3 +623,30 @@ def _rules_with(rule: str, value: Any) -> dict[str, Any]:
 def test_quality_scale_check_catches(document: Any, problem: str) -> None:
     """A missing, unfinished, unexplained or unknown rule is reported."""
     assert problem in quality_scale_problems(document)
+
+
+def imported_modules(package: Path) -> set[str]:
+    """Return every module a package's source files import, by its full name."""
+    found: set[str] = set()
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                found.add(node.module)
+    return found
+
+
+def test_the_simulator_imports_nothing_of_the_integration() -> None:
+    """The simulator is written from the protocol, never from our client's code.
+
+    Were it to import the integration, a misreading of the protocol there would be
+    mirrored here and no test could catch it.
+    """
+    imported = imported_modules(ROOT / "ejoin_simulator")
+    assert "aiohttp" in imported  # the walk does see the imports
+    assert not {
+        module
+        for module in imported
+        if module.split(".")[0] in ("custom_components", "homeassistant")
+    }

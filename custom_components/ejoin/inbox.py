@@ -84,6 +84,7 @@ class SmsInbox:
         # Messages not newer than this were seen and forgotten to keep the record small.
         self.horizon: float | None = None
         self._reading = asyncio.Lock()
+        self._problems_logged: set[str] = set()
 
     async def async_load(self) -> None:
         """Load the record kept by an earlier run (none on the first set-up)."""
@@ -148,7 +149,7 @@ class SmsInbox:
             items: list[SmsItem] = []
             position = start
             for _ in range(SMS_STORE_MAX_PAGES):
-                _log_problems(page)
+                self._log_problems(page)
                 rows = _rows(page)
                 items += rows
                 if page.next_index <= start:
@@ -167,6 +168,18 @@ class SmsInbox:
             LOGGER.debug("Recorded %d SMS stored before the set-up as seen", len(new))
             return []
         return new
+
+    def _log_problems(self, page: StoredSms) -> None:
+        """Say once per kind what was odd in the store's rows: they are read again."""
+        kinds = {problem.key or "row" for problem in page.problems}
+        new = kinds - self._problems_logged
+        if not new or len(self._problems_logged) >= PROBLEMS_LOGGED:
+            return
+        self._problems_logged |= new
+        LOGGER.warning(
+            "Rows of the gateway's SMS store are odd (what could be read was taken): %s",
+            "; ".join(str(problem)[:120] for problem in page.problems[:10]),
+        )
 
     async def async_flush(self) -> None:
         """Write the record now (the entry is unloading)."""
@@ -192,9 +205,5 @@ def _rows(page: StoredSms) -> list[SmsItem]:
     return [*page.messages, *page.delivery_reports]
 
 
-def _log_problems(page: StoredSms) -> None:
-    if page.problems:
-        LOGGER.warning(
-            "Rows of the gateway's SMS store could not be read: %s",
-            "; ".join(str(problem) for problem in page.problems[:10]),
-        )
+# Kinds of odd rows of the SMS store logged (once each); more are not recorded.
+PROBLEMS_LOGGED = 64
