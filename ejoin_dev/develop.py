@@ -40,6 +40,13 @@ def arguments() -> argparse.Namespace:
         action="store_true",
         help="create an owner account and add the simulated gateway, ready to look at",
     )
+    parser.add_argument(
+        "--firmware",
+        choices=("sms", "proxy"),
+        default="sms",
+        help="the simulated gateway's firmware: SMS gateway (root/root) or 4G proxy "
+        "(admin/admin, public IPs)",
+    )
     # For running beside another instance (the end-to-end test of this script does).
     parser.add_argument(
         "--config",
@@ -57,7 +64,7 @@ def arguments() -> argparse.Namespace:
     return options
 
 
-async def demo(url: str, simulator_port: int) -> None:
+async def demo(url: str, simulator: SimulatorProcess) -> None:
     """Onboard (once) and add the simulated gateway (unless it is there already)."""
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(session, url)
@@ -67,7 +74,9 @@ async def demo(url: str, simulator_port: int) -> None:
             await api.onboard(DEMO_NAME, DEMO_USERNAME, DEMO_PASSWORD)
         entries = await api.request("GET", "/api/config/config_entries/entry")
         if not any(entry["domain"] == DOMAIN for entry in entries):
-            await api.add_gateway("127.0.0.1", simulator_port, "root", "root")
+            await api.add_gateway(
+                "127.0.0.1", simulator.port, simulator.username, simulator.password
+            )
 
 
 def next_steps(
@@ -77,7 +86,10 @@ def next_steps(
     lines = [
         "",
         f"Home Assistant:  {hass.url}   (log: {hass.log_path})",
-        f"Gateway:         {simulator.url}   (simulated, 8 ports x 4 SIM slots)",
+        (
+            f"Gateway:         {simulator.url}   "
+            f"(simulated {simulator.firmware} firmware, 8 ports x 4 SIM slots)"
+        ),
         "",
     ]
     if demo_done:
@@ -89,7 +101,10 @@ def next_steps(
         lines += [
             f"1. Open {hass.url} and create your account (first visit only).",
             "2. Settings -> Devices & services -> Add integration -> Ejoin SIM gateway.",
-            f"3. Host 127.0.0.1, port {simulator.port}, username root, password root;",
+            (
+                f"3. Host 127.0.0.1, port {simulator.port}, username "
+                f"{simulator.username}, password {simulator.password};"
+            ),
             "   keep the suggested report URL.",
         ]
     lines += ["", "Ctrl-C stops both."]
@@ -106,7 +121,9 @@ def main() -> None:
     config: Path = options.config
     config.mkdir(parents=True, exist_ok=True)
     simulator = SimulatorProcess(
-        port=options.simulator_port, log_path=config / "simulator.log"
+        port=options.simulator_port,
+        log_path=config / "simulator.log",
+        firmware=options.firmware,
     )
     hass = HomeAssistantProcess(config, port=options.hass_port)
     try:
@@ -116,7 +133,7 @@ def main() -> None:
         hass.start()
         if options.demo:
             print("Creating the demo account and adding the gateway ...", flush=True)
-            asyncio.run(demo(hass.url, simulator.port))
+            asyncio.run(demo(hass.url, simulator))
         print(next_steps(hass, simulator, demo_done=options.demo), flush=True)
         while not stop.wait(1):
             for name, process in (

@@ -11,18 +11,30 @@ import time
 
 from .hass import answers, stop_process
 
+# The login each firmware ships with: root/root on SMS gateways, admin/admin on proxies.
+DEFAULT_LOGINS = {"sms": ("root", "root"), "proxy": ("admin", "admin")}
+
 
 @dataclass
 class SimulatorProcess:
-    """``python -m ejoin_simulator`` on 127.0.0.1:``port``; log in as root/root."""
+    """``python -m ejoin_simulator`` on 127.0.0.1:``port``, with a firmware's login."""
 
     port: int = 8080
     log_path: Path | None = None
     options: tuple[str, ...] = ()  # more command-line options, e.g. --command-delay 0.5
+    firmware: str = "sms"  # or "proxy"
     python: str = sys.executable
-    username: str = "root"
-    password: str = "root"
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+
+    @property
+    def username(self) -> str:
+        """The login name the simulated firmware ships with."""
+        return DEFAULT_LOGINS[self.firmware][0]
+
+    @property
+    def password(self) -> str:
+        """The password the simulated firmware ships with."""
+        return DEFAULT_LOGINS[self.firmware][1]
 
     @property
     def url(self) -> str:
@@ -39,6 +51,8 @@ class SimulatorProcess:
                     "ejoin_simulator",
                     "--port",
                     str(self.port),
+                    "--firmware",
+                    self.firmware,
                     "--username",
                     self.username,
                     "--password",

@@ -67,14 +67,22 @@ async def onboard(url: str) -> str:
 def stack(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Stack]:
-    """Run Home Assistant (onboarded) and the simulator for one test module."""
+    """Run Home Assistant (onboarded) and the simulator for one test module.
+
+    The simulator runs the SMS gateways' firmware, or the one a module asks for with
+    ``pytest.mark.parametrize("stack", ["proxy"], indirect=True)``.
+    """
+    firmware = getattr(request, "param", "sms")
     name = request.module.__name__.rsplit(".", 1)[-1]
+    if hasattr(request, "param"):
+        name = f"{name}-{firmware}"
     artifacts = ARTIFACTS / name
     shutil.rmtree(artifacts, ignore_errors=True)
     artifacts.mkdir(parents=True)
     simulator = SimulatorProcess(
         port=free_port(),
         log_path=artifacts / "simulator.log",
+        firmware=firmware,
         # Commands finish quickly and nothing drifts, so states can be compared.
         options=(
             "--command-delay",

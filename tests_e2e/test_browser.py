@@ -182,8 +182,8 @@ async def test_add_the_gateway_in_the_web_interface_and_open_its_devices(
         fields = {
             "Host": "127.0.0.1",
             "Port": str(stack.simulator.port),
-            "Username": "root",
-            "Password": "root",
+            "Username": stack.simulator.username,
+            "Password": stack.simulator.password,
         }
         for label, value in fields.items():
             await page.get_by_label(label, exact=True).fill(value)

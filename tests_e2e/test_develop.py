@@ -10,6 +10,7 @@ import subprocess
 import time
 
 import aiohttp
+import pytest
 
 from ejoin_dev.api import HomeAssistantApi
 from ejoin_dev.hass import REPOSITORY, answers
@@ -17,6 +18,8 @@ from ejoin_dev.hass import REPOSITORY, answers
 from .conftest import free_port
 
 LOGIN = re.compile(r"^Log in as (\S+) / (\S+):", re.MULTILINE)
+# A working port's status on each firmware: registered, or data connected (15).
+WORKING = {"sms": "registered", "proxy": "accessing_network"}
 
 
 async def gateway_seen(url: str, username: str, password: str) -> tuple[int, list[str]]:
@@ -43,8 +46,12 @@ async def gateway_seen(url: str, username: str, password: str) -> tuple[int, lis
     return len(ports), statuses
 
 
-def test_develop_demo_shows_a_populated_gateway(tmp_path: Path) -> None:
-    """One command: a login is printed and the gateway's 8 ports are there within 60 s."""
+@pytest.mark.parametrize("firmware", ["sms", "proxy"])
+def test_develop_demo_shows_a_populated_gateway(tmp_path: Path, firmware: str) -> None:
+    """One command: a login is printed and the gateway's 8 ports are there within 60 s.
+
+    With either simulated firmware, each logged in with its own default account.
+    """
     hass_port, simulator_port = free_port(), free_port()
     started = time.monotonic()
     process = subprocess.Popen(
@@ -57,6 +64,8 @@ def test_develop_demo_shows_a_populated_gateway(tmp_path: Path) -> None:
             str(hass_port),
             "--simulator-port",
             str(simulator_port),
+            "--firmware",
+            firmware,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -78,11 +87,14 @@ def test_develop_demo_shows_a_populated_gateway(tmp_path: Path) -> None:
         ports, statuses = 0, []
         while time.monotonic() - started < 60:
             ports, statuses = asyncio.run(gateway_seen(url, username, password))
-            if ports == 8 and statuses == ["registered"] * 8:
+            if ports == 8 and statuses == [WORKING[firmware]] * 8:
                 break
             time.sleep(1)
-        assert (ports, statuses) == (8, ["registered"] * 8), output
-        assert f"Gateway:         http://127.0.0.1:{simulator_port}" in output
+        assert (ports, statuses) == (8, [WORKING[firmware]] * 8), output
+        assert (
+            f"Gateway:         http://127.0.0.1:{simulator_port}   "
+            f"(simulated {firmware} firmware"
+        ) in output
     finally:
         process.send_signal(signal.SIGINT)  # Ctrl-C
         rest, _ = process.communicate(timeout=60)
