@@ -130,7 +130,49 @@ async def test_sms_url_refused_is_only_a_warning(
         await set_up(hass, entry)
 
     assert entry.state is ConfigEntryState.LOADED
-    assert "did not take the SMS forwarding URL" in caplog.text
+    assert "did not take (or keep) the SMS forwarding URL" in caplog.text
+
+
+@pytest.mark.parametrize("elsewhere", [None, "http://192.168.1.99/old"])
+async def test_the_sms_url_is_set_and_saved_only_when_it_differs(
+    hass: HomeAssistant, simulator: Simulator, elsewhere: str | None
+) -> None:
+    """At set-up the SMS URL is set, then saved, unless the gateway has it already.
+
+    Saved, it survives the gateway's reboot; not saved again at every start, it does
+    not wear the gateway's flash or keep other changes someone left unsaved there.
+    """
+    entry = config_entry_for(simulator)
+    simulator.gateway.sms_url = simulator.gateway.saved_sms_url = elsewhere
+
+    await set_up(hass, entry)
+    first = sms_url_requests(simulator)
+    simulator.request_log.clear()
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    url = entry.data[CONF_REPORT_URL]
+    assert first == [
+        ("GET", "op=get&sms_url", None),
+        ("GET", f"op=set&sms_url={url}", None),  # as the gateway decodes it
+        ("POST", "", {"type": "command", "op": "save"}),
+    ]
+    assert sms_url_requests(simulator) == [("GET", "op=get&sms_url", None)]
+    assert simulator.gateway.saved_sms_url == url
+
+
+def sms_url_requests(simulator: Simulator) -> list[tuple[str, str, Any]]:
+    """Return the commands the gateway received (op=get/set and JSON), no credentials."""
+    return [
+        (
+            request.method,
+            request.query.split("&", 2)[2] if request.query.count("&") >= 2 else "",
+            json.loads(request.body) if request.body else None,
+        )
+        for request in simulator.request_log
+        if request.path == "/goip_send_cmd.html"
+        and "port_public_ip" not in request.query
+    ]
 
 
 async def test_unload_removes_the_webhook_and_entities(

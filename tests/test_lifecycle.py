@@ -533,3 +533,27 @@ async def test_logs_name_the_gateway_but_never_the_password(
     assert levels == {"WARNING", "INFO"}
     assert any(record.levelname == "DEBUG" for record in caplog.records)
     assert all(PASSWORD not in record.getMessage() for record in caplog.records)
+
+
+async def test_a_gateway_back_and_silent_again_is_unavailable_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+) -> None:
+    """After it came back, a gateway that falls silent again is said gone on time.
+
+    Three periods after its last word, as the first time.
+    """
+    simulator.offline = True
+    await advance(hass, freezer, 3)  # 180 s: gone
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE
+    simulator.offline = False
+    await advance(hass, freezer)  # 240 s: the status read brings it back
+    assert hass.states.get(STATUS).state == "registered"
+
+    simulator.offline = True
+    await advance(hass, freezer, 2)  # 360 s: two periods after its last word
+    assert hass.states.get(STATUS).state == "registered"
+    await advance(hass, freezer)  # 420 s: three periods after it
+    assert hass.states.get(STATUS).state == STATE_UNAVAILABLE

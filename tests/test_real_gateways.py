@@ -193,40 +193,68 @@ async def test_every_slot_reported_without_active_shows_the_registered_sim(
 # --- SMS rows with odd fields -------------------------------------------------------------
 
 
+ENVELOPE = (
+    'Sender: +15550001\r\nReceiver: "3.01" 15550002\r\n'
+    "Port: 3.01\r\nSCTS: 240501122005+32\r\n\r\nenvelope"
+)
+SENDER, RECIPIENT = "+15550001", "+15550002"
+
+
 @pytest.mark.parametrize(
-    ("row", "port"),
+    ("row", "shown"),
     [
-        ([0, "3.01", "yesterday", "+15550001", "+15550002", b64("odd time")], 3),
-        ([0, "3.01", None, "+15550001", "+15550002", b64("no time")], 3),
-        ([0, "x.y", 1714566005, "+15550001", "+15550002", b64("odd port")], None),
-        ([0, None, 1714566005, "+15550001", "+15550002", b64("no port")], None),
-        (["?", "3.01", 1714566005, "+15550001", "+15550002", b64("odd flag")], 3),
-        ([0, "3.01", 1714566005, ["+1"], "+15550002", b64("odd sender")], 3),
-        ([0, "3.01", 1714566005, "+15550001", "+15550002", "plain, not base64"], 3),
-        ([0, "3.01", 1714566005, "+15550001", "+15550002", b64("padded\x00\x00")], 3),
         (
-            [
-                0,
-                "3.01",
-                1714566005,
-                "",
-                "",
-                b64(
-                    'Sender: +15550001\r\nReceiver: "3.01" 15550002\r\n'
-                    "Port: 3.01\r\nSCTS: 240501122005+32\r\n\r\nenvelope"
-                ),
-            ],
-            3,
+            [0, "3.01", "yesterday", SENDER, RECIPIENT, b64("odd time")],
+            (3, None, SENDER, RECIPIENT, "odd time"),
+        ),
+        (
+            [0, "3.01", None, SENDER, RECIPIENT, b64("no time")],
+            (3, None, SENDER, RECIPIENT, "no time"),
+        ),
+        (
+            [0, "3.01", 1714566005123, SENDER, RECIPIENT, b64("milliseconds")],
+            (3, "2024-05-01T12:20:05.123000+00:00", SENDER, RECIPIENT, "milliseconds"),
+        ),
+        (
+            [0, "x.y", 1714566005, SENDER, RECIPIENT, b64("odd port")],
+            (None, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "odd port"),
+        ),
+        (
+            [0, None, 1714566005, SENDER, RECIPIENT, b64("no port")],
+            (None, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "no port"),
+        ),
+        (
+            ["?", "3.01", 1714566005, SENDER, RECIPIENT, b64("odd flag")],
+            (3, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "odd flag"),
+        ),
+        (
+            [0, "3.01", 1714566005, ["+1"], RECIPIENT, b64("odd sender")],
+            (3, "2024-05-01T12:20:05+00:00", None, RECIPIENT, "odd sender"),
+        ),
+        (
+            [0, "3.01", 1714566005, SENDER, RECIPIENT, "plain, not base64"],
+            (3, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "plain, not base64"),
+        ),
+        (
+            [0, "3.01", 1714566005, SENDER, RECIPIENT, b64("padded\x00\x00")],
+            (3, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "padded"),
+        ),
+        (
+            [0, "3.01", 1714566005, "", "", b64(ENVELOPE)],
+            (3, "2024-05-01T12:20:05+00:00", SENDER, "15550002", "envelope"),
         ),
     ],
 )
 @pytest.mark.usefixtures("entry")
 async def test_every_readable_sms_fires_exactly_once(
-    hass: HomeAssistant, client: TestClient, row: list[Any], port: int | None
+    hass: HomeAssistant,
+    client: TestClient,
+    row: list[Any],
+    shown: tuple[int | None, str | None, str | None, str, str],
 ) -> None:
     """A row whose text can be read fires one event with it, however odd the rest.
 
-    What is unknown is None; a repeat of the report fires nothing more.
+    What cannot be read is None; a repeat of the report fires nothing more.
     """
     received = async_capture_events(hass, SMS_RECEIVED)
     report = {"type": "recv-sms", "sms_num": 1, "sms": [row]}
@@ -236,11 +264,32 @@ async def test_every_readable_sms_fires_exactly_once(
 
     assert len(received) == 1
     data = received[0].data
-    text = base64.b64decode(row[5]).decode() if row[5] != "plain, not base64" else None
-    assert data["text"] == (text or row[5]).rstrip("\x00").split("\r\n\r\n")[-1]
-    assert data["port"] == port
+    port = shown[0]
+    assert (
+        data["port"],
+        data["received_at"],
+        data["sender"],
+        data["recipient"],
+        data["text"],
+    ) == shown
     assert data["device_id"] == (None if port is None else port_device(hass, port))
-    assert data["recipient"] in ("+15550002", "15550002")
+
+
+@pytest.mark.usefixtures("entry")
+async def test_two_like_messages_with_unreadable_times_both_fire(
+    hass: HomeAssistant, client: TestClient
+) -> None:
+    """The same text twice from one sender, with odd times: two messages, two events.
+
+    The time as the gateway wrote it tells them apart, though it cannot be read.
+    """
+    received = async_capture_events(hass, SMS_RECEIVED)
+    for stamp in ("Mon 10:01", "Mon 10:07"):
+        row = [0, "3.01", stamp, SENDER, RECIPIENT, b64("Your code: 1234")]
+        report = {"type": "recv-sms", "sms_num": 1, "sms": [row]}
+        assert await post(hass, client, report) == (200, "OK")
+
+    assert [event.data["text"] for event in received] == ["Your code: 1234"] * 2
 
 
 # --- settings that must survive a reboot ---------------------------------------------------
@@ -323,3 +372,52 @@ async def test_a_running_entry_asks_for_new_credentials(
     assert len(flows) == 1
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, GATEWAY_MAC)})
     assert device is not None
+
+
+# --- which slot a port works on ---------------------------------------------------------
+
+
+async def test_an_inactive_slot_locked_or_failing_does_not_take_over(
+    hass: HomeAssistant, simulator: Simulator, client: TestClient
+) -> None:
+    """Every slot reported: a locked or failed SIM in another slot is not the port's.
+
+    Such a SIM may sit in any slot; only a state that only the working SIM can have
+    (registered, registering, in a call, …) moves the port to another slot.
+    """
+    simulator.gateway.all_sims = True
+    await set_up_entry(
+        hass, simulator, entry_for(simulator, options={"all_sims": True})
+    )
+    for status in (12, 6, 9):
+        report = {"type": "port-status", "port": "2.03", "st": status, "imei": "1"}
+        assert await post(hass, client, report) == (200, "OK")
+
+    expected: Expected = {
+        (2, "active_slot"): "1",
+        (2, "status"): "registered",
+        (2, "registered"): "on",
+    }
+    assert read(hass, expected) == expected
+    registering = {"type": "port-status", "port": "2.03", "st": 2, "imei": "1"}
+    assert await post(hass, client, registering) == (200, "OK")
+    assert read(hass, [(2, "active_slot")]) == {(2, "active_slot"): "3"}
+
+
+@pytest.mark.usefixtures("entry")
+async def test_a_switch_reported_without_the_imei_keeps_the_modems_imei(
+    hass: HomeAssistant, client: TestClient
+) -> None:
+    """The IMEI is the modem's: a report of the port's new SIM that lacks it keeps it."""
+    gateway = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.gateway
+    imei = gateway.ports[2].imei
+    assert imei
+
+    report = {"type": "port-status", "port": "2.02", "status": "3 OK", "bal": "1.00"}
+    assert await post(hass, client, report) == (200, "OK")
+
+    assert read(hass, [(2, "active_slot"), (2, "sim_number")]) == {
+        (2, "active_slot"): "2",
+        (2, "sim_number"): "unknown",  # of the SIM before: not shown for this one
+    }
+    assert gateway.ports[2].imei == imei

@@ -5,23 +5,30 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 import contextlib
+from datetime import timedelta
 import time
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.ejoin.const import (
+    CONF_PUBLIC_IP_INTERVAL,
     CONF_REDIAL_INTERVAL,
     DOMAIN,
 )
+from custom_components.ejoin.pyejoin import EjoinClient
 from ejoin_simulator import Gateway, Simulator
 
 from .helpers import (
@@ -927,3 +934,67 @@ async def test_only_the_return_to_work_ends_a_redial(
 
     assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
     assert state(hass, "sensor.port_2_public_ip") == "100.100.100.100"
+
+
+@PROXY_FIRMWARE
+async def test_a_redial_reported_before_the_gateway_answers_still_ends(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    hass_client_no_auth: Any,
+) -> None:
+    """The port may report leaving its state before the command's answer arrives.
+
+    What it was redialled from is taken before the command is sent, so that report
+    counts, and the port's return to 15 ends the redial.
+    """
+    client = await hass_client_no_auth()
+    original = EjoinClient.redial
+
+    async def redial_reported_at_once(
+        self: EjoinClient, *args: Any, **kwargs: Any
+    ) -> None:
+        report = {**port_report(simulator, 2), "status": "2 Registering"}
+        assert await post(hass, client, report) == (200, "OK")
+        await original(self, *args, **kwargs)
+
+    with patch.object(EjoinClient, "redial", redial_reported_at_once):
+        await act(hass, "redial", {"device_id": devices(hass, (2,))})
+    simulator.request_log.clear()
+    simulator.gateway.ports[2].public_ip = "100.100.100.101"
+
+    for status in ("3 OK", "15 Dial successful"):
+        report = {**port_report(simulator, 2), "status": status}
+        assert await post(hass, client, report) == (200, "OK")
+    await hass.async_block_till_done()
+
+    assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
+    assert state(hass, "sensor.port_2_public_ip") == "100.100.100.101"
+
+
+@PROXY_FIRMWARE
+async def test_a_redial_never_seen_to_end_is_taken_as_done_later(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: Simulator
+) -> None:
+    """A port that redials without a report of it: its new address is read anyway.
+
+    After five minutes the redial counts as done and the public IPs are read, long
+    before their own reading interval (an hour here) comes round.
+    """
+    await set_up_entry(
+        hass, simulator, entry_for(simulator, options={CONF_PUBLIC_IP_INTERVAL: 3600})
+    )
+    old = state(hass, "sensor.port_3_public_ip")
+    await act(hass, "redial", {"device_id": devices(hass, (3,))})
+    simulator.request_log.clear()
+
+    for minutes in range(1, 7):  # report periods of 60 s
+        freezer.tick(timedelta(seconds=60))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        read = [request for request in sent(simulator) if request[:3] == PUBLIC_IPS]
+        assert bool(read) == (minutes == 6), f"after {minutes} min: {read}"
+
+    new = simulator.gateway.ports[3].public_ip
+    assert new != old
+    assert state(hass, "sensor.port_3_public_ip") == new

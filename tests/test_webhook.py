@@ -844,13 +844,19 @@ async def test_an_sms_report_of_which_nothing_can_be_read_is_refused(
     ],
 )
 async def test_call_record_updates_its_port(
-    hass: HomeAssistant, client: TestClient, name: str, expected: Expected
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    name: str,
+    expected: Expected,
 ) -> None:
-    """A cdr carries the port's SIM fields; they update the port."""
-    assert await post(hass, client, from_this_gateway(load_fixture(name))) == (
-        200,
-        "OK",
-    )
+    """A cdr carries the calling SIM's fields; they update the port."""
+    sim = simulator.gateway.ports[4].sim
+    assert sim is not None
+    record = from_this_gateway(load_fixture(name))
+    record["iccid"], record["imsi"] = sim.iccid, sim.imsi  # the port's SIM calls
+
+    assert await post(hass, client, record) == (200, "OK")
 
     assert read(hass, expected) == expected
 
@@ -887,13 +893,18 @@ async def test_call_record_of_the_simulator(
     assert read(hass, expected) == expected
 
 
+@pytest.mark.parametrize(
+    "identity",
+    ["same", "empty"],
+)
 async def test_call_record_keeps_what_it_does_not_carry(
-    hass: HomeAssistant, client: TestClient
+    hass: HomeAssistant, client: TestClient, simulator: Simulator, identity: str
 ) -> None:
     """A cdr carrying only some SIM fields (the vendor's example) leaves the others.
 
     Its "bal" of "0.00" is no balance either: call records carry it whatever the
-    SIM's balance is, so the real balance stays.
+    SIM's balance is, so the real balance stays; nor do empty identities blank the
+    SIM's. The status it carries is shown.
     """
     kept = (
         "signal_strength",
@@ -904,13 +915,41 @@ async def test_call_record_keeps_what_it_does_not_carry(
     )
     before = {key: value_of(hass, key, 4) for key in kept}
     assert before["balance"] not in ("0.0", "unknown")
+    sim = simulator.gateway.ports[4].sim
+    assert sim is not None
     record = from_this_gateway(load_fixture("cdr_seed"))
     record["port"] = "4.01"  # port, seq, st, imei, iccid, imsi and bal only
-    record["iccid"] = record["imsi"] = ""  # the simulated SIM's are not the seed's
+    record["st"] = 4  # a call is connected
+    if identity == "same":
+        record["iccid"], record["imsi"] = sim.iccid, sim.imsi
+    else:
+        record["iccid"] = record["imsi"] = ""
 
     assert await post(hass, client, record) == (200, "OK")
 
     assert {key: value_of(hass, key, 4) for key in kept} == before
+    assert value_of(hass, "status", 4) == "call_connected"
+    state = hass.config_entries.async_entries(DOMAIN)[0].runtime_data.gateway.ports[4]
+    assert (state.iccid, state.imsi) == (sim.iccid, sim.imsi)
+
+
+async def test_call_record_of_another_sim_changes_nothing(
+    hass: HomeAssistant, client: TestClient
+) -> None:
+    """A late call record of the SIM before (another ICCID) does not replace the SIM.
+
+    The call itself is told, by the port's call event entity.
+    """
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    before = integration_states(hass, entry)
+    record = from_this_gateway(load_fixture("cdr_seed"))  # the seed's own SIM
+    record["port"] = "4.01"
+
+    assert await post(hass, client, record) == (200, "OK")
+
+    after = integration_states(hass, entry)
+    assert after.pop("event.port_4_call") != before.pop("event.port_4_call")
+    assert after == before
 
 
 # --- HTTP answers ---------------------------------------------------------------------------
@@ -1229,3 +1268,35 @@ async def test_webhook_goes_with_the_entry(
     assert status == 200
     assert gateway.last_report == last_report
     assert gateway.ports[1].balance != 22.22
+
+
+async def test_unknown_keys_of_port_objects_are_logged_once_at_debug(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Keys a port object has and this integration does not know: said once, at debug.
+
+    The report is taken whole (200): new firmware may add fields at any time.
+    """
+    caplog.set_level(logging.DEBUG, LOGGER_NAME)
+    report = dev_status(simulator)
+    report["status"][3]["vol_sim"] = "1"
+    report["status"][5]["temperature"] = 41
+
+    for _ in range(2):
+        assert await post(hass, client, report) == (200, "OK")
+
+    logged = [
+        record
+        for record in caplog.records
+        if record.name == LOGGER_NAME and "unknown keys" in record.getMessage()
+    ]
+    assert [(record.levelno, record.getMessage()) for record in logged] == [
+        (
+            logging.DEBUG,
+            "Applied what could be read of a dev-status from 00:30:f1:01:02:03; "
+            "skipped: nothing; unknown keys: temperature, vol_sim",
+        )
+    ]

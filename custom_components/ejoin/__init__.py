@@ -118,10 +118,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> boo
         )
     if entry.data[CONF_CONFIGURE_GATEWAY]:
         try:
-            await client.set_sms_url(report_url)
+            await client.keep_sms_url(report_url)
         except EjoinError as err:
             LOGGER.warning(
-                "Gateway %s did not take the SMS forwarding URL: %s", gateway.mac, err
+                "Gateway %s did not take (or keep) the SMS forwarding URL: %s",
+                gateway.mac,
+                err,
             )
 
     gateway.apply(status)

@@ -31,12 +31,12 @@ from .pyejoin import (
     EjoinMalformedReportError,
     PortMemory,
     PortState,
-    PortStatus,
     PortStatusReport,
     Report,
     SmsReceivedReport,
     UnknownReport,
     changed_fields,
+    is_another_sim,
     merge_port_state,
     names_working_slot,
     parse_report,
@@ -108,6 +108,7 @@ class RedialWatch:
     """A redialled port: the status it was redialled from, and whether it left it."""
 
     before: int | None
+    started: float  # monotonic time the redial was sent
     left: bool = False
 
 
@@ -250,18 +251,19 @@ class EjoinGateway:
             self.apply(report)
             for pushed in list(self._push_listeners):
                 pushed()
-        if report.problems or report.unknown_keys:
-            unknown = sorted(report.unknown_keys)
-            self._log_once(
-                logging.DEBUG,
-                ("odd", report.type, *_problem_kinds(report), "|", *unknown),
-                "Applied what could be read of a %s from %s; skipped: %s; "
-                "unknown keys: %s",
-                report.type,
-                self.mac,
-                _describe_problems(report),
-                ", ".join(unknown[:20]) or "none",
-            )
+        if LOGGER.isEnabledFor(logging.DEBUG):
+            unknown = sorted(_unknown_keys(report))
+            if report.problems or unknown:
+                self._log_once(
+                    logging.DEBUG,
+                    ("odd", report.type, *_problem_kinds(report), "|", *unknown),
+                    "Applied what could be read of a %s from %s; skipped: %s; "
+                    "unknown keys: %s",
+                    report.type,
+                    self.mac,
+                    _describe_problems(report),
+                    ", ".join(unknown[:20]) or "none",
+                )
         return IngestResult(status=200, message="OK")
 
     def _log_once(
@@ -309,10 +311,15 @@ class EjoinGateway:
             if self._apply_port(port, [report.port], port_status=True):
                 changed.add(port)
         elif isinstance(report, CallRecord) and report.port is not None:
-            # A call record carries the calling SIM's fields; it never moves the slot.
+            # A call record carries the calling SIM's fields; it never moves the slot
+            # nor replaces the SIM (a late record may be of the SIM before).
             port = report.port.address.port
             current = self.ports.get(port)
-            if current is not None and same_slot(current, report.port):
+            if (
+                current is not None
+                and same_slot(current, report.port)
+                and not is_another_sim(current, report.port)
+            ):
                 merged, fields = merge_port_state(current, report.port)
                 if fields:
                     self.ports[port] = merged
@@ -360,8 +367,12 @@ class EjoinGateway:
             new, fields = merge_port_state(current, working)
         else:
             # The port works on another slot now: start from what is known of that
-            # slot's SIM (every slot reported), else from what the report says.
-            new = slots.get(working.address.slot or 0) or working
+            # slot's SIM (every slot reported), else from what the report says (and
+            # the modem's own fields it does not carry).
+            new = (
+                slots.get(working.address.slot or 0)
+                or merge_port_state(current, working)[0]
+            )
             fields = changed_fields(current, new)
         if fields:
             self.ports[port] = new
@@ -370,20 +381,51 @@ class EjoinGateway:
 
     @callback
     def start_redial(self, ports: Iterable[int]) -> None:
-        """Follow redialled ports until each is back in the state it redialled from."""
+        """Follow ports about to redial until each is back in the state it was in.
+
+        Called before the command is sent: a report of the port leaving that state can
+        arrive before the command's answer does.
+        """
+        now = time.monotonic()
         for port in ports:
             state = self.ports.get(port)
             self.redialing[port] = RedialWatch(
-                before=None if state is None else state.status_code
+                before=None if state is None else state.status_code, started=now
             )
+
+    @callback
+    def forget_redial(self, ports: Iterable[int]) -> None:
+        """Stop following ports whose redial was not sent after all."""
+        for port in ports:
+            self.redialing.pop(port, None)
+
+    @callback
+    def end_overdue_redials(self, after: float) -> None:
+        """End redials open for longer than ``after`` seconds, as if they were done.
+
+        A port that redials too fast to report it, or never comes back to the state
+        it left, must not keep its new public IP unread for ever.
+        """
+        now = time.monotonic()
+        overdue = [
+            port
+            for port, watch in self.redialing.items()
+            if now - watch.started > after
+        ]
+        for port in overdue:
+            del self.redialing[port]
+        if overdue:
+            for redialled in list(self._redial_listeners):
+                redialled()
 
     def _redial_progress(self, changed: set[int]) -> bool:
         """Follow redialled ports; True when one has completed its redial.
 
         A redial is over when the port, having left the status it was redialled from,
         reports it again: registered (3) on SMS firmware; on proxy firmware "dial
-        successful" (15), after which its new public IP can be read. A report of the
-        port before it began to redial does not count.
+        successful" (15), after which its new public IP can be read (registered on the
+        way does not count). A report of the port before it began to redial does not
+        count either.
         """
         finished = False
         for port in changed & self.redialing.keys():
@@ -393,7 +435,7 @@ class EjoinGateway:
             watch = self.redialing[port]
             if not watch.left:
                 watch.left = state.status_code != watch.before
-            elif state.status_code in (watch.before, PortStatus.ACCESSING_NETWORK):
+            elif state.status_code == watch.before:
                 del self.redialing[port]
                 finished = True
         return finished
@@ -444,6 +486,15 @@ def _describe_problems(report: Report) -> str:
     return (
         "; ".join(str(problem)[:120] for problem in report.problems[:10]) or "nothing"
     )
+
+
+def _unknown_keys(report: Report) -> set[str]:
+    """Return the keys a report holds that this integration does not know, anywhere."""
+    unknown = set(report.unknown_keys)
+    if isinstance(report, DeviceStatusReport):
+        for port in report.ports:
+            unknown |= port.unknown_keys
+    return unknown
 
 
 def _usable(report: Report) -> bool:

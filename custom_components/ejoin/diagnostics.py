@@ -115,21 +115,30 @@ def raw_report(body: bytes | None, size: int) -> Any:
     return report
 
 
-def mask_addresses(value: Any) -> Any:
-    """Replace every IP address in a JSON value, keeping its shape: it is what shows.
+def mask_address(text: str) -> str:
+    """Replace an IP address by its version; unspecified ("0.0.0.0") says there is none."""
+    try:
+        address = ip_address(text.strip())
+    except ValueError:
+        return text
+    return text if address.is_unspecified else f"{REDACTED} (IPv{address.version})"
 
-    Unspecified addresses ("0.0.0.0") stay: they say a port has none.
+
+def op_get_reply(value: Any) -> Any:
+    """Show a gateway's op=get answer by its shape: names and types, no secrets.
+
+    Keys are redacted without regard to case (firmware writes ``Sms_url`` too), and
+    each IP address is masked, also inside a comma-separated list.
     """
     if isinstance(value, dict):
-        return {key: mask_addresses(item) for key, item in value.items()}
+        return {
+            key: REDACTED if str(key).lower() in TO_REDACT else op_get_reply(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        return [mask_addresses(item) for item in value]
+        return [op_get_reply(item) for item in value]
     if isinstance(value, str):
-        try:
-            address = ip_address(value.strip())
-        except ValueError:
-            return value
-        return value if address.is_unspecified else f"{REDACTED} (IPv{address.version})"
+        return ",".join(mask_address(part) for part in value.split(","))
     return value
 
 
@@ -178,10 +187,10 @@ async def async_get_config_entry_diagnostics(
         },
         # The gateway's last answers to op=get (public IPs, traffic, SMS URL) as they
         # came: no public capture of their shape exists.
-        "get_replies": {
-            names: mask_addresses(reply)
+        "get_replies": [
+            {"asked": names, "reply": op_get_reply(reply)}
             for names, reply in runtime.client.get_replies.items()
-        },
+        ],
         "last_reports": [
             {"received_at": received_at, "report": raw_report(body, size)}
             for received_at, body, size in gateway.raw_reports

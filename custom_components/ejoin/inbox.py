@@ -48,7 +48,8 @@ def fingerprint(item: SmsItem) -> str:
     """Name a message by what it says, where and when it arrived.
 
     Only the port number is used: the same row can name its slot differently (``1.01``
-    or ``1A``) in a push and in the store. What could not be read counts as empty.
+    or ``1A``) in a push and in the store. What could not be read counts as empty,
+    but for a time, whose text as sent is used.
     """
     if isinstance(item, ReceivedSms):
         parts = ["sms", item.sender or "", item.recipient or "", item.text]
@@ -62,7 +63,9 @@ def fingerprint(item: SmsItem) -> str:
         ]
         if item.content is not None:  # a report in no known form: what it said
             parts.append(item.content)
-    stamp = item.received_at.timestamp() if item.received_at else ""
+    stamp: float | str = (
+        item.received_at.timestamp() if item.received_at else item.time_text or ""
+    )
     parts += ["" if item.address is None else str(item.address.port), str(stamp)]
     return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=10).hexdigest()
 

@@ -206,18 +206,19 @@ async def async_redial(
     """Redial ports in one request, then keep them from redialling again too soon."""
     check_redial(GatewayTarget(entry=entry, ports=ports), redial_interval(entry))
     gateway = entry.runtime_data.gateway
+    gateway.start_redial(ports)  # the ports may report before the gateway answers
     try:
         await entry.runtime_data.client.redial(
             [PortAddress(port=port) for port in sorted(ports)], mode=mode
         )
     except EjoinError as err:
+        gateway.forget_redial(ports)
         raise gateway_command_failed(entry, err) from err
     interval = redial_interval(entry)
     now = time.monotonic()
     for port in ports:
         jitter = random.uniform(0, REDIAL_JITTER) * interval  # noqa: S311 - not secret
         gateway.redial_not_before[port] = now + interval + jitter
-    gateway.start_redial(ports)
 
 
 async def async_run_command(

@@ -15,7 +15,9 @@ Every report period the watch also checks when the gateway was last heard:
   fresh;
 - the gateway answers but its pushes have not arrived for three periods: it cannot reach
   the report URL, and a repair issue says so and offers to set another URL. It goes away
-  by itself with the next push.
+  by itself with the next push;
+- a redial not seen to complete within five minutes is taken as done, so that the new
+  public IP is read all the same.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
 
 SILENT_PERIODS = 3  # periods without a word before entities become unavailable
 POLL_AFTER_PERIODS = 1.5  # periods without a push before the status is read
+# A redial not seen to complete by then is taken as done (its new IP is read).
+REDIAL_OVERDUE = 300.0  # seconds
 
 
 def report_address(report_url: str) -> str:
@@ -132,6 +136,7 @@ class ReportWatch:
         now = dt_util.utcnow()
         if self._age(self.gateway.last_push, now) > POLL_AFTER_PERIODS * self.period:
             await self._poll()
+        self.gateway.end_overdue_redials(REDIAL_OVERDUE)
         now = dt_util.utcnow()
         if self._stop_silence_timer is None and self.gateway.available:
             self._set_silence_timer()  # the gateway was silent, and is heard again

@@ -1405,10 +1405,11 @@ LOGIN_PAGE = (
         # The web interface's login page, with 200, as some firmware answers.
         Reply(status=200, body=LOGIN_PAGE, headers={"Content-Type": "text/html"}),
         Reply(status=200, body=b"\r\n  " + LOGIN_PAGE),  # no content type at all
-        Reply(status=200, body=b"<html><body>Please log in</body></html>"),
+        Reply(status=200, body=b"<html><form action=/x>Please log in</form></html>"),
         Reply(status=302, body=b"", headers={"Location": "/login.html"}),
         Reply(status=401, body=b"<html>401 Unauthorized</html>"),
         Reply.json({"code": 1}),
+        Reply.json({"code": 403, "reason": "Forbidden"}),
     ],
 )
 async def test_rejected_login_in_any_form(
@@ -1421,14 +1422,64 @@ async def test_rejected_login_in_any_form(
     assert_no_password(info.value)
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<html><body><h1>It works!</h1></body></html>",
+        b"<html><form><p>Syslog interval</p><p>design info</p></form></html>",
+        b"<html><body>Please log in at the front desk</body></html>",  # no form
+    ],
+)
 async def test_a_web_page_that_is_no_login_page_is_a_malformed_reply(
-    client: EjoinClient, gateway: GatewayStub
+    client: EjoinClient, gateway: GatewayStub, page: bytes
 ) -> None:
     """Another web page (a wrong address) is not taken for wrong credentials."""
-    gateway.reply = Reply(
-        status=200,
-        body=b"<html><body><h1>It works!</h1></body></html>",
-        headers={"Content-Type": "text/html"},
-    )
+    gateway.reply = Reply(status=200, body=page, headers={"Content-Type": "text/html"})
     with pytest.raises(EjoinMalformedReplyError, match="not JSON"):
         await client.get_status()
+
+
+def login_page_for(path: str) -> Callable[[RecordedRequest], Reply]:
+    """Answer the login page at one path, and the gateway's JSON everywhere else."""
+
+    def reply(request: RecordedRequest) -> Reply:
+        if request.path == path:
+            return Reply(
+                status=200, body=LOGIN_PAGE, headers={"Content-Type": "text/html"}
+            )
+        return Reply.json({"type": "dev-status", "mac": "00-30-f1-01-02-03"} | OK)
+
+    return reply
+
+
+async def test_an_endpoint_answering_the_login_page_alone_is_not_a_bad_login(
+    client: EjoinClient, gateway: GatewayStub
+) -> None:
+    """An endpoint the firmware lacks may answer with a page; the login is fine.
+
+    The status page answers JSON, so asking again for new credentials would be
+    wrong: the request fails as a refused one instead.
+    """
+    gateway.reply = login_page_for("/goip_get_sms.html")
+    with pytest.raises(EjoinCommandError, match="answered with a web page") as info:
+        await client.read_sms()
+    assert type(info.value) is EjoinCommandError
+    assert [request.path for request in gateway.requests] == [
+        "/goip_get_sms.html",
+        "/goip_get_status.html",
+    ]
+
+
+async def test_a_command_answered_by_the_login_page_is_a_bad_login(
+    client: EjoinClient, gateway: GatewayStub
+) -> None:
+    """When the status page refuses the login too, the credentials are wrong."""
+    gateway.reply = Reply(
+        status=200, body=LOGIN_PAGE, headers={"Content-Type": "text/html"}
+    )
+    with pytest.raises(EjoinAuthenticationError, match="rejected the username"):
+        await client.lock("1A")
+    assert [request.path for request in gateway.requests] == [
+        "/goip_send_cmd.html",
+        "/goip_get_status.html",
+    ]

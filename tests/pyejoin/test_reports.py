@@ -1071,7 +1071,7 @@ def test_cdr_without_port_and_odd_fields() -> None:
         "type": "cdr",
         "cdir": "XX",
         "begin": "yesterday",
-        "end": 10**12,
+        "end": 10**17,  # not even in milliseconds
         "caller": 23,
         "extra": True,
     }
@@ -1089,7 +1089,7 @@ def test_cdr_without_port_and_odd_fields() -> None:
     assert_problems(
         call,
         ReportProblem(item="cdr begin", reason="'yesterday' is not a whole number"),
-        ReportProblem(item="cdr end", reason="1000000000000 is not a time"),
+        ReportProblem(item="cdr end", reason="100000000000000000 is not a time"),
     )
 
 
@@ -1903,3 +1903,40 @@ def test_delivery_reports_in_any_form_are_kept(
         ),
     )
     assert report.delivery_reports[0].delivered == (None if code is None else code == 0)
+
+
+def test_times_in_milliseconds_are_read() -> None:
+    """Some firmware writes Unix time in milliseconds: it is the same moment."""
+    report = parse_report(
+        json.dumps(
+            {
+                "type": "recv-sms",
+                "sms": [[0, "1.01", 1714566005123, "+1", "+2", b64("ms")]],
+            }
+        )
+    )
+    assert isinstance(report, SmsReceivedReport)
+    assert report.messages[0].received_at == datetime(
+        2024, 5, 1, 12, 20, 5, 123000, tzinfo=UTC
+    )
+    assert report.problems == ()
+
+
+def test_an_unreadable_time_is_kept_as_text() -> None:
+    """An SMS whose time cannot be read keeps it as sent, to tell repeats apart."""
+    report = parse_report(
+        json.dumps(
+            {
+                "type": "recv-sms",
+                "sms": [
+                    [0, "1.01", "yesterday", "+1", "+2", b64("a")],
+                    [0, "1.01", 0, "+1", "+2", b64("b")],
+                ],
+            }
+        )
+    )
+    assert isinstance(report, SmsReceivedReport)
+    assert [(m.received_at, m.time_text) for m in report.messages] == [
+        (None, "yesterday"),
+        (None, None),  # no time at all is not an unreadable one
+    ]

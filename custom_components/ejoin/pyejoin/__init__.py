@@ -28,6 +28,7 @@ from .exceptions import (
 from .merge import (
     ADDRESS,
     changed_fields,
+    is_another_sim,
     merge_port_state,
     names_working_slot,
     same_slot,
@@ -116,6 +117,7 @@ __all__ = [
     "UnknownReport",
     "changed_fields",
     "decode_sms_text",
+    "is_another_sim",
     "load_json_object",
     "merge_port_state",
     "names_working_slot",

@@ -49,13 +49,15 @@ _AUTH_REASON = re.compile(
     re.IGNORECASE,
 )
 AUTH_TASK_CODES: Final = frozenset({1, 14})  # "Invalid User", "Unauthorized"
+# Reply codes that refuse the login whatever the reason says: 14 and the HTTP ones.
+AUTH_REPLY_CODES: Final = frozenset({14, 401, 403})
+STATUS_PATH: Final = "goip_get_status.html"
 _INDEXED_NAME = re.compile(r"^(?P<name>[A-Za-z_]+)\((?P<index>\d+)\)$")
 # The web interface's login page, which some firmware serves (with 200) to a request
-# whose credentials it rejects; the API itself only ever answers JSON.
-_LOGIN_PAGE = re.compile(
-    rb"type\s*=\s*[\"']?password|log\s*-?\s*in|sign\s*-?\s*in|unauthori[sz]ed",
-    re.IGNORECASE,
-)
+# whose credentials it rejects; the API itself only ever answers JSON. A page is one
+# with a password field, or a form that says "log in" or "sign in".
+_PASSWORD_FIELD = re.compile(rb"<input[^>]*type\s*=\s*[\"']?password", re.IGNORECASE)
+_LOGIN_WORDS = re.compile(rb"\b(?:log|sign)\s?-?\s?(?:in|on)\b", re.IGNORECASE)
 # op=get replies kept for diagnostics, by the names asked for: their shape varies.
 GET_REPLIES_KEPT: Final = 8
 
@@ -318,22 +320,29 @@ class EjoinClient:
             # holds the URL and so the password, is not kept as its context.
             raise failure
 
-        if status in (401, 403) or (
-            300 <= status < 400 and "login" in location.lower()
-        ):
+        if status in (401, 403):
             raise EjoinAuthenticationError(
                 f"gateway {where} rejected the username or password (HTTP {status})"
+            )
+        if (300 <= status < 400 and "login" in location.lower()) or (
+            status < 300 and _is_login_page(content_type, body)
+        ):
+            # The web interface's login page, or a redirect to it. An endpoint this
+            # firmware lacks might answer so too: the status page, which every
+            # firmware has, tells whether the login itself is refused.
+            if path == STATUS_PATH or await self._login_refused():
+                raise EjoinAuthenticationError(
+                    f"gateway {where} rejected the username or password "
+                    "(it answered with its login page)"
+                )
+            raise EjoinCommandError(
+                status, f"/{path} answered with a web page, not the API"
             )
         if status >= 300:
             raise EjoinCommandError(status, f"HTTP {status} for /{path}")
         try:
             reply = load_json_object(body)
         except EjoinMalformedReportError:
-            if _is_login_page(content_type, body):
-                raise EjoinAuthenticationError(
-                    f"gateway {where} rejected the username or password "
-                    "(it answered with its login page)"
-                ) from None
             raise EjoinMalformedReplyError(
                 f"gateway {where} answered /{path} with something that is not JSON"
             ) from None
@@ -349,6 +358,16 @@ class EjoinClient:
         self._raise_for_code(reply)
         return reply
 
+    async def _login_refused(self) -> bool:
+        """Whether the gateway refuses the login itself (asked of its status page)."""
+        try:
+            await self._request(STATUS_PATH)
+        except EjoinAuthenticationError:
+            return True
+        except EjoinError:
+            return False  # another failure says nothing of the login
+        return False
+
     def _raise_for_code(self, reply: Mapping[str, Any]) -> None:
         """Raise when a reply carries a code other than the two success codes."""
         if "code" not in reply:
@@ -362,7 +381,7 @@ class EjoinClient:
         # 1 only without another reason, as it is the first code of any list.
         if (
             _AUTH_REASON.search(reason)
-            or code == 14
+            or code in AUTH_REPLY_CODES
             or (code in AUTH_TASK_CODES and not given)
         ):
             raise EjoinAuthenticationError(
@@ -388,7 +407,7 @@ class EjoinClient:
             query.append(("period", str(period)))
         if all_sims is not None:
             query.append(("all_sims", "1" if all_sims else "0"))
-        reply = await self._request("goip_get_status.html", query=query)
+        reply = await self._request(STATUS_PATH, query=query)
         for key in ("code", "reason"):
             reply.pop(key, None)
         if not reply.get("type"):
@@ -509,6 +528,21 @@ class EjoinClient:
     async def set_sms_url(self, url: str) -> None:
         """Tell the gateway where to forward received SMS, for good (set, then save)."""
         await self.set_parameters({"sms_url": url})
+
+    async def keep_sms_url(self, url: str) -> bool:
+        """Make the gateway forward SMS to ``url`` for good; True when it was told so.
+
+        Set and saved only when the gateway forwards elsewhere: each save writes its
+        flash, and would also keep whatever else was changed on it and not saved.
+        """
+        try:
+            current = await self.get_sms_url()
+        except (EjoinCommandError, EjoinMalformedReplyError):
+            current = None  # a firmware that does not say where: tell it
+        if current == (url.strip() or None):
+            return False
+        await self.set_sms_url(url)
+        return True
 
     async def get_public_ips(self) -> dict[int, str]:
         """Read each port's public IP address (proxy firmware), by port number."""
@@ -659,10 +693,13 @@ class EjoinClient:
 
 
 def _is_login_page(content_type: str, body: bytes) -> bool:
-    """Whether a reply that is not JSON is the web interface's login page."""
-    start = body.lstrip()[:1]
-    html = "html" in content_type.lower() or start == b"<"
-    return html and _LOGIN_PAGE.search(body[:65536]) is not None
+    """Whether a reply is the web interface's login page (never a JSON answer)."""
+    head = body[:65536]
+    if "html" not in content_type.lower() and not head.lstrip().startswith(b"<"):
+        return False
+    return _PASSWORD_FIELD.search(head) is not None or (
+        b"<form" in head.lower() and _LOGIN_WORDS.search(head) is not None
+    )
 
 
 def _task_json(task: SmsTask) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from .models import (
     COUNTER_GROUPS,
+    ON_NETWORK_STATUSES,
     PORT_FIELDS,
     CounterPeriods,
     DataUsage,
@@ -33,18 +34,12 @@ ADDRESS: Final = "address"
 # Fields of the port's modem, not of the SIM in it: they stay when the SIM changes.
 MODULE_FIELDS: Final = frozenset({"imei", "led"})
 
-# Only the SIM the modem works with can be in one of these states.
-WORKING_STATUSES: Final = frozenset(
-    {
-        PortStatus.REGISTERING,
-        PortStatus.REGISTERED,
-        PortStatus.CALL_CONNECTED,
-        PortStatus.NO_BALANCE,
-        PortStatus.INTER_CALLING,
-        PortStatus.INTER_CALLING_HOLDING,
-        PortStatus.ACCESSING_NETWORK,
-    }
-)
+# Only the SIM the modem works with can be in one of these states: on the network,
+# registering, or out of balance.
+WORKING_STATUSES: Final = ON_NETWORK_STATUSES | {
+    PortStatus.REGISTERING,
+    PortStatus.NO_BALANCE,
+}
 # A SIM that sits in a slot without being used.
 IDLE_STATUSES: Final = frozenset({PortStatus.IDLE_SIM, PortStatus.CARD_DETECTED})
 
@@ -212,10 +207,11 @@ def names_working_slot(
 
     ``port`` is "the current working port and SIM slot", unless the object says
     ``active`` 0. When every slot is reported and the flag is missing, a report of
-    another slot whose SIM is idle (or missing) is taken for an inactive slot's.
+    another slot is taken for the working slot's only in a state that only a working
+    SIM can have: an idle, missing, locked or failed SIM may sit in any slot.
     """
     if update.active is not None:
         return update.active
     if current is None or same_slot(current, update):
         return True
-    return not (all_slots_reported and working_rank(update) >= 2)
+    return not all_slots_reported or working_rank(update) == 0

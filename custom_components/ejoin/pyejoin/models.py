@@ -280,6 +280,7 @@ class ReceivedSms:
     text: str
     smsc: str | None = None
     scts: str | None = None  # the service centre's time stamp, as the envelope gives it
+    time_text: str | None = None  # the row's time as sent, when it could not be read
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -297,6 +298,7 @@ class DeliveryReport:
     status_code: int | None
     operator_time: str | None = None
     content: str | None = None  # the report as it came, when it is not in that form
+    time_text: str | None = None  # the row's time as sent, when it could not be read
 
     @property
     def delivered(self) -> bool | None:

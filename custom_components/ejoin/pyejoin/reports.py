@@ -20,6 +20,7 @@ import re
 from typing import Any, Final
 
 from .exceptions import EjoinMalformedReportError
+from .merge import field_value
 from .models import (
     CallDirection,
     CallRecord,
@@ -173,12 +174,18 @@ def _flag(value: Any) -> bool | None:
     return number == 1
 
 
+# Unix seconds beyond this (the year 5138) are milliseconds, as some firmware sends.
+_MILLISECONDS_FROM: Final = 100_000_000_000
+
+
 def _timestamp(value: Any) -> datetime | None:
-    """Read Unix seconds (UTC); 0 means the moment has not happened."""
+    """Read Unix seconds (UTC), or milliseconds; 0 means it has not happened."""
     seconds = _integer(value)
     if seconds is None or seconds <= 0:
         return None
     try:
+        if seconds >= _MILLISECONDS_FROM:
+            return datetime.fromtimestamp(seconds / 1000, UTC)
         return datetime.fromtimestamp(seconds, UTC)
     except (OverflowError, OSError, ValueError):
         raise _BadValueError(f"{value!r} is not a time") from None
@@ -700,8 +707,14 @@ def _row_text(value: Any) -> str | None:
 
 
 def _party(value: Any) -> str:
-    """Read a sender or recipient: its text, "" when empty; raise if it is not text."""
-    return _text(value) or ""
+    """Read a sender or recipient: its text, "" when empty; raise if it is not text.
+
+    The error names the value's type only: a phone number must not reach a log.
+    """
+    try:
+        return _text(value) or ""
+    except _BadValueError:
+        raise _BadValueError(f"a {type(value).__name__} is not text") from None
 
 
 def parse_sms_rows(
@@ -728,14 +741,19 @@ def parse_sms_rows(
         if raw is None:
             problems.append(
                 ReportProblem(
-                    item=item, reason=f"content {row[5]!r} is not text", key="content"
+                    item=item,
+                    reason=f"content of type {type(row[5]).__name__} is not text",
+                    key="content",
                 )
             )
             continue
         fields = _Fields(dict(zip(_SMS_ROW_KEYS, row, strict=False)), item, problems)
         is_report = fields.read("flag", _flag, None)
         address = fields.read("port", _address, None)
+        first_problem = len(problems)
         received_at = fields.timestamp("time")
+        # An unreadable time still tells two messages apart (see the inbox).
+        time_text = str(row[2])[:64] if len(problems) > first_problem else None
         sender_text = fields.read("from", _party, None)
         recipient_text = fields.read("to", _party, None)
         if is_report:
@@ -757,6 +775,7 @@ def parse_sms_rows(
                     status_code=code,
                     operator_time=operator_time,
                     content=None if code is not None else raw.strip() or None,
+                    time_text=time_text,
                 )
             )
             continue
@@ -786,6 +805,7 @@ def parse_sms_rows(
                 text=text,
                 smsc=smsc,
                 scts=scts,
+                time_text=time_text,
             )
         )
     return tuple(messages), tuple(reports)
@@ -891,10 +911,19 @@ def _parse_cdr(data: Mapping[str, Any], memory: PortMemory | None) -> CallRecord
     fields = _Fields(data, "cdr", problems)
     sim_fields = {key: value for key, value in data.items() if key not in CDR_ONLY_KEYS}
     port = parse_port(sim_fields, "cdr port", problems) if "port" in data else None
-    if port is not None and port.balance == 0:
-        # Call records carry "0.00" whatever the SIM's balance is (the vendor's own
-        # example does): it says nothing about the balance.
-        port = replace(port, balance=None, carried=port.carried - {"balance"})
+    if port is not None:
+        # A call record's SIM fields describe the calling SIM; an empty one says
+        # nothing, nor does its balance of "0.00", which the vendor's own example
+        # carries whatever the SIM's balance is.
+        said = frozenset(
+            name
+            for name in port.carried
+            if field_value(port, name) is not None
+            and not (name == "balance" and port.balance == 0)
+        )
+        port = replace(
+            port, balance=None if port.balance == 0 else port.balance, carried=said
+        )
     hangup_code, hangup_reason = fields.code_and_text("reason")
     module_code, module_reason = fields.code_and_text("gw_reason")
     direction_text = (fields.text("cdir") or "").upper()
