@@ -1300,3 +1300,21 @@ async def test_unknown_keys_of_port_objects_are_logged_once_at_debug(
             "skipped: nothing; unknown keys: temperature, vol_sim",
         )
     ]
+
+
+async def test_a_resent_dev_status_after_a_port_status_is_applied_again(
+    hass: HomeAssistant, client: TestClient, simulator: Simulator
+) -> None:
+    """The same dev-status twice, a port-status between: the second one counts.
+
+    Gateways resend the same port objects every period; one that was merged already
+    is skipped, but not once another report changed the port in between.
+    """
+    report = dev_status(simulator)
+    assert await post(hass, client, report) == (200, "OK")
+    assert await post(hass, client, port_report(simulator, 3, st=2)) == (200, "OK")
+    assert value_of(hass, "status", 3) == "registering"
+
+    assert await post(hass, client, report) == (200, "OK")
+
+    assert value_of(hass, "status", 3) == "registered"

@@ -143,6 +143,10 @@ class EjoinGateway:
             maxlen=RAW_REPORTS_KEPT
         )
         self.memory = PortMemory()
+        # The port object last merged into each port's (and slot's) state. Gateways
+        # resend the same objects every period, which the memory reads as the very
+        # same object: merging it again would change nothing, so it is skipped.
+        self._merged: dict[int | tuple[int, int], PortState] = {}
         self._lock = asyncio.Lock()
         self._port_listeners: dict[int, list[Callable[[], None]]] = {}
         self._gateway_listeners: list[Callable[[], None]] = []
@@ -321,6 +325,7 @@ class EjoinGateway:
                 and not is_another_sim(current, report.port)
             ):
                 merged, fields = merge_port_state(current, report.port)
+                self._merged[port] = report.port
                 if fields:
                     self.ports[port] = merged
                     changed.add(port)
@@ -357,12 +362,16 @@ class EjoinGateway:
         if self.all_sims:
             for state in states:
                 slot = state.address.slot or 0
+                if self._merged.get((port, slot)) is state:
+                    continue
                 merged, fields = merge_port_state(slots.get(slot), state)
+                self._merged[port, slot] = state
                 if fields:
                     slots[slot] = merged
                     changed = True
-        if working is None:
+        if working is None or self._merged.get(port) is working:
             return changed
+        self._merged[port] = working
         if current is None or same_slot(current, working):
             new, fields = merge_port_state(current, working)
         else:

@@ -15,6 +15,7 @@ Real gateways do not send the complete state of a port each time:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Final
 
 from .models import (
@@ -53,6 +54,13 @@ _PATHS: Final[dict[str, tuple[str | None, str]]] = {
     for name in PORT_FIELDS
     for group, separator, attribute in [name.partition(".")]
 }
+# Each group's attribute names.
+_GROUP_FIELDS: Final = {
+    group: frozenset(a for g, a in _PATHS.values() if g == group)
+    for group in _GROUP_TYPES
+}
+# How a report's fields of one group are compared: group, attributes, carried whole.
+type _GroupPlan = tuple[str, tuple[str, ...], bool]
 
 
 def field_value(state: PortState, name: str) -> Any:
@@ -133,11 +141,7 @@ def merge_port_state(
             else update
         )
         return fresh, changed_fields(current, fresh)
-    changes = {
-        name: new
-        for name in update.carried
-        if (new := field_value(update, name)) != field_value(current, name)
-    }
+    changes = _changes(current, update)
     # A bare port number ("3") says less than the slot already known.
     address = current.address if update.address.slot is None else update.address
     if not changes and address == current.address:
@@ -161,6 +165,45 @@ def merge_port_state(
     return build_frozen(PortState, values), (
         changed if address == current.address else changed | {ADDRESS}
     )
+
+
+@lru_cache(maxsize=256)
+def _plan(carried: frozenset[str]) -> tuple[tuple[str, ...], tuple[_GroupPlan, ...]]:
+    """Sort carried fields into top-level ones and, by group, the grouped ones.
+
+    Memoised by the set: a gateway's port objects carry the same few sets of fields.
+    """
+    scalars = tuple(sorted(name for name in carried if _PATHS[name][0] is None))
+    grouped: dict[str, list[str]] = {}
+    for name in sorted(carried):
+        group, attribute = _PATHS[name]
+        if group is not None:
+            grouped.setdefault(group, []).append(attribute)
+    return scalars, tuple(
+        (group, tuple(attributes), len(attributes) == len(_GROUP_FIELDS[group]))
+        for group, attributes in grouped.items()
+    )
+
+
+def _changes(current: PortState, update: PortState) -> dict[str, Any]:
+    """Return the carried fields whose value differs, by name, with the new value.
+
+    This runs for every port object of every report: values are compared straight
+    from the instances' dictionaries, and a group carried whole (all its counters, or
+    all data usage) is compared in one go first.
+    """
+    scalars, groups = _plan(update.carried)
+    known, said = current.__dict__, update.__dict__
+    changes = {name: said[name] for name in scalars if said[name] != known[name]}
+    for group, attributes, whole in groups:
+        known_group, said_group = known[group], said[group]
+        if known_group is said_group or (whole and known_group == said_group):
+            continue
+        known_values, said_values = known_group.__dict__, said_group.__dict__
+        for attribute in attributes:
+            if said_values[attribute] != known_values[attribute]:
+                changes[f"{group}.{attribute}"] = said_values[attribute]
+    return changes
 
 
 def working_rank(state: PortState) -> int:
