@@ -1296,8 +1296,10 @@ async def test_unknown_keys_of_port_objects_are_logged_once_at_debug(
     assert [(record.levelno, record.getMessage()) for record in logged] == [
         (
             logging.DEBUG,
-            "Applied what could be read of a dev-status from 00:30:f1:01:02:03; "
-            "skipped: nothing; unknown keys: temperature, vol_sim",
+            (
+                "Applied what could be read of a dev-status from 00:30:f1:01:02:03; "
+                "skipped: nothing; unknown keys: temperature, vol_sim"
+            ),
         )
     ]
 
