@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -46,6 +47,19 @@ def port_of_identifier(identifier: str) -> int | None:
 
 
 _PORT_SEPARATOR = "_port_"
+
+
+def device_id_of(hass: HomeAssistant, entry_id: str, identifier: str) -> str | None:
+    """Return the id of the entry's device with this identifier, if it is registered."""
+    registry = dr.async_get(hass)
+    # Home Assistant 2026.x scopes identifiers to a config entry and deprecates the
+    # registry-wide lookup, which is all that 2025.4 has.
+    by_identifier = getattr(registry, "async_get_device_by_identifier", None)
+    if by_identifier is not None:
+        device: dr.DeviceEntry | None = by_identifier((DOMAIN, identifier), entry_id)
+    else:
+        device = registry.async_get_device(identifiers={(DOMAIN, identifier)})
+    return None if device is None else device.id
 
 
 def port_device_info(gateway: EjoinGateway, port: int) -> DeviceInfo:

@@ -15,7 +15,6 @@ import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 
 from .const import (
     DOMAIN,
@@ -27,7 +26,7 @@ from .const import (
     LOGGER,
 )
 from .coordinator import EjoinConfigEntry, EjoinGateway
-from .entity import port_identifier
+from .entity import device_id_of, port_identifier
 from .inbox import SmsInbox, SmsItem
 from .pyejoin import (
     CallDirection,
@@ -187,18 +186,17 @@ class EjoinEvents:
 
     def _devices(self, address: PortAddress | None) -> dict[str, Any]:
         """Return the gateway's and the port's device ids, and the port and slot."""
-        registry = dr.async_get(self.hass)
-        gateway = registry.async_get_device(identifiers={(DOMAIN, self.gateway.mac)})
+        entry_id = self.entry.entry_id
         port = (
-            registry.async_get_device(
-                identifiers={(DOMAIN, port_identifier(self.gateway.mac, address.port))}
+            device_id_of(
+                self.hass, entry_id, port_identifier(self.gateway.mac, address.port)
             )
             if address
             else None
         )
         return {
-            "gateway_device_id": gateway.id if gateway else None,
-            "device_id": port.id if port else None,
+            "gateway_device_id": device_id_of(self.hass, entry_id, self.gateway.mac),
+            "device_id": port,
             "port": address.port if address else None,
             "slot": address.slot if address else None,
         }
