@@ -1,7 +1,8 @@
 """A local stand-in for an Ejoin gateway's web server, for the HTTP client's tests.
 
 The stub listens on 127.0.0.1 only, records every request it receives exactly as it
-arrived, and answers with whatever reply the test set.
+arrived (as the simulator's :class:`RecordedRequest`, so both are read alike), and
+answers with whatever reply the test set.
 """
 
 from __future__ import annotations
@@ -12,30 +13,13 @@ import contextlib
 from dataclasses import dataclass, field
 import json
 from typing import Any
-from urllib.parse import unquote
 
 from aiohttp import web
 
+from ejoin_simulator.recorded import RecordedRequest, parse_query
 
-@dataclass(frozen=True, kw_only=True)
-class RecordedRequest:
-    """One request as the stub received it."""
-
-    method: str
-    path: str
-    raw_query: str
-    query: list[tuple[str, str | None]]
-    content_type: str | None
-    body: bytes
-
-    def json(self) -> Any:
-        """Decode the body as JSON."""
-        return json.loads(self.body)
-
-    @property
-    def text(self) -> str:
-        """Decode the body as UTF-8 text."""
-        return self.body.decode()
+# The test modules take the recorded-request type and its query parser from here.
+__all__ = ["GatewayStub", "RecordedRequest", "Reply", "parse_query"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -59,17 +43,6 @@ class Reply:
 
 
 type ReplyFactory = Callable[[RecordedRequest], Reply]
-
-
-def parse_query(raw_query: str) -> list[tuple[str, str | None]]:
-    """Split a raw query into decoded pairs; a bare name has the value None."""
-    if not raw_query:
-        return []
-    pairs: list[tuple[str, str | None]] = []
-    for part in raw_query.split("&"):
-        name, equals, value = part.partition("=")
-        pairs.append((unquote(name), unquote(value) if equals else None))
-    return pairs
 
 
 class GatewayStub:
@@ -116,15 +89,7 @@ class GatewayStub:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         """Record the request and answer with the configured reply."""
-        raw_query = request.rel_url.raw_query_string
-        recorded = RecordedRequest(
-            method=request.method,
-            path=request.rel_url.raw_path,
-            raw_query=raw_query,
-            query=parse_query(raw_query),
-            content_type=request.headers.get("Content-Type"),
-            body=await request.read(),
-        )
+        recorded = await RecordedRequest.of(request)
         self.requests.append(recorded)
         self.request_received.set()
         reply = self.reply if isinstance(self.reply, Reply) else self.reply(recorded)

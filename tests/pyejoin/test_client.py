@@ -17,7 +17,7 @@ from urllib.parse import quote, quote_plus, unquote, unquote_plus
 import aiohttp
 import pytest
 
-from custom_components.ejoin.pyejoin import (
+from pyejoin import (
     Command,
     CommandOp,
     DeliveryReport,
@@ -27,19 +27,16 @@ from custom_components.ejoin.pyejoin import (
     EjoinCommandError,
     EjoinConnectionError,
     EjoinMalformedReplyError,
-    EjoinTimeoutError,
-    Operator,
     PortAddress,
     ReceivedSms,
     RedialMode,
     SmsTask,
     Statistics,
-    StatisticsPeriod,
     TaskStatus,
-    port_values,
-    ports_text,
-    sim_number_index,
 )
+from pyejoin.exceptions import EjoinTimeoutError
+from pyejoin.port_state import Operator
+from pyejoin.wire import StatisticsPeriod
 
 from .gateway_stub import GatewayStub, RecordedRequest, Reply, parse_query
 
@@ -259,42 +256,6 @@ def test_scrub_without_password_still_hides_password_values(
     """An empty password removes only password= values, nothing else."""
     client = EjoinClient("h", username="u", password="", session=session)
     assert client.scrub("a b password=xyz&c=1") == "a b password=***&c=1"
-
-
-# --- helpers --------------------------------------------------------------------
-
-
-def test_ports_text_passes_strings_and_drops_slots_for_whole_ports() -> None:
-    """A ready string is kept; addresses become a compact expression."""
-    assert ports_text("all") == "all"
-    assert ports_text([addr("1A"), addr("2B"), addr("3")]) == "1A,2B,3"
-    assert ports_text([addr("1A"), addr("1B"), addr("2C")], whole_ports=True) == "1-2"
-    with pytest.raises(ValueError, match="at least one port"):
-        ports_text([])
-
-
-@pytest.mark.parametrize(
-    ("address", "slots", "index"),
-    [("1A", 4, 0), ("1D", 4, 3), ("2A", 4, 4), ("32.04", 4, 127), ("3.08", 8, 23)],
-)
-def test_sim_number_index(address: str, slots: int, index: int) -> None:
-    """The index is (port - 1) * slots + (slot - 1)."""
-    assert sim_number_index(addr(address), slots) == index
-
-
-@pytest.mark.parametrize(("address", "slots"), [("3", 4), ("1E", 4), ("2.02", 1)])
-def test_sim_number_index_refuses_non_slots(address: str, slots: int) -> None:
-    """A whole port or a slot past the port's slot count has no index."""
-    with pytest.raises(ValueError, match="is not a SIM slot"):
-        sim_number_index(addr(address), slots)
-
-
-def test_command_as_json_names_only_what_is_set() -> None:
-    """Unset fields stay out of the command; the mode is sent as a number."""
-    assert Command(op=CommandOp.SAVE).as_json() == {"op": "save"}
-    assert Command(
-        op=CommandOp.REDIAL, ports="1-4", mode=RedialMode.FAST, delay=0
-    ).as_json() == {"op": "redial", "ports": "1-4", "mode": 1, "delay": 0}
 
 
 # --- goip_get_status.html ---------------------------------------------------------
@@ -737,18 +698,6 @@ async def test_get_traffic(
     assert_request(
         gateway.only_request, method="GET", path=CMD, query="op=get&Ports_rx_tx"
     )
-
-
-def test_port_values_ignores_other_names_and_odd_values() -> None:
-    """Only the named parameter counts, and only non-blank values with digit indexes."""
-    reply = {
-        "code": 0,
-        "port_public_ip_extra": ["9.9.9.9"],
-        "port_public_ip": {"0": " 1.1.1.1 ", "-1": "8.8.8.8", "1": None},
-        "Port_public_ip(4)": "5.5.5.5",
-        "port_public_ip(x)": "7.7.7.7",
-    }
-    assert port_values(reply, "port_public_ip") == {1: "1.1.1.1", 5: "5.5.5.5"}
 
 
 @pytest.mark.parametrize(("enabled", "value"), [(True, "1"), (False, "0")])

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.ejoin.pyejoin import (
+from pyejoin import (
     ADDRESS,
     PORT_FIELDS,
     CounterPeriods,
@@ -23,7 +23,7 @@ from custom_components.ejoin.pyejoin import (
     parse_report,
     working_state,
 )
-from custom_components.ejoin.pyejoin.merge import field_value
+from pyejoin.merge import field_value
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

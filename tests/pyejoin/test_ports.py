@@ -3,7 +3,8 @@
 from hypothesis import given, strategies as st
 import pytest
 
-from custom_components.ejoin.pyejoin import PortAddress, PortNotation, ports_expression
+from pyejoin import PortAddress, ports_expression
+from pyejoin.ports import PortNotation
 
 
 @pytest.mark.parametrize(

@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, strategies as st
 import pytest
 
-from custom_components.ejoin.pyejoin import (
+from pyejoin import (
     CallRecord,
     DeviceStatusReport,
     EjoinMalformedReportError,
     PortStatusReport,
     Report,
-    ReportProblem,
     SmsReceivedReport,
     SmsSentReport,
     TaskProgressReport,
     UnknownReport,
-    decode_sms_text,
     parse_report,
-    split_envelope,
 )
 
-KEPT_AS_SENT = ReportProblem(
-    item="sms row 0", reason="content is not base64 of UTF-8; kept as sent"
-)
-PROPERTY_SETTINGS = settings(max_examples=250, deadline=None, database=None)
+from .payloads import PROPERTY_SETTINGS
 
 REPORT_CLASSES: dict[str, type[Report]] = {
     "dev-status": DeviceStatusReport,
@@ -39,6 +32,7 @@ REPORT_CLASSES: dict[str, type[Report]] = {
     "status-report": TaskProgressReport,
 }
 
+
 PORT_FIELDS = (
     "port", "sim", "seq", "st", "status", "active", "inserted", "slot_active", "led",
     "bal", "opr", "sig", "sn", "imei", "imsi", "iccid", "tot_dur", "mon_dur",
@@ -46,6 +40,8 @@ PORT_FIELDS = (
     "smsctl_tot", "smsctl_mon", "smsctl_day", "dataflow_tot", "dataflow_day",
     "dataflow_24hours", "dataflow_1hour", "dataflow_last", "dataflow_url",
 )  # fmt: skip
+
+
 REPORT_FIELDS = (
     "seq", "expires", "mac", "ip", "ver", "max-ports", "max-slot", "max-slots",
     "status", "sms_num", "sms", "sim_src", "sms_tid", "src_type", "src_ip",
@@ -53,11 +49,16 @@ REPORT_FIELDS = (
     "sip_usr", "cid", "cdir", "caller", "callee", "begin", "alert", "answer",
     "update", "end", "reason", "gw_reason", "rpt_num", "rpts",
 )  # fmt: skip
+
+
 TASK_FIELDS = ("tid", "sending", "sent", "failed", "unsent", "sdr", "fdr")
+
 
 json_scalars = (
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
 )
+
+
 json_values = st.recursive(
     json_scalars,
     lambda children: (
@@ -66,6 +67,8 @@ json_values = st.recursive(
     ),
     max_leaves=20,
 )
+
+
 small_values = st.recursive(
     json_scalars,
     lambda children: (
@@ -138,7 +141,11 @@ def test_any_bytes(body: bytes) -> None:
 
 
 port_objects = st.dictionaries(st.sampled_from(PORT_FIELDS), json_scalars, max_size=8)
+
+
 task_objects = st.dictionaries(st.sampled_from(TASK_FIELDS), small_values, max_size=5)
+
+
 field_values = (
     small_values
     | st.lists(port_objects, max_size=3)
@@ -167,105 +174,3 @@ def test_known_type_never_raises(value: dict[str, Any], as_bytes: bool) -> None:
     assert type(report) is REPORT_CLASSES[value["type"]]
     assert report.type == value["type"]
     assert all(problem.item and problem.reason for problem in report.problems)
-
-
-sms_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00\r"))
-
-
-@PROPERTY_SETTINGS
-@given(text=sms_text)
-def test_decode_sms_text_round_trip(text: str) -> None:
-    """Base64 of UTF-8 decodes back to the text, flagged as decoded."""
-    content = base64.b64encode(text.encode("utf-8")).decode("ascii")
-
-    assert decode_sms_text(content) == (text, True)
-
-
-@PROPERTY_SETTINGS
-@given(
-    lines=st.lists(
-        st.text(st.characters(codec="utf-8", exclude_characters="\x00\r\n"))
-    ),
-    nuls=st.integers(min_value=0, max_value=8),
-)
-def test_decode_sms_text_normalises(lines: list[str], nuls: int) -> None:
-    """CRLF becomes LF and NUL padding disappears."""
-    content = base64.b64encode(("\r\n".join(lines) + "\x00" * nuls).encode()).decode()
-
-    assert decode_sms_text(content) == ("\n".join(lines), True)
-
-
-header_values = st.text(
-    st.characters(codec="utf-8", exclude_characters="\n\r\x00"), max_size=20
-).map(str.strip)
-
-
-@PROPERTY_SETTINGS
-@given(
-    headers=st.dictionaries(
-        st.sampled_from(["Sender", "Receiver", "SMSC", "SCTS"]),
-        header_values,
-        min_size=1,
-    ),
-    body=sms_text,
-)
-def test_split_envelope_round_trip(headers: dict[str, str], body: str) -> None:
-    """Header lines, a blank line and a body split back into headers and body."""
-    text = "\n".join(f"{name}: {value}" for name, value in headers.items())
-
-    result = split_envelope(f"{text}\n\n{body}")
-
-    assert result == ({name.lower(): v for name, v in headers.items()}, body)
-
-
-@PROPERTY_SETTINGS
-@given(
-    text=sms_text,
-    sender=st.from_regex(r"\+?[0-9]{3,15}", fullmatch=True),
-    port=st.integers(min_value=1, max_value=64),
-    slot=st.integers(min_value=1, max_value=8),
-    seconds=st.integers(min_value=1, max_value=4_102_444_800),
-)
-def test_received_message_round_trip(
-    text: str, sender: str, port: int, slot: int, seconds: int
-) -> None:
-    """A recv-sms row with base64 content gives back the text, sender and time."""
-    assume(split_envelope(text) is None)
-    row = [
-        0,
-        f"{port}.{slot:02d}",
-        seconds,
-        sender,
-        "",
-        base64.b64encode(text.encode()).decode(),
-    ]
-
-    report = parse_report(json.dumps({"type": "recv-sms", "sms": [row]}).encode())
-
-    assert isinstance(report, SmsReceivedReport)
-    assert report.problems == ()
-    (message,) = report.messages
-    assert message.text == text
-    assert message.sender == sender
-    assert (message.address.port, message.address.slot) == (port, slot)
-    assert message.received_at is not None
-    assert message.received_at.timestamp() == seconds
-
-
-@PROPERTY_SETTINGS
-@given(content=st.text(st.characters(codec="utf-8", exclude_characters="\x00\r")))
-def test_any_content_is_kept(content: str) -> None:
-    """Any SMS content gives a message: decoded, or kept as sent with a problem."""
-    row = [0, "1.01", 1714566000, "+1", "+2", content]
-
-    report = parse_report(json.dumps({"type": "recv-sms", "sms": [row]}))
-
-    assert isinstance(report, SmsReceivedReport)
-    (message,) = report.messages
-    if report.problems:
-        assert report.problems == (KEPT_AS_SENT,)
-        text = content
-    else:
-        text = decode_sms_text(content)[0]
-    envelope = split_envelope(text)
-    assert message.text == (envelope[1] if envelope else text)

@@ -1,21 +1,16 @@
 """Ejoin gateway protocol: reports, port addresses and the HTTP API.
 
-No Home Assistant code lives here; the package could be published on its own.
+No Home Assistant code lives here; the package could be published on its own, and its
+tests run without Home Assistant installed.
+
+Its modules import one way, each only from those before it:
+``exceptions``, ``ports`` → ``port_state`` → ``models`` → ``wire`` (the wire names
+and request builders) → ``values`` (value readers) → ``merge``, ``sms`` →
+``port_objects`` → ``reports`` (one parser per report type) → ``replies`` →
+``client`` (transport and endpoints).
 """
 
-from .client import (
-    Command,
-    CommandOp,
-    EjoinClient,
-    Ports,
-    RedialMode,
-    StatisticsPeriod,
-    parameter_value,
-    port_values,
-    ports_text,
-    reply_values,
-    sim_number_index,
-)
+from .client import EjoinClient
 from .exceptions import (
     EjoinAuthenticationError,
     EjoinCommandError,
@@ -23,7 +18,6 @@ from .exceptions import (
     EjoinError,
     EjoinMalformedReplyError,
     EjoinMalformedReportError,
-    EjoinTimeoutError,
 )
 from .merge import (
     ADDRESS,
@@ -35,23 +29,14 @@ from .merge import (
     working_state,
 )
 from .models import (
-    PORT_FIELDS,
     CallDirection,
     CallRecord,
-    Counter,
-    CounterPeriods,
-    DataUsage,
     DeliveryReport,
     DeviceStatusReport,
-    FailedRecipient,
-    Operator,
-    PortState,
-    PortStatus,
     PortStatusReport,
     ReceivedSms,
     Report,
     ReportProblem,
-    SentRecipient,
     SmsReceivedReport,
     SmsSentReport,
     SmsTask,
@@ -62,14 +47,18 @@ from .models import (
     TaskStatus,
     UnknownReport,
 )
-from .ports import PortAddress, PortNotation, ports_expression
-from .reports import (
-    PortMemory,
-    decode_sms_text,
-    load_json_object,
-    parse_report,
-    split_envelope,
+from .port_objects import PortMemory
+from .port_state import (
+    PORT_FIELDS,
+    Counter,
+    CounterPeriods,
+    DataUsage,
+    PortState,
+    PortStatus,
 )
+from .ports import PortAddress, ports_expression
+from .reports import parse_report
+from .wire import Command, CommandOp, RedialMode, load_json_object
 
 __all__ = [
     "ADDRESS",
@@ -90,45 +79,31 @@ __all__ = [
     "EjoinError",
     "EjoinMalformedReplyError",
     "EjoinMalformedReportError",
-    "EjoinTimeoutError",
-    "FailedRecipient",
-    "Operator",
     "PortAddress",
     "PortMemory",
-    "PortNotation",
     "PortState",
     "PortStatus",
     "PortStatusReport",
-    "Ports",
     "ReceivedSms",
     "RedialMode",
     "Report",
     "ReportProblem",
-    "SentRecipient",
     "SmsReceivedReport",
     "SmsSentReport",
     "SmsTask",
     "Statistics",
-    "StatisticsPeriod",
     "StoredSms",
     "TaskProgress",
     "TaskProgressReport",
     "TaskStatus",
     "UnknownReport",
     "changed_fields",
-    "decode_sms_text",
     "is_another_sim",
     "load_json_object",
     "merge_port_state",
     "names_working_slot",
-    "parameter_value",
     "parse_report",
-    "port_values",
     "ports_expression",
-    "ports_text",
-    "reply_values",
     "same_slot",
-    "sim_number_index",
-    "split_envelope",
     "working_state",
 ]

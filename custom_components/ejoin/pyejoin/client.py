@@ -1,17 +1,15 @@
-"""Speak the gateway's HTTP API.
+"""Speak the gateway's HTTP API: the transport, and one method per endpoint.
 
 The gateway takes ``username`` and ``password`` as query parameters on every request, so
 the full URL is a secret: :meth:`EjoinClient._request` is the only place that builds it,
-and every error it raises carries a message with the password removed.
+and every error it raises carries a message with the password removed. Requests are
+built in :mod:`.wire` and replies read in :mod:`.replies`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from enum import IntEnum, StrEnum
-import json
 import re
 from typing import Any, Final
 from urllib.parse import quote, quote_plus
@@ -28,181 +26,44 @@ from .exceptions import (
     EjoinMalformedReportError,
     EjoinTimeoutError,
 )
-from .models import (
-    DeviceStatusReport,
-    ReportProblem,
-    SmsTask,
-    Statistics,
-    StoredSms,
-    TaskStatus,
+from .models import DeviceStatusReport, SmsTask, Statistics, StoredSms, TaskStatus
+from .ports import PortAddress
+from .replies import (
+    device_status,
+    is_login_page,
+    parameter_value,
+    parameters_set,
+    port_values,
+    raise_for_code,
+    reply_values,
+    statistics,
+    stored_sms,
+    task_statuses,
 )
-from .ports import PortAddress, ports_expression
-from .reports import load_json_object, parse_report, parse_sms_rows, read_integer
+from .wire import (
+    CALL_STATISTICS_PATH,
+    SMS_STATISTICS_PATH,
+    STATUS_PATH,
+    Command,
+    CommandOp,
+    Ports,
+    RedialMode,
+    Request,
+    StatisticsPeriod,
+    command_request,
+    get_request,
+    load_json_object,
+    ports_text,
+    read_sms_request,
+    send_sms_request,
+    set_request,
+    sim_numbers_request,
+    statistics_request,
+    status_request,
+)
 
-SUCCESS_CODES: Final = frozenset({0, 200})
-JSON_CONTENT_TYPE: Final = "application/json;charset=utf-8"
-TEXT_CONTENT_TYPE: Final = "text/plain;charset=utf-8"
-_AUTH_REASON = re.compile(
-    r"invalid user|unauthori[sz]ed|authenticat\w* fail|login (fail|required)|denied"
-    r"|(wrong|bad|invalid|incorrect) (user|username|password|passwd|credentials)"
-    r"|(password|passwd) (error|wrong|incorrect|invalid)",
-    re.IGNORECASE,
-)
-AUTH_TASK_CODES: Final = frozenset({1, 14})  # "Invalid User", "Unauthorized"
-# Reply codes that refuse the login whatever the reason says: 14 and the HTTP ones.
-AUTH_REPLY_CODES: Final = frozenset({14, 401, 403})
-STATUS_PATH: Final = "goip_get_status.html"
-_INDEXED_NAME = re.compile(r"^(?P<name>[A-Za-z_]+)\((?P<index>\d+)\)$")
-# The web interface's login page, which some firmware serves (with 200) to a request
-# whose credentials it rejects; the API itself only ever answers JSON. A page is one
-# with a password field, or a form that says "log in" or "sign in".
-_PASSWORD_FIELD = re.compile(rb"<input[^>]*type\s*=\s*[\"']?password", re.IGNORECASE)
-_LOGIN_WORDS = re.compile(rb"\b(?:log|sign)\s?-?\s?(?:in|on)\b", re.IGNORECASE)
 # op=get replies kept for diagnostics, by the names asked for: their shape varies.
 GET_REPLIES_KEPT: Final = 8
-
-type Ports = str | Iterable[PortAddress]
-"""Ports of a command: ``"all"``, a ready ``ports`` string, or addresses."""
-
-
-class CommandOp(StrEnum):
-    """Operations of ``goip_send_cmd.html``."""
-
-    LOCK = "lock"
-    UNLOCK = "unlock"
-    SWITCH = "switch"
-    RESET = "reset"
-    REDIAL = "redial"
-    SAVE = "save"
-    REBOOT = "reboot"
-    LED_ON = "ledon"
-    LED_OFF = "ledoff"
-
-
-class RedialMode(IntEnum):
-    """How a port redials."""
-
-    FLIGHT = 0  # the SIM re-registers; the public IP usually changes
-    FAST = 1  # the data session is redialled without re-registering
-
-
-class StatisticsPeriod(IntEnum):
-    """Time span of SMS and call statistics."""
-
-    LAST_HOUR = 0
-    LAST_TWO_HOURS = 1
-    TODAY = 2
-    CUMULATIVE = 3
-
-
-@dataclass(frozen=True, kw_only=True)
-class Command:
-    """One operation on some ports, as one entry of a command request."""
-
-    op: CommandOp
-    ports: str | None = None
-    mode: RedialMode | None = None
-    delay: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        """Return the command as the gateway's JSON names it."""
-        body: dict[str, Any] = {"op": str(self.op)}
-        if self.ports is not None:
-            body["ports"] = self.ports
-        if self.mode is not None:
-            body["mode"] = int(self.mode)
-        if self.delay is not None:
-            body["delay"] = self.delay
-        return body
-
-
-def ports_text(ports: Ports, *, whole_ports: bool = False) -> str:
-    """Turn a ports argument into the gateway's ``ports`` string.
-
-    ``whole_ports`` drops slots (``reset`` acts on the module, not on a SIM).
-    """
-    if isinstance(ports, str):
-        if not ports.strip():
-            raise ValueError("a command needs at least one port")
-        return ports.strip()
-    addresses = [address.port_only if whole_ports else address for address in ports]
-    if not addresses:
-        raise ValueError("a command needs at least one port")
-    return ports_expression(addresses)
-
-
-def sim_number_index(address: PortAddress, slots_per_port: int) -> int:
-    """Index of a SIM in ``sim_number(n)``: ``(port - 1) * slots + (slot - 1)``."""
-    if address.slot is None or not 1 <= address.slot <= slots_per_port:
-        raise ValueError(f"{address} is not a SIM slot of a {slots_per_port}-slot port")
-    return (address.port - 1) * slots_per_port + address.slot - 1
-
-
-def _base_name(name: str) -> str:
-    """Fold the spellings the vendor uses for one parameter (Ports_rx_tx, Port_rx_tx …)."""
-    folded = name.lower()
-    return (
-        "port_" + folded.removeprefix("ports_")
-        if folded.startswith("ports_")
-        else folded
-    )
-
-
-def reply_values(reply: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the parameters of an ``op=get`` reply, at its top level or under ``data``.
-
-    Proxy firmware nests them (``{"data": {"port_public_ip": [...]}}``); others answer
-    ``{"code": 0, "reason": "OK", "sms_url": "..."}``.
-    """
-    values = {
-        key: value for key, value in reply.items() if key not in ("code", "reason")
-    }
-    nested = values.get("data")
-    if isinstance(nested, Mapping):
-        del values["data"]
-        values.update(nested)
-    return values
-
-
-def parameter_value(reply: Mapping[str, Any], name: str) -> Any:
-    """Return one parameter of an ``op=get`` reply, its name matched without case."""
-    wanted = name.lower()
-    for key, value in reply_values(reply).items():
-        if key.lower() == wanted:
-            return value
-    return None
-
-
-def port_values(reply: Mapping[str, Any], name: str) -> dict[int, str]:
-    """Read a per-port parameter from an ``op=get`` reply, whatever shape it came in.
-
-    Every shape seen or plausible is accepted, at the top level or under ``data``: a
-    list or a comma-separated string in port order, an object keyed by index, or
-    ``name(n)`` keys with ``n`` counting from 0. Keys match without regard to case.
-    Returns values by port.
-    """
-    wanted = _base_name(name)
-    values: dict[int, str] = {}
-    for key, value in reply_values(reply).items():
-        indexed = _INDEXED_NAME.match(key)
-        if indexed and _base_name(indexed["name"]) == wanted:
-            if value is not None and str(value).strip():
-                values[int(indexed["index"]) + 1] = str(value).strip()
-            continue
-        if _base_name(key) != wanted:
-            continue
-        if isinstance(value, str):
-            items: Iterable[tuple[Any, Any]] = enumerate(value.split(","))
-        elif isinstance(value, list):
-            items = enumerate(value)
-        elif isinstance(value, Mapping):
-            items = value.items()
-        else:
-            continue
-        for index, item in items:
-            if str(index).isdigit() and item is not None and str(item).strip():
-                values[int(index) + 1] = str(item).strip()
-    return values
 
 
 class EjoinClient:
@@ -257,49 +118,44 @@ class EjoinClient:
                 text = text.replace(form, "***")
         return re.sub(r"(?i)(password=)[^&\s'\"]*", r"\1***", text)
 
-    def _url(self, path: str, query: Sequence[tuple[str, str | None]]) -> URL:
-        """Build a request URL; a parameter with value None is sent as a bare name."""
-        items = [("username", self._username), ("password", self._password), *query]
+    def _url(self, request: Request) -> URL:
+        """Build a request's URL, credentials first; a value None is a bare name."""
+        items = [
+            ("username", self._username),
+            ("password", self._password),
+            *request.query,
+        ]
         query_string = "&".join(
             quote(key, safe="()_")
             if value is None
             else f"{quote(key, safe='()_')}={quote(value, safe='')}"
             for key, value in items
         )
-        return URL(f"{self._base}/{path}?{query_string}", encoded=True)
+        return URL(f"{self._base}/{request.path}?{query_string}", encoded=True)
 
     async def _request(
-        self,
-        path: str,
-        *,
-        query: Sequence[tuple[str, str | None]] = (),
-        json_body: Any = None,
-        text_body: str | None = None,
-        keep_as: str | None = None,
+        self, request: Request, *, keep_as: str | None = None
     ) -> dict[str, Any]:
         """Send one request and return the gateway's JSON reply, or raise a package error.
 
         With ``keep_as``, the reply (a JSON object, refusal or not) is kept under that
         name in :attr:`get_replies`.
         """
-        url = self._url(path, query)
-        if json_body is not None:
-            # UTF-8 on the wire, as "chs": "utf8" promises, not \u escapes.
-            data: bytes | None = json.dumps(json_body, ensure_ascii=False).encode()
-            headers: dict[str, str] | None = {"Content-Type": JSON_CONTENT_TYPE}
-        elif text_body is not None:
-            data, headers = text_body.encode(), {"Content-Type": TEXT_CONTENT_TYPE}
-        else:
-            data, headers = None, None
+        path = request.path
+        headers = (
+            None
+            if request.content_type is None
+            else {"Content-Type": request.content_type}
+        )
         where = f"{self._host}:{self._port}"
         failure: EjoinError | None = None
         try:
             async with (
                 asyncio.timeout(self._timeout),
                 self._session.request(
-                    "GET" if data is None else "POST",
-                    url,
-                    data=data,
+                    "GET" if request.body is None else "POST",
+                    self._url(request),
+                    data=request.body,
                     headers=headers,
                     allow_redirects=False,  # never hand the credentials to another URL
                 ) as response,
@@ -325,7 +181,7 @@ class EjoinClient:
                 f"gateway {where} rejected the username or password (HTTP {status})"
             )
         if (300 <= status < 400 and "login" in location.lower()) or (
-            status < 300 and _is_login_page(content_type, body)
+            status < 300 and is_login_page(content_type, body)
         ):
             # The web interface's login page, or a redirect to it. An endpoint this
             # firmware lacks might answer so too: the status page, which every
@@ -355,39 +211,18 @@ class EjoinClient:
             self.get_replies[keep_as] = reply
             while len(self.get_replies) > GET_REPLIES_KEPT:
                 del self.get_replies[next(iter(self.get_replies))]
-        self._raise_for_code(reply)
+        raise_for_code(reply, self.scrub)
         return reply
 
     async def _login_refused(self) -> bool:
         """Whether the gateway refuses the login itself (asked of its status page)."""
         try:
-            await self._request(STATUS_PATH)
+            await self._request(status_request())
         except EjoinAuthenticationError:
             return True
         except EjoinError:
             return False  # another failure says nothing of the login
         return False
-
-    def _raise_for_code(self, reply: Mapping[str, Any]) -> None:
-        """Raise when a reply carries a code other than the two success codes."""
-        if "code" not in reply:
-            return
-        code = read_integer(reply["code"])
-        if code in SUCCESS_CODES:
-            return
-        given = reply.get("reason") or reply.get("desc")
-        reason = self.scrub(str(given or "no reason given"))
-        # 14 "Unauthorized" and 1 "Invalid User", as the SMS task codes name them;
-        # 1 only without another reason, as it is the first code of any list.
-        if (
-            _AUTH_REASON.search(reason)
-            or code in AUTH_REPLY_CODES
-            or (code in AUTH_TASK_CODES and not given)
-        ):
-            raise EjoinAuthenticationError(
-                f"gateway rejected the username or password: {reason}"
-            )
-        raise EjoinCommandError(code, reason)
 
     async def get_status(
         self,
@@ -400,27 +235,10 @@ class EjoinClient:
 
         ``period`` 0 stops periodic reports. The gateway answers with a ``dev-status``.
         """
-        query: list[tuple[str, str | None]] = []
-        if report_url is not None:
-            query.append(("url", report_url))
-        if period is not None:
-            query.append(("period", str(period)))
-        if all_sims is not None:
-            query.append(("all_sims", "1" if all_sims else "0"))
-        reply = await self._request(STATUS_PATH, query=query)
-        for key in ("code", "reason"):
-            reply.pop(key, None)
-        if not reply.get("type"):
-            reply["type"] = "dev-status"
-        try:
-            report = parse_report(reply)
-        except EjoinMalformedReportError:
-            report = None
-        if not isinstance(report, DeviceStatusReport):
-            raise EjoinMalformedReplyError(
-                "gateway answered the status request with something other than a dev-status"
-            )
-        return report
+        request = status_request(
+            report_url=report_url, period=period, all_sims=all_sims
+        )
+        return device_status(await self._request(request))
 
     async def stop_reports(self) -> None:
         """Tell the gateway to push nothing more: no report URL, no period, no SMS URL."""
@@ -429,17 +247,7 @@ class EjoinClient:
 
     async def send_commands(self, commands: Sequence[Command]) -> None:
         """Run commands in one request (``multiple`` when there are several)."""
-        if not commands:
-            raise ValueError("no command to send")
-        if len(commands) == 1:
-            body = {"type": "command", **commands[0].as_json()}
-        else:
-            body = {
-                "type": "command",
-                "op": "multiple",
-                "ops": [command.as_json() for command in commands],
-            }
-        await self._request("goip_send_cmd.html", json_body=body)
+        await self._request(command_request(commands))
 
     async def lock(self, ports: Ports) -> None:
         """Lock ports (a port without a slot locks all its SIMs)."""
@@ -495,14 +303,8 @@ class EjoinClient:
 
     async def get_parameters(self, *names: str) -> dict[str, Any]:
         """Read parameters with ``op=get``; the reply's keys as the gateway sent them."""
-        if not names:
-            raise ValueError("name at least one parameter")
-        query: list[tuple[str, str | None]] = [("op", "get")]
-        query += [(name, None) for name in names]
-        reply = await self._request(
-            "goip_send_cmd.html", query=query, keep_as=",".join(names)
-        )
-        return reply_values(reply)
+        request = get_request(names)
+        return reply_values(await self._request(request, keep_as=",".join(names)))
 
     async def set_parameters(
         self, values: Mapping[str, str | int], *, save: bool = True
@@ -512,11 +314,7 @@ class EjoinClient:
         A value set and not saved is lost at the gateway's next reboot. No source shows
         ``set`` inside a ``multiple`` command, so the save is a request of its own.
         """
-        if not values:
-            raise ValueError("name at least one parameter")
-        query: list[tuple[str, str | None]] = [("op", "set")]
-        query += [(name, str(value)) for name, value in values.items()]
-        await self._request("goip_send_cmd.html", query=query)
+        await self._request(set_request(values))
         if save:
             await self.save()
 
@@ -562,22 +360,9 @@ class EjoinClient:
         self, numbers: Mapping[PortAddress, str], *, slots_per_port: int
     ) -> int:
         """Store the phone numbers of SIMs; returns how many the gateway set."""
-        if not numbers:
-            raise ValueError("no SIM number to set")
-        # A text/plain body, not a form: "+" stays "+" (quote only what would split it).
-        body = "&".join(
-            f"sim_number({sim_number_index(address, slots_per_port)})="
-            + quote(number, safe="+")
-            for address, number in numbers.items()
-        )
-        reply = await self._request(
-            "goip_send_cmd.html", query=[("op", "set")], text_body=body
-        )
+        reply = await self._request(sim_numbers_request(numbers, slots_per_port))
         await self.save()  # else the numbers are gone at the next reboot
-        try:
-            return int(reply.get("par_set", len(numbers)))
-        except (TypeError, ValueError):
-            return len(numbers)
+        return parameters_set(reply, len(numbers))
 
     async def send_sms(
         self,
@@ -587,70 +372,17 @@ class EjoinClient:
         sms_url: str | None = None,
     ) -> tuple[TaskStatus, ...]:
         """Hand SMS tasks to the gateway; returns its verdict on each."""
-        if not tasks:
-            raise ValueError("no SMS task to send")
-        if any(not task.recipients for task in tasks):
-            raise ValueError("an SMS task needs at least one recipient")
-        body: dict[str, Any] = {
-            "type": "send-sms",
-            "task_num": len(tasks),
-            "tasks": [_task_json(task) for task in tasks],
-        }
-        if status_report_url is not None:
-            body["sr_url"] = status_report_url
-        if sms_url is not None:
-            body["sms_url"] = sms_url
-        reply = await self._request("goip_post_sms.html", json_body=body)
-        rows = reply.get("status")
-        if not isinstance(rows, list):
-            raise EjoinMalformedReplyError("gateway's SMS reply has no task statuses")
-        statuses = []
-        for row in rows:
-            if not isinstance(row, Mapping):
-                raise EjoinMalformedReplyError(
-                    "gateway's SMS reply has an odd task status"
-                )
-            code, _, reason = str(row.get("status", "")).strip().partition(" ")
-            try:
-                statuses.append(
-                    TaskStatus(
-                        task_id=int(row["tid"]), code=int(code), reason=reason.strip()
-                    )
-                )
-            except (KeyError, TypeError, ValueError):
-                raise EjoinMalformedReplyError(
-                    "gateway's SMS reply has an odd task status"
-                ) from None
-        if statuses and all(status.code in AUTH_TASK_CODES for status in statuses):
-            raise EjoinAuthenticationError(
-                f"gateway rejected the username or password: {statuses[0].reason}"
-            )
-        return tuple(statuses)
+        request = send_sms_request(
+            tasks, status_report_url=status_report_url, sms_url=sms_url
+        )
+        return task_statuses(await self._request(request))
 
     async def read_sms(
         self, *, start: int = 1, count: int = 0, delete: bool = False
     ) -> StoredSms:
         """Read stored SMS from position ``start`` (``count`` 0 = all that follow)."""
-        reply = await self._request(
-            "goip_get_sms.html",
-            query=[
-                ("sms_id", str(start)),
-                ("sms_num", str(count)),
-                ("sms_del", "1" if delete else "0"),
-            ],
-        )
-        problems: list[ReportProblem] = []
-        messages, reports = parse_sms_rows(reply.get("data"), problems)
-        next_index = read_integer(reply.get("next_sms", start))
-        if next_index is None:
-            raise EjoinMalformedReplyError("gateway's SMS store reply has no next_sms")
-        return StoredSms(
-            ssrc=str(reply.get("ssrc", "")),
-            next_index=next_index,
-            messages=messages,
-            delivery_reports=reports,
-            problems=tuple(problems),
-        )
+        request = read_sms_request(start=start, count=count, delete=delete)
+        return stored_sms(await self._request(request), start)
 
     async def sms_statistics(
         self,
@@ -660,7 +392,10 @@ class EjoinClient:
         period: StatisticsPeriod = StatisticsPeriod.TODAY,
     ) -> Statistics:
         """Read SMS statistics; also a cheap check that the credentials work."""
-        return await self._statistics("goip_get_sms_stat.html", ports, slots, period)
+        request = statistics_request(
+            SMS_STATISTICS_PATH, ports=ports, slots=slots, period=period
+        )
+        return statistics(await self._request(request))
 
     async def call_statistics(
         self,
@@ -670,52 +405,7 @@ class EjoinClient:
         period: StatisticsPeriod = StatisticsPeriod.TODAY,
     ) -> Statistics:
         """Read call statistics."""
-        return await self._statistics("goip_get_call_stat.html", ports, slots, period)
-
-    async def _statistics(
-        self, path: str, ports: str, slots: str, period: StatisticsPeriod
-    ) -> Statistics:
-        reply = await self._request(
-            path,
-            query=[("ports", ports), ("slots", slots), ("type", str(int(period)))],
+        request = statistics_request(
+            CALL_STATISTICS_PATH, ports=ports, slots=slots, period=period
         )
-        rows = reply.get("stats")
-        rows = (
-            [row for row in rows if isinstance(row, dict)]
-            if isinstance(rows, list)
-            else []
-        )
-        try:
-            count = int(reply.get("count", len(rows)))
-        except (TypeError, ValueError):
-            count = len(rows)
-        return Statistics(count=count, rows=tuple(rows))
-
-
-def _is_login_page(content_type: str, body: bytes) -> bool:
-    """Whether a reply is the web interface's login page (never a JSON answer)."""
-    head = body[:65536]
-    if "html" not in content_type.lower() and not head.lstrip().startswith(b"<"):
-        return False
-    return _PASSWORD_FIELD.search(head) is not None or (
-        b"<form" in head.lower() and _LOGIN_WORDS.search(head) is not None
-    )
-
-
-def _task_json(task: SmsTask) -> dict[str, Any]:
-    """One SMS task as the gateway's JSON names it."""
-    body: dict[str, Any] = {
-        "tid": task.task_id,
-        "to": ",".join(task.recipients),
-        "sms": task.text,
-        "chs": "utf8",
-        "smstype": 0,
-        "intvl": str(task.interval_ms),
-        "tmo": task.timeout_s,
-        "sdr": 1,
-        "fdr": 1,
-        "dr": 1 if task.delivery_report else 0,
-    }
-    if task.ports:
-        body["from"] = task.ports
-    return body
+        return statistics(await self._request(request))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Final
 
-from .models import (
+from .port_state import (
     COUNTER_GROUPS,
     ON_NETWORK_STATUSES,
     PORT_FIELDS,
