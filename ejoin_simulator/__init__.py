@@ -3,7 +3,9 @@
 For development, demos and end-to-end tests; see ``scripts/simulate --help``.
 """
 
-from .model import Gateway, Port, Sim
-from .server import RecordedRequest, Simulator
+from .model import Port, Sim
+from .recorded import RecordedRequest
+from .reports import Gateway
+from .server import Simulator
 
 __all__ = ["Gateway", "Port", "RecordedRequest", "Sim", "Simulator"]

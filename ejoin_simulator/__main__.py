@@ -8,8 +8,10 @@ import contextlib
 import logging
 import signal
 
-from .model import PROFILES, Gateway
-from .server import BAD_LOGINS, Simulator
+from .gateway_api import BAD_LOGINS
+from .model import PROFILES
+from .reports import Gateway
+from .server import Simulator
 
 
 def arguments() -> argparse.Namespace:
@@ -121,7 +123,7 @@ async def run(options: argparse.Namespace) -> None:
         f"  log in as {simulator.username} / {simulator.password}\n"
         f"  try: curl '{simulator.url}/goip_get_status.html"
         f"?username={simulator.username}&password={simulator.password}'\n"
-        f"  control API: {simulator.url}/_sim/state (see ejoin_simulator/server.py)\n"
+        f"  control API: {simulator.url}/_sim/state (see ejoin_simulator/control.py)\n"
         "  Ctrl-C stops it.",
         flush=True,
     )

@@ -1,9 +1,8 @@
 """The simulated gateway's state: ports, SIM slots, counters, SMS inbox and tasks.
 
 Deliberately independent of the integration's protocol package, so that a misreading
-of the protocol in one is not silently mirrored by the other. The shapes follow the
-vendor's two documents (the SMS firmware's status reports and the proxy firmware's
-HTTP API) and what real devices were seen to send.
+of the protocol in one is not silently mirrored by the other. What the gateway writes
+about this state (its reports and answers) is in ``reports``.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import random
 import re
 import secrets
 import time
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 type Profile = Literal["sms", "proxy"]
 PROFILES: tuple[Profile, ...] = ("sms", "proxy")
@@ -189,8 +188,8 @@ def make_sim(rng: random.Random, port: int, slot: int) -> Sim:
 
 
 @dataclass
-class Gateway:
-    """The whole simulated device."""
+class GatewayState:
+    """The whole simulated device's state, configuration and SMS store."""
 
     ports: dict[int, Port]
     slots_per_port: int
@@ -214,6 +213,8 @@ class Gateway:
     saved_data_service: bool = True
     report_seq: int = 0
     rng: random.Random = field(default_factory=random.Random)
+    # Unreachable: the device answers nothing and sends nothing (unplugged, rebooting).
+    offline: bool = False
 
     @classmethod
     def create(
@@ -228,7 +229,7 @@ class Gateway:
         quirks: bool = False,
         sim_bank_ports: int = 0,
         seed: int = 1,
-    ) -> Gateway:
+    ) -> Self:
         """Build a gateway whose every slot holds a SIM with plausible identities."""
         if profile not in PROFILES:
             raise ValueError(f"unknown firmware profile {profile!r}")
@@ -305,10 +306,6 @@ class Gateway:
         """Tell whether a port's SIMs come from the remote SIM bank."""
         return port > len(self.ports) - self.sim_bank_ports
 
-    def sim_src(self, port: int) -> int | str:
-        """Return the ``sim_src`` of reports about a port: 1 for a remote SIM, else 0."""
-        return self._maybe_text(1 if self.on_sim_bank(port) else 0)
-
     def address(self, port: int, slot: int) -> str:
         """Write a port and slot as the gateway does.
 
@@ -349,204 +346,6 @@ class Gateway:
         if unknown:
             raise ValueError(f"unknown port {unknown[0]}")
         return result
-
-    # --- reports -----------------------------------------------------------------
-
-    def _maybe_text(self, value: int) -> int | str:
-        """Write a number as text in quirks mode, as many real gateways do."""
-        return str(value) if self.quirks else value
-
-    def _status(self, status: int, port: int) -> int | str:
-        """Write a status code: plain normally; in mixed forms with quirks."""
-        if not self.quirks:
-            return status
-        forms: list[int | str] = [
-            status,
-            str(status),
-            f"{status} {STATUS_TEXT.get(status, '')}",
-        ]
-        return forms[port % 3]
-
-    def _sim_identity(self, sim: Sim | None, status: int) -> dict[str, Any]:
-        """Return the SIM fields every report shape shares (empty without a SIM)."""
-        registered = status in ON_NETWORK
-        if sim is None:
-            return {"iccid": "", "imsi": "", "sn": "", "opr": "0 ", "bal": "0.00"}
-        return {
-            "iccid": sim.iccid,
-            "imsi": sim.imsi,
-            "sn": sim.number,
-            "opr": f"{sim.operator_code} {sim.operator_name}" if registered else "0 ",
-            "bal": f"{sim.balance:.2f}",
-        }
-
-    @staticmethod
-    def _data_usage(sim: Sim) -> dict[str, Any]:
-        """Return the ``dataflow_*`` fields of a SIM."""
-        return {
-            "dataflow_tot": f"{sim.data_mb['tot']:.2f}",
-            "dataflow_day": f"{sim.data_mb['day']:.2f}",
-            "dataflow_24hours": f"{sim.data_mb['24hours']:.2f}",
-            "dataflow_1hour": f"{sim.data_mb['1hour']:.2f}",
-            "dataflow_last": f"{sim.data_mb['last']:.2f}",
-            "dataflow_url": sim.last_url,
-        }
-
-    def _next_seq(self, port: Port) -> int | str:
-        """Count the port's objects: ``seq`` grows with every one reported."""
-        port.seq += 1
-        return self._maybe_text(port.seq)
-
-    def port_object(self, port: Port, slot: int, now: float) -> dict[str, Any]:
-        """One port (SIM slot) as a ``dev-status`` lists it."""
-        sim = port.slots.get(slot)
-        status = port.slot_status(slot, now)
-        signal = self._maybe_text(sim.signal if sim and status in ON_NETWORK else 0)
-        if self.proxy:
-            # Proxy firmware: a data port's identity, signal and traffic.
-            body: dict[str, Any] = {
-                "port": self.address(port.number, slot),
-                "seq": self._next_seq(port),
-                "st": self._status(status, port.number),
-            }
-            if sim is None:
-                return {**body, "imei": port.imei}
-            identity = self._sim_identity(sim, status)
-            return {
-                **body,
-                "bal": identity["bal"],
-                "opr": identity["opr"],
-                "sn": identity["sn"],
-                "imei": port.imei,
-                "imsi": identity["imsi"],
-                "iccid": identity["iccid"],
-                "sig": signal,
-                **self._data_usage(sim),
-            }
-        body = {
-            "port": self.address(port.number, slot),
-            "sim": "",
-            "seq": self._next_seq(port),
-            "st": self._status(status, port.number),
-            "imei": port.imei,
-        }
-        if sim is None:
-            return body
-        identity = self._sim_identity(sim, status)
-        return {
-            **body,
-            "iccid": identity["iccid"],
-            "imsi": identity["imsi"],
-            "sn": identity["sn"],
-            "opr": identity["opr"],
-            "bal": identity["bal"],
-            "sig": signal,
-            "tot_dur": f"{sim.call_minutes[0]}/-1",
-            "mon_dur": f"{sim.call_minutes[1]}/-1",
-            "day_dur": f"{sim.call_minutes[2]}/-1",
-            "mcn_tot": f"{sim.call_numbers[0]}/-1",
-            "mcn_mon": f"{sim.call_numbers[1]}/-1",
-            "mcn_day": f"{sim.call_numbers[2]}/-1",
-            "mtn_tot": f"{sim.talk_numbers[0]}/-1",
-            "mtn_mon": f"{sim.talk_numbers[1]}/-1",
-            "mtn_day": f"{sim.talk_numbers[2]}/-1",
-            "smsctl_tot": f"{sim.sms_sent[0]}/-1",
-            "smsctl_mon": f"{sim.sms_sent[1]}/-1",
-            "smsctl_day": f"{sim.sms_sent[2]}/{sim.sms_limit_day}",
-            **self._data_usage(sim),
-        }
-
-    def dev_status(self, now: float) -> dict[str, Any]:
-        """Describe the whole device as the periodic ``dev-status`` report."""
-        self.report_seq += 1
-        objects = []
-        for port in self.ports.values():
-            slots = list(port.slots) if self.all_sims else [port.active_slot]
-            objects += [self.port_object(port, slot, now) for slot in slots]
-        slot_key = "max-slot" if self.quirks else "max-slots"
-        if self.quirks:
-            expires = -1
-        elif self.proxy:
-            expires = self.report_period or 180  # the proxy spec's own example: 180
-        else:
-            expires = 60000  # the status spec's own example, whatever the period
-        return {
-            "type": "dev-status",
-            "seq": self.report_seq,
-            "expires": expires,
-            "mac": self.mac,
-            "ip": "127.0.0.1",
-            "ver": self.firmware,
-            "max-ports": len(self.ports),
-            slot_key: self.slots_per_port,
-            "status": objects,
-        }
-
-    def port_status(
-        self, port: Port, now: float, slot: int | None = None
-    ) -> dict[str, Any]:
-        """Describe one slot (the working one unless told) as a ``port-status``."""
-        slot = port.active_slot if slot is None else slot
-        sim = port.slots.get(slot)
-        status = port.slot_status(slot, now)
-        address = self.address(port.number, slot)
-        if self.proxy:
-            # Exactly the proxy spec's example (3.4): "status" as code and text, no
-            # signal, counters or traffic.
-            identity = self._sim_identity(sim, status)
-            return {
-                "type": "port-status",
-                "port": address,
-                "seq": self._next_seq(port),
-                "status": f"{status} {STATUS_TEXT.get(status, '')}".rstrip(),
-                "bal": identity["bal"],
-                "opr": identity["opr"],
-                "sn": identity["sn"],
-                "imei": port.imei,
-                "imsi": identity["imsi"],
-                "iccid": identity["iccid"],
-            }
-        # The status spec's example (4.1), with ``active`` from its table.
-        body: dict[str, Any] = {
-            "type": "port-status",
-            "port": address,
-            "sim": "",
-            "seq": self._next_seq(port),
-            "st": self._status(status, port.number),
-            "active": "1" if slot == port.active_slot else "0",
-            "imei": port.imei,
-        }
-        if sim is None:
-            return body
-        identity = self._sim_identity(sim, status)
-        return {
-            **body,
-            "iccid": identity["iccid"],
-            "imsi": identity["imsi"],
-            "sn": identity["sn"],
-            "opr": identity["opr"],
-            "bal": identity["bal"],
-            "sig": self._maybe_text(sim.signal if status in ON_NETWORK else 0),
-            "tot_dur": f"{sim.call_minutes[0]}/-1",
-            "mon_dur": f"{sim.call_minutes[1]}/-1",
-            "day_dur": f"{sim.call_minutes[2]}/-1",
-        }
-
-    def cdr_fields(self, port: Port, now: float) -> dict[str, Any]:
-        """Return a ``cdr``'s port and SIM fields, as the status spec's example has them."""
-        sim = port.sim
-        return {
-            "type": "cdr",
-            "port": self.address(port.number, port.active_slot),
-            "seq": self._next_seq(port),
-            "st": self._status(port.status(now), port.number),
-            "imei": port.imei,
-            "iccid": sim.iccid if sim else "",
-            "imsi": sim.imsi if sim else "",
-            "bal": "0.00",  # the example's value; a cdr does not say the real balance
-            "mac": self.mac,
-            "ip": "127.0.0.1",
-        }
 
     # --- SMS ---------------------------------------------------------------------
 
