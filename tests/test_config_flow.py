@@ -35,7 +35,7 @@ from .helpers import GATEWAY_MAC, PASSWORD
 
 INTERNAL_URL = "http://192.168.1.10:8123"
 REJECTED = "not the password"
-GET_STATUS = "custom_components.ejoin.config_flow.EjoinClient.get_status"
+GET_STATUS = "custom_components.ejoin.connection.EjoinClient.get_status"
 GENERATE_URL = "custom_components.ejoin.config_flow.webhook.async_generate_url"
 INTEGRATION = Path(__file__).resolve().parent.parent / "custom_components" / DOMAIN
 

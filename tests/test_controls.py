@@ -25,7 +25,7 @@ from custom_components.ejoin.const import (
     CONF_DEFAULT_RECIPIENTS,
     CONF_PUBLIC_IP_INTERVAL,
 )
-from custom_components.ejoin.proxy import parse_traffic
+from custom_components.ejoin.public_ip import parse_traffic
 from custom_components.ejoin.pyejoin import (
     EjoinClient,
     EjoinCommandError,
@@ -176,7 +176,7 @@ async def test_each_button_sends_its_command(
 async def test_buttons_of_an_offline_gateway_fail(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
-    """Every button of a gateway that does not answer raises command_failed."""
+    """Every button of a gateway that does not answer raises gateway_unreachable."""
     simulator.offline = True
 
     for key, port in (
@@ -192,8 +192,8 @@ async def test_buttons_of_an_offline_gateway_fail(
         error = err.translation_placeholders["error"]
         check_error(
             err,
-            "command_failed",
-            f"The gateway did not carry out the command: {error}",
+            "gateway_unreachable",
+            f"The gateway did not answer: {error}",
             {"error": error},
         )
 
@@ -341,14 +341,14 @@ async def test_lock_switch_without_a_status_is_unknown(
 async def test_lock_switch_of_an_offline_gateway_fails(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
-    """Turning the switch on or off with the gateway offline raises command_failed."""
+    """Turning the switch on or off with the gateway offline raises gateway_unreachable."""
     simulator.offline = True
 
     for service in ("turn_on", "turn_off"):
         with pytest.raises(HomeAssistantError) as raised:
             await use(hass, "switch", service, "locked", 1)
         assert type(raised.value) is HomeAssistantError
-        assert raised.value.translation_key == "command_failed"
+        assert raised.value.translation_key == "gateway_unreachable"
     assert state(hass, "switch.port_1_locked") == "off"
 
 
@@ -426,13 +426,13 @@ async def test_slot_select_of_a_port_reported_without_slot_is_unknown(
 async def test_slot_select_of_an_offline_gateway_fails(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
-    """Choosing a slot with the gateway offline raises command_failed."""
+    """Choosing a slot with the gateway offline raises gateway_unreachable."""
     simulator.offline = True
 
     with pytest.raises(HomeAssistantError) as raised:
         await use(hass, "select", "select_option", "active_slot_select", 1, option="2")
 
-    assert raised.value.translation_key == "command_failed"
+    assert raised.value.translation_key == "gateway_unreachable"
     assert state(hass, "select.port_1_active_sim_slot") == "1"
 
 
@@ -609,7 +609,7 @@ async def test_public_ips_are_read_again_at_the_interval(
     assert state(hass, "sensor.port_4_public_ip") == "100.100.1.2"
     assert value(hass, "sensor.port_4_data_received") == 7.0
     assert value(hass, "sensor.port_4_data_sent") == 2.0
-    assert entry.runtime_data.proxy is not None
+    assert entry.runtime_data.public_ips is not None
 
 
 @PROXY_FIRMWARE
@@ -690,7 +690,7 @@ async def test_firmware_without_public_ips_gets_no_proxy_sensors(
         entry = await set_up_entry(hass, simulator, entry_for(simulator))
         await poll(hass, 301)
 
-    assert entry.runtime_data.proxy is None
+    assert entry.runtime_data.public_ips is None
     assert proxy_entities(hass, entry) == []
     assert state(hass, "sensor.port_1_status") == "registered"
     assert [

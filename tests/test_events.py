@@ -74,7 +74,7 @@ async def set_up_live(
 def store_reads(simulator: Simulator) -> list[str]:
     """Return the sms_id each read of the SMS store started from."""
     return [
-        request.query.split("sms_id=")[1].split("&")[0]
+        request.raw_query.split("sms_id=")[1].split("&")[0]
         for request in simulator.request_log
         if request.path == "/goip_get_sms.html"
     ]
@@ -612,7 +612,7 @@ async def test_unreadable_store_is_logged_once_and_read_when_the_gateway_is_back
     ]
 
     simulator.gateway.receive_sms(6, 1, "+15550006666", "sent while unreachable")
-    with patch("custom_components.ejoin.events.RETRY_READ_AFTER", 0):
+    with patch("custom_components.ejoin.sms.store.RETRY_READ_AFTER", 0):
         assert await post(hass, client, port_report(simulator, 6)) == (200, "OK")
         await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -636,7 +636,7 @@ async def test_many_calls_each_fire_and_the_record_of_calls_stays_small(
         assert await post(hass, client, report) == (200, "OK")
 
     assert len(calls) == 300
-    assert len(entry.runtime_data.events._calls) == 256
+    assert len(entry.runtime_data.calls._seen) == 256
 
 
 async def test_call_record_without_a_port_still_fires(

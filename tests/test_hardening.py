@@ -510,7 +510,8 @@ async def test_oversized_valid_report_is_refused_whole(
     """
     gateway = entry.runtime_data.gateway
     before = integration_states(hass, entry)
-    last_push, raw_reports = gateway.last_push, list(gateway.raw_reports)
+    raw = entry.runtime_data.ingest.raw_reports
+    last_push, raw_reports = gateway.last_push, list(raw)
     report = dev_status(simulator)
     for port_object in report["status"]:
         port_object["bal"] = "55.55"
@@ -534,7 +535,7 @@ async def test_oversized_valid_report_is_refused_whole(
 
     assert (response.status, await response.text()) == (TOO_LARGE, "report too large")
     assert integration_states(hass, entry) == before
-    assert (gateway.last_push, list(gateway.raw_reports)) == (last_push, raw_reports)
+    assert (gateway.last_push, list(raw)) == (last_push, raw_reports)
     assert errors_in(caplog.records) == []
 
     assert await post(hass, webhook, port_report(simulator, 2, bal="1.25")) == (
@@ -564,7 +565,8 @@ async def test_methods_other_than_post_reach_nothing(
     """
     gateway = entry.runtime_data.gateway
     before = integration_states(hass, entry)
-    last_push, raw_reports = gateway.last_push, len(gateway.raw_reports)
+    raw = entry.runtime_data.ingest.raw_reports
+    last_push, raw_reports = gateway.last_push, len(raw)
     report = port_report(simulator, 1, bal="11.11")
 
     response = await webhook.request(
@@ -578,7 +580,7 @@ async def test_methods_other_than_post_reach_nothing(
 
     assert response.status == answer
     assert integration_states(hass, entry) == before
-    assert (gateway.last_push, len(gateway.raw_reports)) == (last_push, raw_reports)
+    assert (gateway.last_push, len(raw)) == (last_push, raw_reports)
 
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate"])

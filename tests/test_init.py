@@ -124,7 +124,7 @@ async def test_sms_url_refused_is_only_a_warning(
     """A gateway that does not take the SMS URL still gets set up, with a warning."""
     entry = config_entry_for(simulator)
     with patch(
-        "custom_components.ejoin.EjoinClient.set_sms_url",
+        "custom_components.ejoin.connection.EjoinClient.set_sms_url",
         side_effect=EjoinCommandError(4, "unknown parameter sms_url"),
     ):
         await set_up(hass, entry)
@@ -166,12 +166,15 @@ def sms_url_requests(simulator: Simulator) -> list[tuple[str, str, Any]]:
     return [
         (
             request.method,
-            request.query.split("&", 2)[2] if request.query.count("&") >= 2 else "",
+            "&".join(
+                name if value is None else f"{name}={value}"
+                for name, value in request.query[2:]
+            ),
             json.loads(request.body) if request.body else None,
         )
         for request in simulator.request_log
         if request.path == "/goip_send_cmd.html"
-        and "port_public_ip" not in request.query
+        and "port_public_ip" not in request.raw_query
     ]
 
 

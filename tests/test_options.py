@@ -90,7 +90,7 @@ async def test_options_take_effect_at_once(
     assert (simulator.gateway.report_period, simulator.gateway.all_sims) == (120, True)
     assert hass.states.get("notify.ejoin_127_0_0_1_sms") is not None
     assert hass.states.get("sensor.port_1_sim_slots").state == "4"
-    proxy = entry.runtime_data.proxy
+    proxy = entry.runtime_data.public_ips
     assert proxy is not None
     assert proxy.update_interval is not None
     assert proxy.update_interval.total_seconds() == 600

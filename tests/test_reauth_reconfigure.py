@@ -143,7 +143,7 @@ def reconfiguration(simulator: Simulator, **changes: Any) -> dict[str, Any]:
 
 def query_of(request: RecordedRequest) -> dict[str, str]:
     """Return the decoded query parameters of a request the gateway received."""
-    return dict(parse_qsl(request.query, keep_blank_values=True))
+    return dict(parse_qsl(request.raw_query, keep_blank_values=True))
 
 
 def passwords_used(simulator: Simulator) -> set[str]:
@@ -354,7 +354,7 @@ async def test_action_rejected_by_the_gateway_asks_for_new_credentials(
         with pytest.raises(HomeAssistantError) as failure:
             await hass.services.async_call(DOMAIN, "send_sms", sms, blocking=True)
         await hass.async_block_till_done()
-        assert failure.value.translation_key == "command_failed"
+        assert failure.value.translation_key == "invalid_auth"
         assert len(reauth_flows(hass, entry)) == 1
     assert state_of(entry) is ConfigEntryState.LOADED
 

@@ -496,6 +496,6 @@ async def test_entities_follow_a_report_after_reload(
     gateway = entry.runtime_data.gateway
     # Every enabled entity of the port listens; the SMS and call event entities listen
     # to the port's events too.
-    assert len(gateway._port_listeners[1]) == ENABLED_PORT_ENTITIES
-    events = entry.runtime_data.events
-    assert len(events._listeners[1, "sms"]) == len(events._listeners[1, "call"]) == 1
+    assert len(gateway.port_changed[1]) == ENABLED_PORT_ENTITIES
+    runtime = entry.runtime_data
+    assert len(runtime.incoming_sms._ports[1]) == len(runtime.calls._ports[1]) == 1

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-import contextlib
 from datetime import timedelta
 import time
-from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
 
@@ -27,6 +25,7 @@ from custom_components.ejoin.const import (
     CONF_PUBLIC_IP_INTERVAL,
     CONF_REDIAL_INTERVAL,
     DOMAIN,
+    REDIAL_JITTER,
 )
 from custom_components.ejoin.pyejoin import EjoinClient
 from ejoin_simulator import Gateway, Simulator
@@ -70,16 +69,17 @@ class FakeClock:
         return self.now
 
 
-@contextlib.contextmanager
-def redial_clock(*, jitter: str = "max") -> Any:
-    """Give the redial checks a hand-moved clock and a fixed jitter (max or none)."""
+def redial_clock(hass: HomeAssistant, *, jitter: str = "max") -> FakeClock:
+    """Give every gateway's redial rules a hand-moved clock and a fixed jitter.
+
+    The jitter is its largest (``max``) or none.
+    """
     clock = FakeClock()
-    chosen = SimpleNamespace(uniform=lambda low, high: high if jitter == "max" else low)
-    with (
-        patch("custom_components.ejoin.services.time", clock),
-        patch("custom_components.ejoin.services.random", chosen),
-    ):
-        yield clock
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        policy = entry.runtime_data.redial
+        policy.clock = clock.monotonic
+        policy.jitter = (lambda: REDIAL_JITTER) if jitter == "max" else (lambda: 0.0)
+    return clock
 
 
 # --- fixtures ----------------------------------------------------------------------------
@@ -188,13 +188,13 @@ async def test_redial_of_all_32_ports_is_one_request(hass: HomeAssistant) -> Non
     )
     async with running(gateway) as simulator:
         await set_up_entry(hass, simulator, entry_for(simulator))
-        with redial_clock() as clock:
-            await act(hass, "redial", {"device_id": devices(hass, "gateway")})
-            first = sent(simulator)
-            simulator.request_log.clear()
-            clock.now += 76  # past the interval and its largest jitter
-            ports = devices(hass, tuple(range(32, 0, -1)))
-            await act(hass, "redial", {"device_id": ports})
+        clock = redial_clock(hass)
+        await act(hass, "redial", {"device_id": devices(hass, "gateway")})
+        first = sent(simulator)
+        simulator.request_log.clear()
+        clock.now += 76  # past the interval and its largest jitter
+        ports = devices(hass, tuple(range(32, 0, -1)))
+        await act(hass, "redial", {"device_id": ports})
 
         every_port = {"type": "command", "op": "redial", "ports": "1-32", "mode": 0}
         assert first == [(*COMMAND, every_port)]
@@ -603,30 +603,29 @@ async def test_a_second_redial_within_the_interval_is_refused(
         hass, simulator, entry_for(simulator, options={CONF_REDIAL_INTERVAL: 10})
     )
     redial_2 = (*COMMAND, {"type": "command", "op": "redial", "ports": "2", "mode": 0})
-    with redial_clock(jitter="max") as clock:
-        await act(hass, "redial", {"device_id": devices(hass, (2,))})
-        assert sent(simulator) == [redial_2]
-        simulator.request_log.clear()
+    clock = redial_clock(hass, jitter="max")
+    await act(hass, "redial", {"device_id": devices(hass, (2,))})
+    assert sent(simulator) == [redial_2]
+    simulator.request_log.clear()
 
-        clock.now += 5  # 10 s and a quarter of it (12.5 s) are not yet over
-        with pytest.raises(ServiceValidationError) as raised:
-            await act(hass, "redial", {"device_id": devices(hass, (3, 2))})
-        check_error(
-            raised.value,
-            "redial_too_soon",
-            "Not redialling port(s) 2: a port may redial once every 10 s; "
-            "try again in 8 s",
-            {"ports": "2", "seconds": "8", "interval": "10"},
-        )
-        clock.now += 7.4
-        with pytest.raises(ServiceValidationError) as raised:
-            await act(hass, "redial", {"device_id": devices(hass, "gateway")})
-        assert raised.value.translation_key == "redial_too_soon"
-        assert raised.value.translation_placeholders["seconds"] == "1"
-        assert sent(simulator) == []
+    clock.now += 5  # 10 s and a quarter of it (12.5 s) are not yet over
+    with pytest.raises(ServiceValidationError) as raised:
+        await act(hass, "redial", {"device_id": devices(hass, (3, 2))})
+    check_error(
+        raised.value,
+        "redial_too_soon",
+        "Not redialling port(s) 2: a port may redial once every 10 s; try again in 8 s",
+        {"ports": "2", "seconds": "8", "interval": "10"},
+    )
+    clock.now += 7.4
+    with pytest.raises(ServiceValidationError) as raised:
+        await act(hass, "redial", {"device_id": devices(hass, "gateway")})
+    assert raised.value.translation_key == "redial_too_soon"
+    assert raised.value.translation_placeholders["seconds"] == "1"
+    assert sent(simulator) == []
 
-        clock.now += 0.2
-        await act(hass, "redial", {"device_id": devices(hass, (2,))})
+    clock.now += 0.2
+    await act(hass, "redial", {"device_id": devices(hass, (2,))})
     assert sent(simulator) == [redial_2]
 
 
@@ -634,18 +633,18 @@ async def test_without_jitter_a_redial_is_allowed_right_after_the_interval(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
     """With the default interval (60 s) and no jitter, 60 s later is soon enough."""
-    with redial_clock(jitter="none") as clock:
+    clock = redial_clock(hass, jitter="none")
+    await act(hass, "redial", {"device_id": devices(hass, (4,))})
+    clock.now += 59.5
+    with pytest.raises(ServiceValidationError) as raised:
         await act(hass, "redial", {"device_id": devices(hass, (4,))})
-        clock.now += 59.5
-        with pytest.raises(ServiceValidationError) as raised:
-            await act(hass, "redial", {"device_id": devices(hass, (4,))})
-        assert raised.value.translation_placeholders == {
-            "ports": "4",
-            "seconds": "1",
-            "interval": "60",
-        }
-        clock.now += 0.6
-        await act(hass, "redial", {"device_id": devices(hass, (4,))})
+    assert raised.value.translation_placeholders == {
+        "ports": "4",
+        "seconds": "1",
+        "interval": "60",
+    }
+    clock.now += 0.6
+    await act(hass, "redial", {"device_id": devices(hass, (4,))})
     assert [body["ports"] for *_, body in sent(simulator)] == ["4", "4"]
 
 
@@ -751,7 +750,7 @@ async def test_an_offline_gateway_fails_every_action(
     entry: MockConfigEntry,
     client: TestClient,
 ) -> None:
-    """A gateway that does not answer: every action raises command_failed, no password."""
+    """A gateway that does not answer: every action raises gateway_unreachable, no password."""
     async with client.session.post(f"{simulator.url}/_sim/offline") as answer:
         assert answer.status == 200
 
@@ -769,8 +768,8 @@ async def test_an_offline_gateway_fails_every_action(
         assert error.startswith(f"cannot talk to gateway 127.0.0.1:{simulator.port}: ")
         check_error(
             err,
-            "command_failed",
-            f"The gateway did not carry out the command: {error}",
+            "gateway_unreachable",
+            f"The gateway did not answer: {error}",
             {"error": error},
         )
 
@@ -782,7 +781,7 @@ async def test_a_failed_redial_does_not_hold_the_next_one_back(
     simulator.offline = True
     with pytest.raises(HomeAssistantError) as raised:
         await act(hass, "redial", {"device_id": devices(hass, (2,))})
-    assert raised.value.translation_key == "command_failed"
+    assert raised.value.translation_key == "gateway_unreachable"
     simulator.offline = False
 
     await act(hass, "redial", {"device_id": devices(hass, (2,))})

@@ -1,4 +1,4 @@
-"""Binary sensors: whether each port's SIM is registered on the mobile network."""
+"""Binary sensors: whether each port's SIM is on the mobile network."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import EjoinConfigEntry
-from .entity import EjoinPortEntity
+from .entity import EjoinPortEntity, async_add_port_entities
+from .runtime import EjoinConfigEntry
 
 PARALLEL_UPDATES = 0  # pushed: nothing to throttle
 
@@ -28,20 +28,15 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a registered sensor for every port, including ports that appear later."""
-    gateway = entry.runtime_data.gateway
-
-    @callback
-    def add_ports(ports: list[int]) -> None:
-        async_add_entities(
-            EjoinRegisteredSensor(gateway, port, REGISTERED) for port in ports
-        )
-
-    add_ports(sorted(gateway.ports))
-    entry.async_on_unload(gateway.listen_new_ports(add_ports))
+    async_add_port_entities(
+        entry,
+        async_add_entities,
+        lambda port: [EjoinRegisteredSensor(entry, port, REGISTERED)],
+    )
 
 
 class EjoinRegisteredSensor(EjoinPortEntity, BinarySensorEntity):
-    """On while the port's SIM is registered (a call in progress counts)."""
+    """On while the port's SIM is on the network (a call or data connection counts)."""
 
     @property
     def is_on(self) -> bool | None:

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import EjoinConfigEntry
-from .entity import EjoinGatewayEntity, EjoinPortEntity
-from .pyejoin import EjoinClient, PortAddress
-from .services import async_redial, async_run_command
+from .commands import addresses, async_redial, async_request
+from .entity import EjoinGatewayEntity, EjoinPortEntity, async_add_port_entities
+from .pyejoin import EjoinClient
+from .runtime import EjoinConfigEntry
 
 PARALLEL_UPDATES = 1  # one command at a time per gateway
 
@@ -53,40 +53,30 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the gateway's buttons and each port's, including ports that appear later."""
-    gateway = entry.runtime_data.gateway
     async_add_entities(
         EjoinGatewayButton(entry, description) for description in GATEWAY_BUTTONS
     )
-
-    @callback
-    def add_ports(ports: list[int]) -> None:
-        async_add_entities(
-            EjoinPortButton(entry, port, description)
-            for port in ports
-            for description in PORT_BUTTONS
-        )
-
-    add_ports(sorted(gateway.ports))
-    entry.async_on_unload(gateway.listen_new_ports(add_ports))
+    async_add_port_entities(
+        entry,
+        async_add_entities,
+        lambda port: [
+            EjoinPortButton(entry, port, description) for description in PORT_BUTTONS
+        ],
+    )
 
 
 class EjoinPortButton(EjoinPortEntity, ButtonEntity):
     """Redial or reset one port."""
 
-    def __init__(
-        self, entry: EjoinConfigEntry, port: int, description: ButtonEntityDescription
-    ) -> None:
-        """Remember the entry, to reach its client."""
-        super().__init__(entry.runtime_data.gateway, port, description)
-        self._entry = entry
-
     async def async_press(self) -> None:
         """Send the command for this port."""
         if self.entity_description.key == "redial":
-            await async_redial(self._entry, {self.port})
+            await async_redial(self.hass, self.entry, {self.port})
         else:
-            await async_run_command(
-                self._entry, lambda client: client.reset([PortAddress(port=self.port)])
+            await async_request(
+                self.hass,
+                self.entry,
+                lambda client: client.reset(addresses([self.port])),
             )
 
 
@@ -95,13 +85,6 @@ class EjoinGatewayButton(EjoinGatewayEntity, ButtonEntity):
 
     entity_description: EjoinGatewayButtonDescription
 
-    def __init__(
-        self, entry: EjoinConfigEntry, description: EjoinGatewayButtonDescription
-    ) -> None:
-        """Remember the entry, to reach its client."""
-        super().__init__(entry, description)
-        self._entry = entry
-
     async def async_press(self) -> None:
         """Send the command."""
-        await async_run_command(self._entry, self.entity_description.press_fn)
+        await async_request(self.hass, self.entry, self.entity_description.press_fn)

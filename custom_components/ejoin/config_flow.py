@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-import re
 from typing import Any
 
 from homeassistant.components import webhook
@@ -17,7 +16,6 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import DOMAIN as HOMEASSISTANT_DOMAIN, callback
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.selector import (
@@ -30,8 +28,8 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 import voluptuous as vol
-from yarl import URL
 
+from .connection import client_for
 from .const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
@@ -49,14 +47,9 @@ from .const import (
     DOMAIN,
     LOGGER,
     MIN_REPORT_PERIOD,
-    REQUEST_TIMEOUT,
 )
-from .pyejoin import (
-    DeviceStatusReport,
-    EjoinAuthenticationError,
-    EjoinClient,
-    EjoinError,
-)
+from .pyejoin import DeviceStatusReport, EjoinAuthenticationError, EjoinError
+from .report_url import is_report_url
 
 USER_SCHEMA = vol.Schema(
     {
@@ -94,23 +87,6 @@ def report_schema(default_url: str) -> vol.Schema:
             vol.Required(CONF_ALL_SIMS, default=False): BooleanSelector(),
         }
     )
-
-
-# A DNS name, an IPv4 address or an IPv6 address (yarl gives it without brackets).
-_HOST = re.compile(
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)*"
-    r"|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*"
-)
-
-
-def is_report_url(text: str) -> bool:
-    """Whether a text is an http(s) URL with a host, which the gateway can post to."""
-    try:
-        url = URL(text.strip())
-    except ValueError:
-        return False
-    host = url.host or ""
-    return url.scheme in ("http", "https") and bool(_HOST.fullmatch(host))
 
 
 def options_schema(options: dict[str, Any]) -> vol.Schema:
@@ -417,12 +393,4 @@ class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _read_status(self, login: Mapping[str, Any]) -> DeviceStatusReport:
         """Read the gateway's status without changing anything on it."""
-        client = EjoinClient(
-            login[CONF_HOST],
-            port=login[CONF_PORT],
-            username=login[CONF_USERNAME],
-            password=login[CONF_PASSWORD],
-            session=async_get_clientsession(self.hass),
-            timeout=REQUEST_TIMEOUT,
-        )
-        return await client.get_status()
+        return await client_for(self.hass, login).get_status()

@@ -15,9 +15,9 @@ from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
 import voluptuous as vol
 
+from .bus import CALL_INCOMING
 from .const import DOMAIN, EVENT_CALL, EVENT_SMS_RECEIVED
-from .entity import port_of_identifier
-from .events import CALL_INCOMING
+from .identifiers import port_of_identifier
 
 SMS_RECEIVED = "sms_received"
 CALL_RECEIVED = "call_received"

@@ -13,8 +13,8 @@ from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_DEFAULT_RECIPIENTS, CONF_REPORT_URL, CONF_WEBHOOK_ID
-from .coordinator import EjoinConfigEntry
 from .pyejoin import EjoinMalformedReportError, load_json_object
+from .runtime import EjoinConfigEntry
 
 # Credentials, the webhook (whoever knows its id can post reports), SIM and modem
 # identities, phone numbers and message texts, under every name the gateway uses.
@@ -149,7 +149,7 @@ async def async_get_config_entry_diagnostics(
     runtime = entry.runtime_data
     gateway = runtime.gateway
     inbox = runtime.inbox
-    proxy = runtime.proxy
+    public_ips = runtime.public_ips
     data = {
         "entry": {
             "title": entry.title,
@@ -178,12 +178,16 @@ async def async_get_config_entry_diagnostics(
             "seen_remembered": inbox.remembered,
         },
         "proxy": None
-        if proxy is None
+        if public_ips is None
         else {
             # The addresses themselves identify the user; how many there are is enough.
-            "ports_with_public_ip": len(proxy.data.public_ips) if proxy.data else 0,
-            "ports_with_traffic": len(proxy.data.traffic) if proxy.data else 0,
-            "last_update_success": proxy.last_update_success,
+            "ports_with_public_ip": len(public_ips.data.public_ips)
+            if public_ips.data
+            else 0,
+            "ports_with_traffic": len(public_ips.data.traffic)
+            if public_ips.data
+            else 0,
+            "last_update_success": public_ips.last_update_success,
         },
         # The gateway's last answers to op=get (public IPs, traffic, SMS URL) as they
         # came: no public capture of their shape exists.
@@ -192,8 +196,8 @@ async def async_get_config_entry_diagnostics(
             for names, reply in runtime.client.get_replies.items()
         ],
         "last_reports": [
-            {"received_at": received_at, "report": raw_report(body, size)}
-            for received_at, body, size in gateway.raw_reports
+            {"received_at": raw.received_at, "report": raw_report(raw.body, raw.size)}
+            for raw in runtime.ingest.raw_reports
         ],
     }
     return async_redact_data(plain(data), TO_REDACT)

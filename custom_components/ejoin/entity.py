@@ -2,80 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from homeassistant.const import CONF_HOST, CONF_PORT
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity, EntityDescription
 
-from .const import DOMAIN, MANUFACTURER
-from .coordinator import EjoinConfigEntry, EjoinGateway
+from .connection import web_interface
+from .gateway import EjoinGateway
+from .identifiers import (
+    gateway_device_info,
+    gateway_unique_id,
+    port_device_info,
+    port_unique_id,
+)
 from .pyejoin import PortState
-
-
-def gateway_device_info(entry: EjoinConfigEntry) -> DeviceInfo:
-    """Describe the gateway itself."""
-    gateway = entry.runtime_data.gateway
-    return DeviceInfo(
-        identifiers={(DOMAIN, gateway.mac)},
-        connections={(dr.CONNECTION_NETWORK_MAC, gateway.mac)},
-        manufacturer=MANUFACTURER,
-        model=f"{gateway.max_ports or len(gateway.ports)}-port SIM gateway",
-        name=entry.title,
-        sw_version=gateway.firmware,
-        configuration_url=f"http://{entry.data[CONF_HOST]}:{entry.data[CONF_PORT]}",
-    )
-
-
-# Home Assistant 2026.8 links a device to its parent by the parent's device id
-# (via_device_id) and deprecates the (domain, identifier) form that older releases use.
-_LINK_BY_DEVICE_ID = "via_device_id" in DeviceInfo.__annotations__
-
-
-def port_identifier(mac: str, port: int) -> str:
-    """Name a port device in the device registry."""
-    return f"{mac}{_PORT_SEPARATOR}{port}"
-
-
-def port_of_identifier(identifier: str) -> int | None:
-    """Return the port a device identifier names, or None for a gateway's identifier."""
-    _, separator, port = identifier.rpartition(_PORT_SEPARATOR)
-    return int(port) if separator and port.isdigit() else None
-
-
-_PORT_SEPARATOR = "_port_"
-
-
-def device_id_of(hass: HomeAssistant, entry_id: str, identifier: str) -> str | None:
-    """Return the id of the entry's device with this identifier, if it is registered."""
-    registry = dr.async_get(hass)
-    # Home Assistant 2026.x scopes identifiers to a config entry and deprecates the
-    # registry-wide lookup, which is all that 2025.4 has.
-    by_identifier = getattr(registry, "async_get_device_by_identifier", None)
-    if by_identifier is not None:
-        device: dr.DeviceEntry | None = by_identifier((DOMAIN, identifier), entry_id)
-    else:
-        device = registry.async_get_device(identifiers={(DOMAIN, identifier)})
-    return None if device is None else device.id
-
-
-def port_device_info(gateway: EjoinGateway, port: int) -> DeviceInfo:
-    """Describe one port of the gateway, as a device linked to it."""
-    info = DeviceInfo(
-        identifiers={(DOMAIN, port_identifier(gateway.mac, port))},
-        manufacturer=MANUFACTURER,
-        model="Modem port",
-        translation_key="port",
-        translation_placeholders={"port": str(port)},
-    )
-    if _LINK_BY_DEVICE_ID and gateway.device_id is not None:
-        info["via_device_id"] = gateway.device_id  # type: ignore[typeddict-unknown-key]
-    else:
-        info["via_device"] = (DOMAIN, gateway.mac)
-    return info
+from .runtime import EjoinConfigEntry
 
 
 class EjoinEntity(Entity):
@@ -89,9 +31,10 @@ class EjoinEntity(Entity):
     _attr_should_poll = False
     _written: tuple[Any, ...] | None = None
 
-    def __init__(self, gateway: EjoinGateway, description: EntityDescription) -> None:
-        """Remember the gateway and what this entity shows."""
-        self.gateway = gateway
+    def __init__(self, entry: EjoinConfigEntry, description: EntityDescription) -> None:
+        """Remember the entry, its gateway, and what this entity shows."""
+        self.entry = entry
+        self.gateway: EjoinGateway = entry.runtime_data.gateway
         self.entity_description = description
 
     @property
@@ -103,6 +46,7 @@ class EjoinEntity(Entity):
         """Return everything this entity shows: when it changes, the state is written."""
         return (self.available, self.state, self.extra_state_attributes)
 
+    @callback
     def _update(self) -> None:
         """Write the state if what it shows differs from what was last written."""
         shown = self.shown()
@@ -125,30 +69,56 @@ class EjoinGatewayEntity(EjoinEntity):
 
     def __init__(self, entry: EjoinConfigEntry, description: EntityDescription) -> None:
         """Attach the entity to the gateway device."""
-        super().__init__(entry.runtime_data.gateway, description)
-        self._attr_unique_id = f"{self.gateway.mac}_{description.key}"
-        self._attr_device_info = gateway_device_info(entry)
+        super().__init__(entry, description)
+        gateway = self.gateway
+        self._attr_unique_id = gateway_unique_id(gateway.mac, description.key)
+        self._attr_device_info = gateway_device_info(
+            mac=gateway.mac,
+            name=entry.title,
+            ports=gateway.max_ports or len(gateway.ports),
+            firmware=gateway.firmware,
+            web_interface=web_interface(entry.data),
+        )
 
     def _listen(self) -> Callable[[], None]:
-        return self.gateway.listen_gateway(self._update)
+        return self.gateway.ports_changed.add(lambda _: self._update())
 
 
 class EjoinPortEntity(EjoinEntity):
-    """An entity of one port device; it shows the SIM active on the port."""
+    """An entity of one port device; it shows the SIM the port works on."""
 
     def __init__(
-        self, gateway: EjoinGateway, port: int, description: EntityDescription
+        self, entry: EjoinConfigEntry, port: int, description: EntityDescription
     ) -> None:
         """Attach the entity to its port's device."""
-        super().__init__(gateway, description)
+        super().__init__(entry, description)
         self.port = port
-        self._attr_unique_id = f"{gateway.mac}_{port}_{description.key}"
-        self._attr_device_info = port_device_info(gateway, port)
+        mac = self.gateway.mac
+        self._attr_unique_id = port_unique_id(mac, port, description.key)
+        self._attr_device_info = port_device_info(
+            mac=mac, port=port, gateway_device_id=entry.runtime_data.gateway_device_id
+        )
 
     @property
     def port_state(self) -> PortState | None:
-        """What the gateway last reported for the port's active SIM."""
+        """What the gateway last reported for the port's working SIM."""
         return self.gateway.ports.get(self.port)
 
     def _listen(self) -> Callable[[], None]:
         return self.gateway.listen_port(self.port, self._update)
+
+
+def async_add_port_entities(
+    entry: EjoinConfigEntry,
+    add_entities: Callable[[Iterable[Entity]], None],
+    build: Callable[[int], Iterable[Entity]],
+) -> None:
+    """Add the entities ``build`` makes for every port, also ports that appear later."""
+    gateway = entry.runtime_data.gateway
+
+    @callback
+    def add(ports: list[int]) -> None:
+        add_entities([entity for port in ports for entity in build(port)])
+
+    add(sorted(gateway.ports))
+    entry.async_on_unload(gateway.ports_added.add(add))

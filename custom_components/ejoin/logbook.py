@@ -12,8 +12,8 @@ from homeassistant.components.logbook.const import (
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
+from .bus import CALL_OUTGOING
 from .const import DOMAIN, EVENT_CALL, EVENT_SMS_RECEIVED
-from .events import CALL_OUTGOING
 
 type Describe = Callable[[Event[dict[str, Any]]], dict[str, str]]
 

@@ -6,10 +6,11 @@ from homeassistant.components.notify import NotifyEntity, NotifyEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .commands import async_send
 from .const import CONF_DEFAULT_RECIPIENTS
-from .coordinator import EjoinConfigEntry
 from .entity import EjoinGatewayEntity
-from .services import async_send_sms
+from .runtime import EjoinConfigEntry
+from .sms.sender import parse_recipients
 
 PARALLEL_UPDATES = 1  # one SMS task at a time per gateway
 
@@ -23,32 +24,20 @@ async def async_setup_entry(
 ) -> None:
     """Add the notify entity when default recipients are set."""
     if recipients(entry):
-        async_add_entities([EjoinSmsNotify(entry)])
+        async_add_entities([EjoinSmsNotify(entry, SMS)])
 
 
-def recipients(entry: EjoinConfigEntry) -> list[str]:
+def recipients(entry: EjoinConfigEntry) -> tuple[str, ...]:
     """Return the default recipients from the options (a list or comma-separated text)."""
-    value = entry.options.get(CONF_DEFAULT_RECIPIENTS) or []
-    if isinstance(value, str):
-        value = value.split(",")
-    return [number.strip() for number in value if number.strip()]
+    return parse_recipients(entry.options.get(CONF_DEFAULT_RECIPIENTS) or [])
 
 
 class EjoinSmsNotify(EjoinGatewayEntity, NotifyEntity):
     """Send an SMS to the default recipients; the gateway picks the port."""
 
-    def __init__(self, entry: EjoinConfigEntry) -> None:
-        """Remember the entry, for its recipients and client."""
-        super().__init__(entry, SMS)
-        self._entry = entry
-
     async def async_send_message(self, message: str, title: str | None = None) -> None:
         """Send the message (title first, on its own line, when there is one)."""
         text = f"{title}\n{message}" if title else message
-        await async_send_sms(
-            self.hass,
-            device_ids=[],
-            numbers=recipients(self._entry),
-            message=text,
-            entry=self._entry,
+        await async_send(
+            self.hass, self.entry, recipients=recipients(self.entry), text=text
         )

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import CONF_PUBLIC_IP_INTERVAL, DEFAULT_PUBLIC_IP_INTERVAL, DOMAIN, LOGGER
-from .coordinator import EjoinConfigEntry
 from .pyejoin import (
     EjoinAuthenticationError,
     EjoinClient,
@@ -25,7 +25,7 @@ from .pyejoin import (
 
 
 @dataclass(frozen=True, kw_only=True)
-class ProxyData:
+class PublicIpData:
     """Public IPs and traffic counters, by port number."""
 
     public_ips: dict[int, str] = field(default_factory=dict)
@@ -43,13 +43,11 @@ def parse_traffic(value: str) -> tuple[int, int] | None:
         return None
 
 
-class EjoinProxyCoordinator(DataUpdateCoordinator[ProxyData]):
+class PublicIpCoordinator(DataUpdateCoordinator[PublicIpData]):
     """Reads public IPs (and traffic, where the firmware has it) every few minutes."""
 
-    config_entry: EjoinConfigEntry
-
     def __init__(
-        self, hass: HomeAssistant, entry: EjoinConfigEntry, client: EjoinClient
+        self, hass: HomeAssistant, entry: ConfigEntry, client: EjoinClient
     ) -> None:
         """Poll at the interval of the entry's options."""
         super().__init__(
@@ -67,7 +65,7 @@ class EjoinProxyCoordinator(DataUpdateCoordinator[ProxyData]):
         self.has_traffic = True
         self._first_reading = True
 
-    async def _async_update_data(self) -> ProxyData:
+    async def _async_update_data(self) -> PublicIpData:
         """Read the public IPs, and the traffic unless the firmware lacks it."""
         try:
             public_ips = await self.client.get_public_ips()
@@ -101,14 +99,14 @@ class EjoinProxyCoordinator(DataUpdateCoordinator[ProxyData]):
             if not traffic and self._first_reading:
                 self.has_traffic = False  # decided once, at the first reading
         self._first_reading = False
-        return ProxyData(public_ips=public_ips, traffic=traffic)
+        return PublicIpData(public_ips=public_ips, traffic=traffic)
 
 
-async def async_setup_proxy(
-    hass: HomeAssistant, entry: EjoinConfigEntry, client: EjoinClient
-) -> EjoinProxyCoordinator | None:
+async def async_probe_public_ips(
+    hass: HomeAssistant, entry: ConfigEntry, client: EjoinClient
+) -> PublicIpCoordinator | None:
     """Start reading public IPs if the gateway knows them; None if it does not."""
-    coordinator = EjoinProxyCoordinator(hass, entry, client)
+    coordinator = PublicIpCoordinator(hass, entry, client)
     try:
         data = await coordinator._async_update_data()  # noqa: SLF001 - probe once, quietly
     except UpdateFailed as err:

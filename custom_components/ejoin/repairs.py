@@ -14,9 +14,8 @@ from homeassistant.helpers.selector import (
 )
 import voluptuous as vol
 
-from .config_flow import is_report_url
 from .const import CONF_CONFIGURE_GATEWAY, CONF_REPORT_URL
-from .watch import report_address
+from .report_url import is_report_url, report_address
 
 
 class ReportUrlRepairFlow(RepairsFlow):

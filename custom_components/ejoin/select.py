@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import EjoinConfigEntry
-from .entity import EjoinPortEntity
-from .pyejoin import PortAddress
-from .services import async_run_command
+from .commands import addresses, async_request
+from .entity import EjoinPortEntity, async_add_port_entities
+from .runtime import EjoinConfigEntry
 
 PARALLEL_UPDATES = 1  # one command at a time per gateway
 
@@ -27,16 +26,11 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a SIM slot select to every port of a gateway with more than one slot."""
-    gateway = entry.runtime_data.gateway
-    if (gateway.max_slots or 1) < 2:
+    if (entry.runtime_data.gateway.max_slots or 1) < 2:
         return
-
-    @callback
-    def add_ports(ports: list[int]) -> None:
-        async_add_entities(EjoinSlotSelect(entry, port) for port in ports)
-
-    add_ports(sorted(gateway.ports))
-    entry.async_on_unload(gateway.listen_new_ports(add_ports))
+    async_add_port_entities(
+        entry, async_add_entities, lambda port: [EjoinSlotSelect(entry, port)]
+    )
 
 
 class EjoinSlotSelect(EjoinPortEntity, SelectEntity):
@@ -44,8 +38,7 @@ class EjoinSlotSelect(EjoinPortEntity, SelectEntity):
 
     def __init__(self, entry: EjoinConfigEntry, port: int) -> None:
         """Offer one option per SIM slot of the gateway."""
-        super().__init__(entry.runtime_data.gateway, port, ACTIVE_SLOT)
-        self._entry = entry
+        super().__init__(entry, port, ACTIVE_SLOT)
         self._attr_options = [
             str(slot) for slot in range(1, (self.gateway.max_slots or 1) + 1)
         ]
@@ -60,9 +53,9 @@ class EjoinSlotSelect(EjoinPortEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         """Switch the port to the chosen slot; the select follows the gateway's report."""
-        await async_run_command(
-            self._entry,
-            lambda client: client.switch(
-                [PortAddress(port=self.port, slot=int(option))]
-            ),
+        slot = int(option)
+        await async_request(
+            self.hass,
+            self.entry,
+            lambda client: client.switch(addresses([self.port], slot=slot)),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -19,56 +20,30 @@ from homeassistant.const import (
     UnitOfInformation,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .coordinator import EjoinConfigEntry, EjoinGateway
 from .entity import (
     EjoinEntity,
     EjoinGatewayEntity,
     EjoinPortEntity,
-    port_device_info,
+    async_add_port_entities,
 )
-from .proxy import EjoinProxyCoordinator, ProxyData
-from .pyejoin import Counter, CounterPeriods, PortState, PortStatus
+from .gateway import EjoinGateway
+from .identifiers import port_device_info, port_unique_id
+from .port_values import (
+    STATUS_OPTIONS,
+    limit_attributes,
+    signal_dbm,
+    status_option,
+    used,
+)
+from .public_ip import PublicIpCoordinator, PublicIpData
+from .pyejoin import CounterPeriods, PortState, PortStatus
+from .runtime import EjoinConfigEntry
 
 PARALLEL_UPDATES = 0  # pushed: nothing to throttle
-
-STATUS_UNKNOWN = "unknown"
-STATUS_OPTIONS = [status.name.lower() for status in PortStatus] + [STATUS_UNKNOWN]
-UNKNOWN_SIGNAL = 99  # the modem's "not known or not detectable"
-
-
-def status_option(state: PortState) -> str | None:
-    """Return the status as an enum option; codes not known here are 'unknown'."""
-    if state.status_code is None:
-        return None
-    status = state.status
-    return status.name.lower() if status is not None else STATUS_UNKNOWN
-
-
-def signal_dbm(state: PortState) -> int | None:
-    """Convert the modem's 0 to 31 signal scale to dBm (0 is -113 dBm, 31 is -51 dBm)."""
-    if state.signal is None or state.signal == UNKNOWN_SIGNAL or state.signal < 0:
-        return None
-    if (
-        state.signal == 0 and not state.registered
-    ):  # what gateways send without a network
-        return None
-    return -113 + 2 * min(state.signal, 31)
-
-
-def used(counter: Counter | None) -> int | None:
-    """Return the used part of a ``used/limit`` counter."""
-    return None if counter is None else counter.used
-
-
-def limit_attributes(counter: Counter | None) -> dict[str, Any] | None:
-    """Show a counter's limit next to its value; no limit means unlimited."""
-    if counter is None:
-        return None
-    return {"limit": counter.limit, "remaining": counter.remaining}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,26 +168,16 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
         translation_key="active_slot",
         value_fn=lambda state: state.address.slot,
     ),
-    EjoinPortSensorDescription(
-        key="imei",
-        translation_key="imei",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda state: state.imei,
-    ),
-    EjoinPortSensorDescription(
-        key="imsi",
-        translation_key="imsi",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda state: state.imsi,
-    ),
-    EjoinPortSensorDescription(
-        key="iccid",
-        translation_key="iccid",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=lambda state: state.iccid,
+    # The modem's and the SIM's identities: diagnostic, and private unless enabled.
+    *(
+        EjoinPortSensorDescription(
+            key=key,
+            translation_key=key,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            entity_registry_enabled_default=False,
+            value_fn=attrgetter(key),
+        )
+        for key in ("imei", "imsi", "iccid")
     ),
     *_counter_sensors(
         "call_minutes",
@@ -257,23 +222,23 @@ SIM_SLOTS_SENSOR = EjoinPortSensorDescription(
 
 
 @dataclass(frozen=True, kw_only=True)
-class EjoinProxySensorDescription(SensorEntityDescription):
+class EjoinPublicIpSensorDescription(SensorEntityDescription):
     """A sensor of proxy firmware's readings: how to read it for a port."""
 
-    value_fn: Callable[[ProxyData, int], Any]
+    value_fn: Callable[[PublicIpData, int], Any]
 
 
-PUBLIC_IP_SENSOR = EjoinProxySensorDescription(
+PUBLIC_IP_SENSOR = EjoinPublicIpSensorDescription(
     key="public_ip",
     translation_key="public_ip",
     value_fn=lambda data, port: data.public_ips.get(port),
 )
 
 
-def _traffic_of(index: int) -> Callable[[ProxyData, int], int | None]:
+def _traffic_of(index: int) -> Callable[[PublicIpData, int], int | None]:
     """Read one of a port's traffic counters: 0 received, 1 sent."""
 
-    def value(data: ProxyData, port: int) -> int | None:
+    def value(data: PublicIpData, port: int) -> int | None:
         counters = data.traffic.get(port)
         return None if counters is None else counters[index]
 
@@ -281,7 +246,7 @@ def _traffic_of(index: int) -> Callable[[ProxyData, int], int | None]:
 
 
 TRAFFIC_SENSORS = [
-    EjoinProxySensorDescription(
+    EjoinPublicIpSensorDescription(
         key=f"data_{direction}",
         translation_key=f"data_{direction}",
         native_unit_of_measurement=UnitOfInformation.BYTES,
@@ -325,40 +290,30 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the gateway's sensors and each port's, including ports that appear later."""
-    gateway = entry.runtime_data.gateway
     async_add_entities(
         EjoinGatewaySensor(entry, description) for description in GATEWAY_SENSORS
     )
+    public_ips = entry.runtime_data.public_ips
+    public_ip_sensors = (
+        []
+        if public_ips is None
+        else [PUBLIC_IP_SENSOR, *(TRAFFIC_SENSORS if public_ips.has_traffic else ())]
+    )
 
-    proxy = entry.runtime_data.proxy
-    proxy_sensors: list[EjoinProxySensorDescription] = []
-    if proxy is not None:
-        proxy_sensors = [
-            PUBLIC_IP_SENSOR,
-            *(TRAFFIC_SENSORS if proxy.has_traffic else ()),
-        ]
-
-    @callback
-    def add_ports(ports: list[int]) -> None:
+    def port_sensors(port: int) -> list[SensorEntity]:
         entities: list[SensorEntity] = [
-            EjoinPortSensor(gateway, port, description)
-            for port in ports
-            for description in PORT_SENSORS
+            EjoinPortSensor(entry, port, description) for description in PORT_SENSORS
         ]
-        if gateway.all_sims:
+        if entry.runtime_data.gateway.all_sims:
+            entities.append(EjoinSimSlotsSensor(entry, port, SIM_SLOTS_SENSOR))
+        if public_ips is not None:
             entities += [
-                EjoinSimSlotsSensor(gateway, port, SIM_SLOTS_SENSOR) for port in ports
+                EjoinPublicIpSensor(entry, public_ips, port, description)
+                for description in public_ip_sensors
             ]
-        if proxy is not None:
-            entities += [
-                EjoinProxySensor(proxy, gateway, port, description)
-                for port in ports
-                for description in proxy_sensors
-            ]
-        async_add_entities(entities)
+        return entities
 
-    add_ports(sorted(gateway.ports))
-    entry.async_on_unload(gateway.listen_new_ports(add_ports))
+    async_add_port_entities(entry, async_add_entities, port_sensors)
 
 
 class EjoinSensor(EjoinEntity, SensorEntity):
@@ -430,25 +385,28 @@ class EjoinSimSlotsSensor(EjoinPortEntity, EjoinSensor):
         return [slots[slot] for slot in sorted(slots)]
 
 
-class EjoinProxySensor(CoordinatorEntity[EjoinProxyCoordinator], SensorEntity):
+class EjoinPublicIpSensor(CoordinatorEntity[PublicIpCoordinator], SensorEntity):
     """A port's public IP or traffic, read from the gateway every few minutes."""
 
     _attr_has_entity_name = True
-    entity_description: EjoinProxySensorDescription
+    entity_description: EjoinPublicIpSensorDescription
 
     def __init__(
         self,
-        coordinator: EjoinProxyCoordinator,
-        gateway: EjoinGateway,
+        entry: EjoinConfigEntry,
+        coordinator: PublicIpCoordinator,
         port: int,
-        description: EjoinProxySensorDescription,
+        description: EjoinPublicIpSensorDescription,
     ) -> None:
         """Attach the sensor to its port's device."""
         super().__init__(coordinator)
         self.entity_description = description
         self.port = port
-        self._attr_unique_id = f"{gateway.mac}_{port}_{description.key}"
-        self._attr_device_info = port_device_info(gateway, port)
+        mac = entry.runtime_data.gateway.mac
+        self._attr_unique_id = port_unique_id(mac, port, description.key)
+        self._attr_device_info = port_device_info(
+            mac=mac, port=port, gateway_device_id=entry.runtime_data.gateway_device_id
+        )
 
     @property
     def native_value(self) -> Any:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
-import random
-import time
+from functools import partial
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -20,35 +19,24 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
+from .commands import addresses, async_redial, async_request, async_send
 from .const import (
     ATTR_DELIVERY_REPORT,
     ATTR_MESSAGE,
     ATTR_MODE,
     ATTR_NUMBERS,
     ATTR_SLOT,
-    CONF_REDIAL_INTERVAL,
-    CONF_REPORT_URL,
-    DEFAULT_REDIAL_INTERVAL,
     DOMAIN,
-    REDIAL_JITTER,
 )
-from .coordinator import EjoinConfigEntry
-from .entity import port_of_identifier
-from .pyejoin import (
-    EjoinAuthenticationError,
-    EjoinClient,
-    EjoinError,
-    PortAddress,
-    RedialMode,
-    SmsTask,
-    TaskStatus,
-    ports_expression,
-)
+from .identifiers import port_of_identifier
+from .pyejoin import EjoinClient, RedialMode, ports_expression
+from .runtime import EjoinConfigEntry
+from .sms.sender import parse_recipients
 
 ATTR_DEVICE_ID = "device_id"
 REDIAL_MODES = {"flight": RedialMode.FLIGHT, "fast": RedialMode.FAST}
@@ -71,6 +59,8 @@ REDIAL_SCHEMA = TARGET_SCHEMA.extend(
 SWITCH_SIM_SCHEMA = TARGET_SCHEMA.extend(
     {vol.Required(ATTR_SLOT): vol.All(vol.Coerce(int), vol.Range(min=1, max=32))}
 )
+
+type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
 
 
 @dataclass
@@ -133,138 +123,58 @@ def port_targets(hass: HomeAssistant, call: ServiceCall) -> list[GatewayTarget]:
     return targets
 
 
-def gateway_command_failed(
-    entry: EjoinConfigEntry, err: EjoinError
-) -> HomeAssistantError:
-    """Turn a gateway's refusal or silence into the error the user sees.
-
-    Rejected credentials also start re-authentication, so the user can fix them.
-    """
-    if isinstance(err, EjoinAuthenticationError):
-        entry.async_start_reauth(entry.runtime_data.gateway.hass)
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key="command_failed",
-        translation_placeholders={"error": str(err)},
-    )
-
-
-async def run_on_gateways(
-    targets: list[GatewayTarget],
-    command: Callable[[GatewayTarget], Awaitable[None]],
-) -> None:
-    """Run one command per gateway; a gateway's error becomes a HomeAssistantError."""
-    for target in targets:
-        try:
-            await command(target)
-        except EjoinError as err:
-            raise gateway_command_failed(target.entry, err) from err
-
-
-def check_redial(target: GatewayTarget, interval: float) -> None:
-    """Refuse ports the gateway's documentation says must not be redialled now."""
-    gateway = target.entry.runtime_data.gateway
-    now = time.monotonic()
-    # Registered (3), or with its data connection up (15, proxy firmware): the
-    # vendor says never to redial a port in any other state.
-    unregistered = sorted(
-        port
-        for port in target.ports
-        if (state := gateway.ports.get(port)) is None or not state.redialable
-    )
-    if unregistered:
+def _the_only_gateway(hass: HomeAssistant) -> EjoinConfigEntry:
+    """Return the one loaded gateway, for an SMS that names no device."""
+    loaded = [
+        entry
+        for entry in hass.config_entries.async_entries(DOMAIN)
+        if entry.state is ConfigEntryState.LOADED
+    ]
+    if len(loaded) != 1:
         raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="redial_not_registered",
-            translation_placeholders={"ports": ", ".join(map(str, unregistered))},
+            translation_domain=DOMAIN, translation_key="choose_a_gateway"
         )
-    waiting = sorted(
-        (port, gateway.redial_not_before[port] - now)
-        for port in target.ports
-        if gateway.redial_not_before.get(port, 0) > now
-    )
-    if waiting:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="redial_too_soon",
-            translation_placeholders={
-                "ports": ", ".join(str(port) for port, _ in waiting),
-                "seconds": str(int(max(wait for _, wait in waiting)) + 1),
-                "interval": str(int(interval)),
-            },
-        )
-
-
-def redial_interval(entry: EjoinConfigEntry) -> float:
-    """Return the minimum time between two redials of one port (an option)."""
-    return float(entry.options.get(CONF_REDIAL_INTERVAL, DEFAULT_REDIAL_INTERVAL))
-
-
-async def async_redial(
-    entry: EjoinConfigEntry, ports: set[int], mode: RedialMode = RedialMode.FLIGHT
-) -> None:
-    """Redial ports in one request, then keep them from redialling again too soon."""
-    check_redial(GatewayTarget(entry=entry, ports=ports), redial_interval(entry))
-    gateway = entry.runtime_data.gateway
-    gateway.start_redial(ports)  # the ports may report before the gateway answers
-    try:
-        await entry.runtime_data.client.redial(
-            [PortAddress(port=port) for port in sorted(ports)], mode=mode
-        )
-    except EjoinError as err:
-        gateway.forget_redial(ports)
-        raise gateway_command_failed(entry, err) from err
-    interval = redial_interval(entry)
-    now = time.monotonic()
-    for port in ports:
-        jitter = random.uniform(0, REDIAL_JITTER) * interval  # noqa: S311 - not secret
-        gateway.redial_not_before[port] = now + interval + jitter
-
-
-async def async_run_command(
-    entry: EjoinConfigEntry, command: Callable[[EjoinClient], Awaitable[None]]
-) -> None:
-    """Run one command on a gateway; its refusal or silence becomes a HomeAssistantError."""
-    try:
-        await command(entry.runtime_data.client)
-    except EjoinError as err:
-        raise gateway_command_failed(entry, err) from err
+    return loaded[0]
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, for every gateway)."""
 
-    async def redial(call: ServiceCall) -> None:
-        targets = port_targets(hass, call)
-        for target in targets:  # refuse before anything is sent
-            check_redial(target, redial_interval(target.entry))
-        for target in targets:
-            await async_redial(
-                target.entry, target.ports, REDIAL_MODES[call.data[ATTR_MODE]]
-            )
+    def on_ports(
+        send: Callable[..., Awaitable[None]],
+    ) -> Handler:
+        """Handle an action by one request per gateway for the ports it targets."""
 
-    def port_command(
-        action: Callable[[GatewayTarget], Awaitable[None]],
-    ) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
-        async def handle(call: ServiceCall) -> None:
-            await run_on_gateways(port_targets(hass, call), action)
+        async def handle(call: ServiceCall) -> ServiceResponse:
+            for target in port_targets(hass, call):
+                ports = addresses(target.ports)
+                await async_request(hass, target.entry, partial(send, ports=ports))
+            return None
 
         return handle
 
-    def addresses(target: GatewayTarget) -> list[PortAddress]:
-        return [PortAddress(port=port) for port in sorted(target.ports)]
+    def on_gateways(send: Callable[[EjoinClient], Awaitable[None]]) -> Handler:
+        """Handle an action by one request to each targeted gateway."""
 
-    async def lock(target: GatewayTarget) -> None:
-        await target.entry.runtime_data.client.lock(addresses(target))
+        async def handle(call: ServiceCall) -> ServiceResponse:
+            for target in resolve_targets(hass, call.data[ATTR_DEVICE_ID]):
+                await async_request(hass, target.entry, send)
+            return None
 
-    async def unlock(target: GatewayTarget) -> None:
-        await target.entry.runtime_data.client.unlock(addresses(target))
+        return handle
 
-    async def reset(target: GatewayTarget) -> None:
-        await target.entry.runtime_data.client.reset(addresses(target))
+    async def redial(call: ServiceCall) -> ServiceResponse:
+        targets = port_targets(hass, call)
+        for target in targets:  # refuse before anything is sent
+            target.entry.runtime_data.redial.check(target.ports)
+        for target in targets:
+            await async_redial(
+                hass, target.entry, target.ports, REDIAL_MODES[call.data[ATTR_MODE]]
+            )
+        return None
 
-    async def switch_sim(call: ServiceCall) -> None:
+    async def switch_sim(call: ServiceCall) -> ServiceResponse:
         slot = call.data[ATTR_SLOT]
         targets = port_targets(hass, call)
         for target in targets:
@@ -275,167 +185,106 @@ def async_setup_services(hass: HomeAssistant) -> None:
                     translation_key="no_such_slot",
                     translation_placeholders={"slot": str(slot), "slots": str(slots)},
                 )
-
-        async def command(target: GatewayTarget) -> None:
-            await target.entry.runtime_data.client.switch(
-                [PortAddress(port=port, slot=slot) for port in sorted(target.ports)]
+        for target in targets:
+            await async_request(
+                hass,
+                target.entry,
+                partial(EjoinClient.switch, slots=addresses(target.ports, slot=slot)),
             )
-
-        await run_on_gateways(targets, command)
-
-    def gateway_command(
-        name: str,
-    ) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
-        async def handle(call: ServiceCall) -> None:
-            targets = resolve_targets(hass, call.data[ATTR_DEVICE_ID])
-
-            async def command(target: GatewayTarget) -> None:
-                client = target.entry.runtime_data.client
-                await (client.reboot() if name == "reboot" else client.save())
-
-            await run_on_gateways(targets, command)
-
-        return handle
+        return None
 
     async def send_sms(call: ServiceCall) -> ServiceResponse:
-        return await async_send_sms(
+        ports: str | None = None
+        if device_ids := call.data.get(ATTR_DEVICE_ID, []):
+            targets = resolve_targets(hass, device_ids)
+            if len(targets) > 1:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN, translation_key="one_gateway_per_sms"
+                )
+            entry = targets[0].entry
+            if targets[0].ports and not targets[0].whole_gateway:
+                ports = ports_expression(addresses(targets[0].ports))
+        else:
+            entry = _the_only_gateway(hass)
+        tasks = await async_send(
             hass,
-            device_ids=call.data.get(ATTR_DEVICE_ID, []),
-            numbers=call.data[ATTR_NUMBERS],
-            message=call.data[ATTR_MESSAGE],
+            entry,
+            recipients=parse_recipients(call.data[ATTR_NUMBERS]),
+            text=call.data[ATTR_MESSAGE],
+            ports=ports,
             delivery_report=call.data[ATTR_DELIVERY_REPORT],
         )
+        return {
+            "tasks": [
+                {
+                    "task_id": task["task_id"],
+                    "accepted": task["accepted"],
+                    "status": task["status"],
+                }
+                for task in tasks
+            ]
+        }
 
     async def get_public_ip(call: ServiceCall) -> ServiceResponse:
         ports: list[JsonValueType] = []
         for target in port_targets(hass, call):
-            runtime = target.entry.runtime_data
-            try:
-                addresses_by_port = await runtime.client.get_public_ips()
-            except EjoinError as err:
-                raise gateway_command_failed(target.entry, err) from err
+            public_ips = await async_request(
+                hass, target.entry, lambda client: client.get_public_ips()
+            )
             ports += [
                 {
-                    "gateway": runtime.gateway.mac,
+                    "gateway": target.entry.runtime_data.gateway.mac,
                     "port": port,
-                    "public_ip": addresses_by_port.get(port),
+                    "public_ip": public_ips.get(port),
                 }
                 for port in sorted(target.ports)
             ]
         return {"ports": ports}
 
-    hass.services.async_register(DOMAIN, "redial", redial, schema=REDIAL_SCHEMA)
-    hass.services.async_register(
-        DOMAIN, "lock_port", port_command(lock), schema=TARGET_SCHEMA
+    register = hass.services.async_register
+    register(DOMAIN, "redial", redial, schema=REDIAL_SCHEMA)
+    register(
+        DOMAIN,
+        "lock_port",
+        on_ports(EjoinClient.lock),
+        schema=TARGET_SCHEMA,
     )
-    hass.services.async_register(
-        DOMAIN, "unlock_port", port_command(unlock), schema=TARGET_SCHEMA
+    register(
+        DOMAIN,
+        "unlock_port",
+        on_ports(EjoinClient.unlock),
+        schema=TARGET_SCHEMA,
     )
-    hass.services.async_register(
-        DOMAIN, "reset_port", port_command(reset), schema=TARGET_SCHEMA
+    register(
+        DOMAIN,
+        "reset_port",
+        on_ports(EjoinClient.reset),
+        schema=TARGET_SCHEMA,
     )
-    hass.services.async_register(
-        DOMAIN, "switch_sim", switch_sim, schema=SWITCH_SIM_SCHEMA
+    register(DOMAIN, "switch_sim", switch_sim, schema=SWITCH_SIM_SCHEMA)
+    register(
+        DOMAIN,
+        "reboot",
+        on_gateways(lambda client: client.reboot()),
+        schema=TARGET_SCHEMA,
     )
-    hass.services.async_register(
-        DOMAIN, "reboot", gateway_command("reboot"), schema=TARGET_SCHEMA
+    register(
+        DOMAIN,
+        "save_config",
+        on_gateways(lambda client: client.save()),
+        schema=TARGET_SCHEMA,
     )
-    hass.services.async_register(
-        DOMAIN, "save_config", gateway_command("save"), schema=TARGET_SCHEMA
-    )
-    hass.services.async_register(
+    register(
         DOMAIN,
         "send_sms",
         send_sms,
         schema=SEND_SMS_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
     )
-    hass.services.async_register(
+    register(
         DOMAIN,
         "get_public_ip",
         get_public_ip,
         schema=TARGET_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
-
-
-async def async_send_sms(
-    hass: HomeAssistant,
-    *,
-    device_ids: list[str],
-    numbers: list[str],
-    message: str,
-    delivery_report: bool = False,
-    entry: EjoinConfigEntry | None = None,
-) -> dict[str, Any]:
-    """Hand one SMS task to a gateway; raise if the gateway refuses it."""
-    ports: str | None = None
-    if device_ids:
-        targets = resolve_targets(hass, device_ids)
-        if len(targets) > 1:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="one_gateway_per_sms"
-            )
-        entry = targets[0].entry
-        if targets[0].ports and not targets[0].whole_gateway:
-            ports = ports_expression(
-                PortAddress(port=port) for port in targets[0].ports
-            )
-    if entry is None:
-        loaded = [
-            candidate
-            for candidate in hass.config_entries.async_entries(DOMAIN)
-            if candidate.state is ConfigEntryState.LOADED
-        ]
-        if len(loaded) != 1:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN, translation_key="choose_a_gateway"
-            )
-        entry = loaded[0]
-    runtime = entry.runtime_data
-    recipients = tuple(
-        number.strip()
-        for text in numbers
-        for number in text.split(",")
-        if number.strip()
-    )
-    if not recipients:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="no_recipients"
-        )
-    task = SmsTask(
-        task_id=await runtime.task_ids.next(),
-        recipients=recipients,
-        text=message,
-        ports=ports,
-        delivery_report=delivery_report,
-    )
-    try:
-        # Progress reports come to the webhook, as ejoin_sms_task_progress events.
-        statuses = await runtime.client.send_sms(
-            [task], status_report_url=entry.data[CONF_REPORT_URL]
-        )
-    except EjoinError as err:
-        raise gateway_command_failed(entry, err) from err
-    refused = [status for status in statuses if not status.accepted]
-    if refused:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="sms_refused",
-            translation_placeholders={"reason": _task_reason(refused[0])},
-        )
-    return {
-        "tasks": [
-            {
-                "task_id": status.task_id,
-                "accepted": status.accepted,
-                "status": status.reason,
-            }
-            for status in statuses
-        ]
-    }
-
-
-def _task_reason(status: TaskStatus) -> str:
-    """Say why the gateway refused a task, with its code."""
-    return f"{status.reason or 'refused'} (code {status.code})"

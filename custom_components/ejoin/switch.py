@@ -6,13 +6,13 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import EjoinConfigEntry
-from .entity import EjoinPortEntity
-from .pyejoin import PortAddress, PortStatus
-from .services import async_run_command
+from .commands import addresses, async_request
+from .entity import EjoinPortEntity, async_add_port_entities
+from .pyejoin import PortStatus
+from .runtime import EjoinConfigEntry
 
 PARALLEL_UPDATES = 1  # one command at a time per gateway
 
@@ -27,23 +27,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a lock switch for every port, including ports that appear later."""
-    gateway = entry.runtime_data.gateway
-
-    @callback
-    def add_ports(ports: list[int]) -> None:
-        async_add_entities(EjoinLockSwitch(entry, port) for port in ports)
-
-    add_ports(sorted(gateway.ports))
-    entry.async_on_unload(gateway.listen_new_ports(add_ports))
+    async_add_port_entities(
+        entry, async_add_entities, lambda port: [EjoinLockSwitch(entry, port, LOCKED)]
+    )
 
 
 class EjoinLockSwitch(EjoinPortEntity, SwitchEntity):
     """On while the port is locked by the user; switching sends lock or unlock."""
-
-    def __init__(self, entry: EjoinConfigEntry, port: int) -> None:
-        """Remember the entry, to reach its client."""
-        super().__init__(entry.runtime_data.gateway, port, LOCKED)
-        self._entry = entry
 
     @property
     def is_on(self) -> bool | None:
@@ -55,12 +45,12 @@ class EjoinLockSwitch(EjoinPortEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Lock the port; the switch turns on when the gateway reports it locked."""
-        await async_run_command(
-            self._entry, lambda client: client.lock([PortAddress(port=self.port)])
+        await async_request(
+            self.hass, self.entry, lambda client: client.lock(addresses([self.port]))
         )
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Unlock the port."""
-        await async_run_command(
-            self._entry, lambda client: client.unlock([PortAddress(port=self.port)])
+        await async_request(
+            self.hass, self.entry, lambda client: client.unlock(addresses([self.port]))
         )

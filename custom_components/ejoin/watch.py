@@ -15,9 +15,7 @@ Every report period the watch also checks when the gateway was last heard:
   fresh;
 - the gateway answers but its pushes have not arrived for three periods: it cannot reach
   the report URL, and a repair issue says so and offers to set another URL. It goes away
-  by itself with the next push;
-- a redial not seen to complete within five minutes is taken as done, so that the new
-  public IP is read all the same.
+  by itself with the next push.
 """
 
 from __future__ import annotations
@@ -25,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
@@ -32,27 +31,14 @@ from homeassistant.helpers.event import (
     async_track_time_interval,
 )
 from homeassistant.util import dt as dt_util
-from yarl import URL
 
 from .const import CONF_REPORT_URL, DOMAIN, LOGGER
-from .coordinator import EjoinConfigEntry, EjoinGateway
+from .gateway import EjoinGateway, reported_mac
 from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
+from .report_url import pushes_missing_issue_id, report_address
 
 SILENT_PERIODS = 3  # periods without a word before entities become unavailable
 POLL_AFTER_PERIODS = 1.5  # periods without a push before the status is read
-# A redial not seen to complete by then is taken as done (its new IP is read).
-REDIAL_OVERDUE = 300.0  # seconds
-
-
-def report_address(report_url: str) -> str:
-    """Return the scheme, host and port of a report URL: its path holds a secret."""
-    url = URL(report_url)
-    return str(url.origin()) if url.absolute else "-"
-
-
-def pushes_missing_issue_id(entry_id: str) -> str:
-    """Name the repair issue of one entry."""
-    return f"pushes_missing_{entry_id}"
 
 
 class ReportWatch:
@@ -61,7 +47,7 @@ class ReportWatch:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: EjoinConfigEntry,
+        entry: ConfigEntry,
         gateway: EjoinGateway,
         client: EjoinClient,
         *,
@@ -88,7 +74,7 @@ class ReportWatch:
         stop_timer = async_track_time_interval(
             self.hass, self.async_check, timedelta(seconds=self.period)
         )
-        stop_pushes = self.gateway.listen_pushes(self._pushed)
+        stop_pushes = self.gateway.report_pushed.add(self._pushed)
         self._set_silence_timer()
 
         def stop() -> None:
@@ -136,7 +122,6 @@ class ReportWatch:
         now = dt_util.utcnow()
         if self._age(self.gateway.last_push, now) > POLL_AFTER_PERIODS * self.period:
             await self._poll()
-        self.gateway.end_overdue_redials(REDIAL_OVERDUE)
         now = dt_util.utcnow()
         if self._stop_silence_timer is None and self.gateway.available:
             self._set_silence_timer()  # the gateway was silent, and is heard again
@@ -168,8 +153,8 @@ class ReportWatch:
             self._poll_failing = True
             return
         self._poll_failing = False
-        if not self.gateway.is_mine(status):
-            return
+        if reported_mac(status) not in ("", self.gateway.mac):
+            return  # another gateway answers at the address
         self.last_poll_ok = dt_util.utcnow()
         self.gateway.apply(status)
 

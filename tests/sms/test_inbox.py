@@ -1,4 +1,8 @@
-"""The record of seen SMS: exactly-once decisions, store paging, bounds, persistence."""
+"""The record of seen SMS and the reading of the gateway's store: exactly once.
+
+Exactly-once decisions, store paging, bounds and persistence; the store is a stand-in
+that pages like ``goip_get_sms.html``.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,9 @@ from typing import Any, cast
 
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ejoin.inbox import SmsInbox, fingerprint
+from custom_components.ejoin.const import DOMAIN
 from custom_components.ejoin.pyejoin import (
     DeliveryReport,
     EjoinClient,
@@ -19,6 +24,8 @@ from custom_components.ejoin.pyejoin import (
     ReportProblem,
     StoredSms,
 )
+from custom_components.ejoin.sms.inbox import SmsInbox, fingerprint
+from custom_components.ejoin.sms.store import SmsStoreReader
 
 ENTRY_ID = "inbox_test"
 
@@ -60,13 +67,22 @@ class FakeStore:
         return cast("EjoinClient", self)
 
 
-async def read(inbox: SmsInbox, store: FakeStore) -> list[str]:
+def reader(hass: HomeAssistant, inbox: SmsInbox, client: Any) -> SmsStoreReader:
+    """Return a reader of a stand-in store, recording in ``inbox``."""
+    return SmsStoreReader(
+        hass,
+        MockConfigEntry(domain=DOMAIN),
+        cast("EjoinClient", client),
+        inbox,
+        lambda _: None,
+        mac="00:30:f1:01:02:03",
+    )
+
+
+async def read(hass: HomeAssistant, inbox: SmsInbox, store: FakeStore) -> list[str]:
     """Read the store; return the texts of the messages the inbox calls new."""
-    return [
-        item.text
-        for item in await inbox.async_read(store.client())
-        if hasattr(item, "text")
-    ]
+    new = await reader(hass, inbox, store.client()).async_read()
+    return [item.text for item in new if hasattr(item, "text")]
 
 
 async def test_first_read_is_history_and_pages_through_the_store(
@@ -78,12 +94,12 @@ async def test_first_read_is_history_and_pages_through_the_store(
     )
     inbox = SmsInbox(hass, ENTRY_ID)
 
-    assert await read(inbox, store) == []
+    assert await read(hass, inbox, store) == []
     assert store.reads == [(1, 100), (101, 100), (201, 100), (251, 100)]
     assert inbox.position == 251
 
     store.rows.append(message("new"))
-    assert await read(inbox, store) == ["new"]
+    assert await read(hass, inbox, store) == ["new"]
     assert store.reads[-2:] == [(251, 100), (252, 100)]
 
 
@@ -91,13 +107,13 @@ async def test_taken_message_is_not_new_again(hass: HomeAssistant) -> None:
     """Once taken (pushed), the same SMS found in the store is not new."""
     store = FakeStore()
     inbox = SmsInbox(hass, ENTRY_ID)
-    await read(inbox, store)
+    await read(hass, inbox, store)
 
     pushed = message("pushed")
     assert inbox.take(pushed) is True
     assert inbox.take(pushed) is False
     store.rows.append(message("pushed"))
-    assert await read(inbox, store) == []
+    assert await read(hass, inbox, store) == []
 
 
 @pytest.mark.parametrize(
@@ -133,11 +149,11 @@ async def test_restart_of_the_gateway_reads_from_the_start(hass: HomeAssistant) 
     """A new ssrc: read again from 1, and only unseen messages are new."""
     store = FakeStore(rows=[message("one"), message("two")])
     inbox = SmsInbox(hass, ENTRY_ID)
-    await read(inbox, store)
+    await read(hass, inbox, store)
 
     store.ssrc = "second"
     store.rows = [message("two"), message("three")]
-    assert await read(inbox, store) == ["three"]
+    assert await read(hass, inbox, store) == ["three"]
     assert store.reads[-3:] == [(3, 100), (1, 100), (3, 100)]
     assert inbox.ssrc == "second"
 
@@ -146,11 +162,11 @@ async def test_emptied_store_is_read_from_the_start(hass: HomeAssistant) -> None
     """A store cleared on the gateway (next_sms behind us) is read from 1 again."""
     store = FakeStore(rows=[message("one"), message("two")])
     inbox = SmsInbox(hass, ENTRY_ID)
-    await read(inbox, store)
+    await read(hass, inbox, store)
 
     store.rows = [message("fresh")]
     store.next_when_empty = 1
-    assert await read(inbox, store) == ["fresh"]
+    assert await read(hass, inbox, store) == ["fresh"]
     assert store.reads[-3:] == [(3, 100), (1, 100), (2, 100)]
     assert inbox.position == 2
 
@@ -185,7 +201,7 @@ async def test_record_survives_a_restart_and_is_removed_with_the_entry(
     """What was seen, the ssrc and the position are stored; removal deletes them."""
     store = FakeStore(rows=[message("one")], ssrc="abc")
     inbox = SmsInbox(hass, ENTRY_ID)
-    await read(inbox, store)
+    await read(hass, inbox, store)
     inbox.take(message("pushed"))
     await inbox.async_flush()
     saved = hass_storage[f"ejoin.{ENTRY_ID}.sms"]["data"]
@@ -217,9 +233,9 @@ async def test_unreadable_rows_are_logged_and_passed(
     async def read_sms(*, start: int = 1, count: int = 0) -> StoredSms:
         return next(pages)
 
-    client = cast("EjoinClient", SimpleNamespace(read_sms=read_sms))
-    assert await inbox.async_read(client) == []
-    assert await inbox.async_read(client) == []
+    store = reader(hass, inbox, SimpleNamespace(read_sms=read_sms))
+    assert await store.async_read() == []
+    assert await store.async_read() == []
 
     assert inbox.position == 3
     assert caplog.text.count("Rows of the gateway's SMS store are odd") == 1
@@ -247,9 +263,9 @@ async def test_the_same_odd_rows_are_logged_once(
     async def read_sms(*, start: int = 1, count: int = 0) -> StoredSms:
         return next(pages)
 
-    client = cast("EjoinClient", SimpleNamespace(read_sms=read_sms))
+    store = reader(hass, inbox, SimpleNamespace(read_sms=read_sms))
     for _ in range(3):
-        await inbox.async_read(client)
+        await store.async_read()
 
     logged = [
         record.getMessage()

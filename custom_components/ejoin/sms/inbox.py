@@ -3,13 +3,12 @@
 An SMS can reach Home Assistant twice: pushed by the gateway and read back from its SMS
 store, or pushed again by a gateway that did not get our answer. It can also be missed:
 pushed while Home Assistant was restarting. The inbox remembers a fingerprint of every
-message it let through and where in the gateway's store reading should go on, so that
-each message fires exactly one event.
+message it let through, and where in the gateway's store reading goes on (see
+store.py), so that each message fires exactly one event.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 import hashlib
 import time
@@ -18,14 +17,8 @@ from typing import TypedDict
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
 
-from .const import (
-    DOMAIN,
-    LOGGER,
-    SEEN_SMS_LIMIT,
-    SMS_STORE_MAX_PAGES,
-    SMS_STORE_PAGE,
-)
-from .pyejoin import DeliveryReport, EjoinClient, ReceivedSms, StoredSms
+from ..const import DOMAIN, LOGGER, SEEN_SMS_LIMIT
+from ..pyejoin import DeliveryReport, ReceivedSms
 
 type SmsItem = ReceivedSms | DeliveryReport
 
@@ -86,8 +79,6 @@ class SmsInbox:
         self.position: int | None = None  # where the next read starts; None: never read
         # Messages not newer than this were seen and forgotten to keep the record small.
         self.horizon: float | None = None
-        self._reading = asyncio.Lock()
-        self._problems_logged: set[str] = set()
 
     async def async_load(self) -> None:
         """Load the record kept by an earlier run (none on the first set-up)."""
@@ -123,66 +114,12 @@ class SmsInbox:
             # A gateway clock set in the future must not hide messages arriving now.
             if forgotten is not None and forgotten <= time.time():
                 self.horizon = max(self.horizon or forgotten, forgotten)
-        self._save()
+        self.save()
         return True
 
     def take_all(self, items: Iterable[SmsItem]) -> list[SmsItem]:
         """Record messages; return those that are new, in order."""
         return [item for item in items if self.take(item)]
-
-    async def async_read(self, client: EjoinClient) -> list[SmsItem]:
-        """Read the store from where the last read ended; return messages never seen.
-
-        The first read ever only records what the store holds: messages from before the
-        integration was set up must not trigger automations. When the store's ``ssrc``
-        changed, the gateway restarted and numbers its store from 1 again.
-        """
-        async with self._reading:
-            start = self.position or 1
-            page = await client.read_sms(start=start, count=SMS_STORE_PAGE)
-            restarted = bool(self.ssrc and page.ssrc and page.ssrc != self.ssrc)
-            emptied = not _rows(page) and page.next_index < start
-            if start > 1 and (restarted or emptied):
-                LOGGER.info(
-                    "The gateway's SMS store was %s; reading it from the start",
-                    "renumbered by a restart" if restarted else "emptied",
-                )
-                start = 1
-                page = await client.read_sms(start=start, count=SMS_STORE_PAGE)
-            items: list[SmsItem] = []
-            position = start
-            for _ in range(SMS_STORE_MAX_PAGES):
-                self._log_problems(page)
-                rows = _rows(page)
-                items += rows
-                if page.next_index <= start:
-                    break  # nothing after this page (or a gateway that says so)
-                position = page.next_index
-                if not (rows or page.problems):
-                    break
-                start = position
-                page = await client.read_sms(start=start, count=SMS_STORE_PAGE)
-            history = not self.first_read_done
-            new = self.take_all(items)
-            self.ssrc = page.ssrc or self.ssrc
-            self.position = position
-            self._save()
-        if history:
-            LOGGER.debug("Recorded %d SMS stored before the set-up as seen", len(new))
-            return []
-        return new
-
-    def _log_problems(self, page: StoredSms) -> None:
-        """Say once per kind what was odd in the store's rows: they are read again."""
-        kinds = {problem.key or "row" for problem in page.problems}
-        new = kinds - self._problems_logged
-        if not new or len(self._problems_logged) >= PROBLEMS_LOGGED:
-            return
-        self._problems_logged |= new
-        LOGGER.warning(
-            "Rows of the gateway's SMS store are odd (what could be read was taken): %s",
-            "; ".join(str(problem)[:120] for problem in page.problems[:10]),
-        )
 
     async def async_flush(self) -> None:
         """Write the record now (the entry is unloading)."""
@@ -192,7 +129,8 @@ class SmsInbox:
         """Delete the record (the entry is removed)."""
         await self._store.async_remove()
 
-    def _save(self) -> None:
+    def save(self) -> None:
+        """Write the record soon (writes of a burst are gathered into one)."""
         self._store.async_delay_save(self._data, SAVE_DELAY)
 
     def _data(self) -> InboxData:
@@ -202,11 +140,3 @@ class SmsInbox:
             horizon=self.horizon,
             seen=list(self._seen.items()),
         )
-
-
-def _rows(page: StoredSms) -> list[SmsItem]:
-    return [*page.messages, *page.delivery_reports]
-
-
-# Kinds of odd rows of the SMS store logged (once each); more are not recorded.
-PROBLEMS_LOGGED = 64

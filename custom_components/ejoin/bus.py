@@ -1,0 +1,206 @@
+"""What the integration fires on Home Assistant's bus: the event types and their data.
+
+Automations, device triggers and the logbook read these events. This module says what
+each one holds, and builds it from what the gateway reported; it imports nothing of the
+integration's runtime, so that device triggers and the logbook load only this.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TypedDict
+
+from .pyejoin import (
+    CallDirection,
+    CallRecord,
+    DeliveryReport,
+    ReceivedSms,
+    SmsSentReport,
+)
+
+# The event types of the ports' event entities: an SMS, and calls by how they went.
+SMS_RECEIVED = "received"
+CALL_INCOMING = "incoming"
+CALL_MISSED = "missed"
+CALL_OUTGOING = "outgoing"
+SMS_EVENT_TYPES = [SMS_RECEIVED]
+CALL_EVENT_TYPES = [CALL_INCOMING, CALL_MISSED, CALL_OUTGOING]
+
+
+class Where(TypedDict):
+    """The gateway's and the port's devices, and the port and slot, as events name them."""
+
+    gateway_device_id: str | None
+    device_id: str | None
+    port: int | None
+    slot: int | None
+
+
+class SmsShown(TypedDict):
+    """What a port's SMS event entity shows of a received SMS."""
+
+    sender: str | None
+    recipient: str | None
+    text: str
+    received_at: str | None
+    recovered: bool
+
+
+class SmsReceivedData(Where, SmsShown):
+    """``ejoin_sms_received``: an SMS arrived on a port."""
+
+    smsc: str | None
+
+
+class DeliveryReportData(Where):
+    """``ejoin_sms_delivery_report``: the network says whether an SMS arrived."""
+
+    recipient: str | None
+    delivered: bool | None
+    status_code: int | None
+    received_at: str | None
+    operator_time: str | None
+    recovered: bool
+
+
+class SmsSentData(Where):
+    """``ejoin_sms_sent``: the gateway sent, or failed to send, one SMS of a task."""
+
+    task_id: int | None
+    recipient: str | None
+    ok: bool
+    status_code: int | None
+    reason: str | None
+    sent_at: str | None
+
+
+class FailedRecipientData(TypedDict):
+    """A recipient an SMS task could not reach, and why."""
+
+    number: str
+    reason: str | None
+    carrier_reason: str | None
+
+
+class TaskProgressData(TypedDict):
+    """``ejoin_sms_task_progress``: how far an SMS task is, with every recipient so far."""
+
+    gateway_device_id: str | None
+    task_id: int
+    sending: int
+    sent: int
+    failed: int
+    unsent: int
+    finished: bool
+    sent_to: list[str]
+    failed_to: list[FailedRecipientData]
+
+
+class CallShown(TypedDict):
+    """What a port's call event entity shows of a finished call."""
+
+    caller: str | None
+    callee: str | None
+    answered: bool
+    duration: int
+    started_at: str | None
+    ended_at: str | None
+    hangup_reason: str | None
+
+
+class CallData(Where, CallShown):
+    """``ejoin_call``: a call ended (once per call)."""
+
+    call_id: str | None
+    direction: str
+    answered_at: str | None
+    hangup_code: int | None
+
+
+def iso_time(value: datetime | None) -> str | None:
+    """Write a moment as events carry it: ISO 8601, or None."""
+    return value.isoformat() if value else None
+
+
+def sms_shown(message: ReceivedSms, *, recovered: bool) -> SmsShown:
+    """Describe a received SMS as its port's event entity shows it."""
+    return SmsShown(
+        sender=message.sender,
+        recipient=message.recipient,
+        text=message.text,
+        received_at=iso_time(message.received_at),
+        recovered=recovered,
+    )
+
+
+def sms_received_data(
+    where: Where, message: ReceivedSms, *, recovered: bool
+) -> SmsReceivedData:
+    """Build the data of ``ejoin_sms_received``."""
+    return SmsReceivedData(
+        **where, **sms_shown(message, recovered=recovered), smsc=message.smsc
+    )
+
+
+def delivery_report_data(
+    where: Where, report: DeliveryReport, *, recovered: bool
+) -> DeliveryReportData:
+    """Build the data of ``ejoin_sms_delivery_report``."""
+    return DeliveryReportData(
+        **where,
+        recipient=report.recipient,
+        delivered=report.delivered,
+        status_code=report.status_code,
+        received_at=iso_time(report.received_at),
+        operator_time=report.operator_time,
+        recovered=recovered,
+    )
+
+
+def sms_sent_data(where: Where, report: SmsSentReport) -> SmsSentData:
+    """Build the data of ``ejoin_sms_sent``; a failure says why."""
+    reason = None
+    if not report.ok:
+        reason = report.status_text or f"code {report.status_code}"
+    return SmsSentData(
+        **where,
+        task_id=report.task_id,
+        recipient=report.recipient,
+        ok=report.ok,
+        status_code=report.status_code,
+        reason=reason,
+        sent_at=iso_time(report.sent_at),
+    )
+
+
+def call_event_type(record: CallRecord) -> str:
+    """Say how a call went: an answered or missed incoming call, or an outgoing one."""
+    if record.direction is CallDirection.OUTGOING:
+        return CALL_OUTGOING
+    return CALL_INCOMING if record.answered_at else CALL_MISSED
+
+
+def call_shown(record: CallRecord) -> CallShown:
+    """Describe a finished call as its port's event entity shows it."""
+    return CallShown(
+        caller=record.caller,
+        callee=record.callee,
+        answered=record.answered_at is not None,
+        duration=record.duration_seconds,
+        started_at=iso_time(record.started_at),
+        ended_at=iso_time(record.ended_at),
+        hangup_reason=record.hangup_reason,
+    )
+
+
+def call_data(where: Where, record: CallRecord) -> CallData:
+    """Build the data of ``ejoin_call``."""
+    outgoing = record.direction is CallDirection.OUTGOING
+    return CallData(
+        **where,
+        **call_shown(record),
+        call_id=record.call_id,
+        direction=CALL_OUTGOING if outgoing else CALL_INCOMING,
+        answered_at=iso_time(record.answered_at),
+        hangup_code=record.hangup_code,
+    )

@@ -1,0 +1,104 @@
+"""What Home Assistant asks a gateway to do, for actions and entities alike.
+
+One place turns the protocol package's errors into the user's: the gateway could not be
+reached, it refused the login (then the user is also asked for a new one), or it
+refused the request. Every command of an entity or an action goes through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+
+from .const import CONF_REPORT_URL, DOMAIN
+from .pyejoin import (
+    EjoinAuthenticationError,
+    EjoinClient,
+    EjoinConnectionError,
+    EjoinError,
+    PortAddress,
+    RedialMode,
+)
+from .runtime import EjoinConfigEntry
+from .sms.sender import SentTask, async_send_sms
+
+
+def gateway_error(
+    hass: HomeAssistant, entry: EjoinConfigEntry, err: EjoinError
+) -> HomeAssistantError:
+    """Turn a gateway's silence or refusal into the error the user sees.
+
+    Rejected credentials also start re-authentication, so the user can fix them.
+    """
+    if isinstance(err, EjoinAuthenticationError):
+        entry.async_start_reauth(hass)
+        return HomeAssistantError(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        )
+    key = "gateway_unreachable" if isinstance(err, EjoinConnectionError) else "refused"
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"error": str(err)},
+    )
+
+
+async def async_request[T](
+    hass: HomeAssistant,
+    entry: EjoinConfigEntry,
+    request: Callable[[EjoinClient], Awaitable[T]],
+) -> T:
+    """Send one request to a gateway; its silence or refusal becomes the user's error."""
+    try:
+        return await request(entry.runtime_data.client)
+    except EjoinError as err:
+        raise gateway_error(hass, entry, err) from err
+
+
+def addresses(ports: Iterable[int], slot: int | None = None) -> list[PortAddress]:
+    """Address whole ports (or one slot of each), in port order."""
+    return [PortAddress(port=port, slot=slot) for port in sorted(ports)]
+
+
+async def async_redial(
+    hass: HomeAssistant,
+    entry: EjoinConfigEntry,
+    ports: set[int],
+    mode: RedialMode = RedialMode.FLIGHT,
+) -> None:
+    """Redial ports in one request, if the redial rules allow each of them."""
+    redial = entry.runtime_data.redial
+    redial.check(ports)
+    redial.start(ports)  # the ports may report before the gateway answers
+    try:
+        await entry.runtime_data.client.redial(addresses(ports), mode=mode)
+    except EjoinError as err:
+        redial.forget(ports)
+        raise gateway_error(hass, entry, err) from err
+
+
+async def async_send(
+    hass: HomeAssistant,
+    entry: EjoinConfigEntry,
+    *,
+    recipients: tuple[str, ...],
+    text: str,
+    ports: str | None = None,
+    delivery_report: bool = False,
+) -> list[SentTask]:
+    """Send one SMS task from a gateway (``ports`` None: the gateway chooses)."""
+    runtime = entry.runtime_data
+    try:
+        return await async_send_sms(
+            runtime.client,
+            runtime.task_ids,
+            recipients=recipients,
+            text=text,
+            ports=ports,
+            delivery_report=delivery_report,
+            status_report_url=entry.data[CONF_REPORT_URL],
+        )
+    except EjoinError as err:
+        raise gateway_error(hass, entry, err) from err

@@ -1,0 +1,158 @@
+"""When a port may redial, and when a redial is over.
+
+The vendor's advice: redial only a port that is registered or has its data connection
+up ("dial successful"), keep the redials of one port apart by a randomised interval.
+A redial is over when the port is back in the state it was redialled from; then its
+new public IP can be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+import random
+
+from homeassistant.core import callback
+from homeassistant.exceptions import ServiceValidationError
+
+from .const import DOMAIN, REDIAL_JITTER
+from .gateway import EjoinGateway, Listeners
+
+# A redial not seen to end by then is taken as done, so its new public IP is read.
+REDIAL_OVERDUE = 300.0  # seconds
+
+type Clock = Callable[[], float]
+
+
+@dataclass
+class RedialWatch:
+    """A redialled port: the status it was redialled from, and whether it left it."""
+
+    before: int | None
+    started: float  # the clock's time the redial was sent
+    left: bool = False
+
+
+class RedialPolicy:
+    """Refuses redials the vendor advises against; follows redials until they end."""
+
+    def __init__(
+        self,
+        gateway: EjoinGateway,
+        *,
+        interval: float,
+        clock: Clock,
+        jitter: Callable[[], float] = lambda: random.uniform(0, REDIAL_JITTER),  # noqa: S311 - not a secret
+    ) -> None:
+        """Keep redials of one port ``interval`` seconds apart, plus some jitter."""
+        self.gateway = gateway
+        self.interval = interval
+        self.clock = clock  # injectable, as is the jitter: tests move time by hand
+        self.jitter = jitter
+        self.not_before: dict[int, float] = {}  # port -> clock time
+        self.redialing: dict[int, RedialWatch] = {}
+        self.done: Listeners[[]] = Listeners()  # a redial ended: read the new IPs
+
+    @callback
+    def listen(self) -> Callable[[], None]:
+        """Follow the gateway's reports; returns the way to stop."""
+        stop_changes = self.gateway.ports_changed.add(self._ports_changed)
+        stop_reports = self.gateway.report_applied.add(lambda _: self._end_overdue())
+
+        def stop() -> None:
+            stop_changes()
+            stop_reports()
+
+        return stop
+
+    def check(self, ports: Iterable[int]) -> None:
+        """Raise if any of these ports must not be redialled now (nothing is sent)."""
+        ports = set(ports)
+        unregistered = sorted(
+            port
+            for port in ports
+            if (state := self.gateway.ports.get(port)) is None or not state.redialable
+        )
+        if unregistered:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="redial_not_registered",
+                translation_placeholders={"ports": ", ".join(map(str, unregistered))},
+            )
+        now = self.clock()
+        waiting = sorted(
+            (port, self.not_before[port] - now)
+            for port in ports
+            if self.not_before.get(port, 0) > now
+        )
+        if waiting:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="redial_too_soon",
+                translation_placeholders={
+                    "ports": ", ".join(str(port) for port, _ in waiting),
+                    "seconds": str(int(max(wait for _, wait in waiting)) + 1),
+                    "interval": str(int(self.interval)),
+                },
+            )
+
+    @callback
+    def start(self, ports: Iterable[int]) -> None:
+        """Follow ports about to redial, and keep them from redialling again too soon.
+
+        Called before the command is sent: a report of the port leaving its state can
+        arrive before the command's answer does.
+        """
+        now = self.clock()
+        for port in ports:
+            state = self.gateway.ports.get(port)
+            self.redialing[port] = RedialWatch(
+                before=None if state is None else state.status_code, started=now
+            )
+            self.not_before[port] = now + self.interval * (1 + self.jitter())
+
+    @callback
+    def forget(self, ports: Iterable[int]) -> None:
+        """Forget ports whose redial was not sent after all."""
+        for port in ports:
+            self.redialing.pop(port, None)
+            self.not_before.pop(port, None)
+
+    @callback
+    def _ports_changed(self, changed: set[int]) -> None:
+        """Follow redialled ports; a port back in its state has completed its redial.
+
+        Registered (3) on SMS firmware; on proxy firmware "dial successful" (15), and
+        registered on the way does not count. A report of the port before it began to
+        redial does not count either.
+        """
+        finished = False
+        for port in changed & self.redialing.keys():
+            state = self.gateway.ports.get(port)
+            if state is None:
+                continue
+            watch = self.redialing[port]
+            if not watch.left:
+                watch.left = state.status_code != watch.before
+            elif state.status_code == watch.before:
+                del self.redialing[port]
+                finished = True
+        if finished:
+            self.done.notify()
+
+    def _end_overdue(self) -> None:
+        """End redials open for longer than ``REDIAL_OVERDUE``, as if they were done.
+
+        A port that redials too fast to report it, or never comes back to the state it
+        left, must not keep its new public IP unread for ever.
+        """
+        now = self.clock()
+        overdue = [
+            port
+            for port, watch in self.redialing.items()
+            if now - watch.started > REDIAL_OVERDUE
+        ]
+        for port in overdue:
+            del self.redialing[port]
+        if overdue:
+            self.done.notify()

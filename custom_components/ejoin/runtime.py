@@ -1,0 +1,240 @@
+"""Everything a set-up gateway needs, built in one place and torn down by one path.
+
+``async_create_runtime`` builds, in this order: the client, the gateway model, the SMS
+inbox, the webhook (before the gateway learns its URL: it may push at once), the
+gateway's first status (which points it at the webhook), the public IP readings of
+proxy firmware, the gateway's device, and what turns reports into events. Every piece
+registers its clean-up with the entry right where it is made; Home Assistant runs
+them when the entry unloads, and when its set-up fails half-way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+import time
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.event import async_track_time_interval
+
+from .calls import Calls
+from .connection import client_for, web_interface
+from .const import (
+    CONF_ALL_SIMS,
+    CONF_CONFIGURE_GATEWAY,
+    CONF_LOCAL_ONLY,
+    CONF_REDIAL_INTERVAL,
+    CONF_REPORT_PERIOD,
+    CONF_REPORT_URL,
+    CONF_WEBHOOK_ID,
+    DEFAULT_REDIAL_INTERVAL,
+    DEFAULT_REPORT_PERIOD,
+    DOMAIN,
+    LOGGER,
+)
+from .gateway import EjoinGateway, reported_mac
+from .identifiers import DeviceIds, gateway_device_info
+from .public_ip import PublicIpCoordinator, async_probe_public_ips
+from .pyejoin import (
+    DeviceStatusReport,
+    EjoinAuthenticationError,
+    EjoinClient,
+    EjoinError,
+)
+from .redial import RedialPolicy
+from .sms.inbox import SmsInbox
+from .sms.received import IncomingSms
+from .sms.store import SmsStoreReader
+from .sms.task_ids import TaskIds
+from .sms.tasks import OutgoingSms
+from .watch import ReportWatch
+from .webhook import ReportIngest, async_register_webhook
+
+type EjoinConfigEntry = ConfigEntry[EjoinRuntimeData]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EjoinRuntimeData:
+    """What a set-up gateway keeps: its client, its state and what works on them."""
+
+    client: EjoinClient
+    gateway: EjoinGateway
+    gateway_device_id: str
+    ingest: ReportIngest
+    watch: ReportWatch
+    redial: RedialPolicy
+    inbox: SmsInbox
+    sms_store: SmsStoreReader
+    incoming_sms: IncomingSms
+    outgoing_sms: OutgoingSms
+    calls: Calls
+    task_ids: TaskIds
+    public_ips: PublicIpCoordinator | None
+    report_period: int
+
+    @callback
+    def start(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Start the periodic work, once the entities listen (after the platforms).
+
+        The SMS store is read now, then every report period: an SMS that was not
+        pushed is recovered, marked as such, never fired twice.
+        """
+
+        @callback
+        def read_sms_store(_now: datetime | None = None) -> None:
+            self.sms_store.schedule()
+
+        read_sms_store()
+        entry.async_on_unload(
+            async_track_time_interval(
+                hass, read_sms_store, timedelta(seconds=self.report_period)
+            )
+        )
+        entry.async_on_unload(self.watch.start())
+
+
+async def async_create_runtime(
+    hass: HomeAssistant, entry: ConfigEntry
+) -> EjoinRuntimeData:
+    """Build what the entry needs; raise Home Assistant's set-up errors if it cannot."""
+    client = client_for(hass, entry.data)
+    all_sims = bool(entry.options.get(CONF_ALL_SIMS, False))
+    period = int(entry.options.get(CONF_REPORT_PERIOD, DEFAULT_REPORT_PERIOD))
+    configure = bool(entry.data[CONF_CONFIGURE_GATEWAY])
+    report_url: str = entry.data[CONF_REPORT_URL]
+    gateway = EjoinGateway(mac=entry.unique_id or "", all_sims=all_sims)
+    inbox = SmsInbox(hass, entry.entry_id)
+    await inbox.async_load()  # before the first push, which it must recognise
+
+    ingest = ReportIngest(hass, gateway)
+    webhook_id = entry.data[CONF_WEBHOOK_ID]
+    async_register_webhook(
+        hass,
+        webhook_id,
+        entry.title,
+        ingest,
+        local_only=entry.options.get(CONF_LOCAL_ONLY, True),
+    )
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+
+    status = await _first_status(
+        client, gateway, report_url=report_url if configure else None, period=period
+    )
+    if configure:
+        try:
+            await client.keep_sms_url(report_url)
+        except EjoinError as err:
+            LOGGER.warning(
+                "Gateway %s did not take (or keep) the SMS forwarding URL: %s",
+                gateway.mac,
+                err,
+            )
+    gateway.apply(status)
+    public_ips = await async_probe_public_ips(hass, entry, client)
+
+    # The gateway's device first: every port device names it as its via_device.
+    gateway_device_id = (
+        dr.async_get(hass)
+        .async_get_or_create(
+            config_entry_id=entry.entry_id,
+            **gateway_device_info(
+                mac=gateway.mac,
+                name=entry.title,
+                ports=gateway.max_ports or len(gateway.ports),
+                firmware=gateway.firmware,
+                web_interface=web_interface(entry.data),
+            ),
+        )
+        .id
+    )
+    devices = DeviceIds(hass, entry.entry_id, gateway.mac)
+    incoming_sms = IncomingSms(hass, inbox, devices)
+    outgoing_sms = OutgoingSms(hass, devices)
+    calls = Calls(hass, devices)
+    sms_store = SmsStoreReader(
+        hass,
+        entry,
+        client,
+        inbox,
+        lambda item: incoming_sms.announce(item, recovered=True),
+        mac=gateway.mac,
+    )
+    for listener in (incoming_sms.report, outgoing_sms.report, calls.report):
+        entry.async_on_unload(gateway.report_applied.add(listener))
+    entry.async_on_unload(
+        gateway.report_applied.add(lambda _: sms_store.gateway_heard())
+    )
+    redial = RedialPolicy(
+        gateway,
+        interval=float(
+            entry.options.get(CONF_REDIAL_INTERVAL, DEFAULT_REDIAL_INTERVAL)
+        ),
+        clock=time.monotonic,
+    )
+    entry.async_on_unload(redial.listen())
+    if public_ips is not None:
+
+        @callback
+        def read_new_addresses() -> None:
+            entry.async_create_task(hass, public_ips.async_request_refresh())
+
+        entry.async_on_unload(redial.done.add(read_new_addresses))
+    watch = ReportWatch(
+        hass,
+        entry,
+        gateway,
+        client,
+        period=period,
+        report_url=report_url if configure else None,
+        all_sims=all_sims,
+    )
+    return EjoinRuntimeData(
+        client=client,
+        gateway=gateway,
+        gateway_device_id=gateway_device_id,
+        ingest=ingest,
+        watch=watch,
+        redial=redial,
+        inbox=inbox,
+        sms_store=sms_store,
+        incoming_sms=incoming_sms,
+        outgoing_sms=outgoing_sms,
+        calls=calls,
+        task_ids=TaskIds(hass, entry.entry_id),
+        public_ips=public_ips,
+        report_period=period,
+    )
+
+
+async def _first_status(
+    client: EjoinClient, gateway: EjoinGateway, *, report_url: str | None, period: int
+) -> DeviceStatusReport:
+    """Read the gateway's status (pointing it at ``report_url``, unless None)."""
+    try:
+        if report_url is not None:
+            status = await client.get_status(
+                report_url=report_url, period=period, all_sims=gateway.all_sims
+            )
+        else:
+            status = await client.get_status()
+    except EjoinAuthenticationError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="invalid_auth"
+        ) from err
+    except EjoinError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_connect",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    if reported_mac(status) not in ("", gateway.mac):
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="wrong_gateway",
+            translation_placeholders={"host": client.host},
+        )
+    return status

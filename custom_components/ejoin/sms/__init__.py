@@ -1,0 +1,1 @@
+"""SMS: what was received (once each), what the gateway's store holds, what is sent."""

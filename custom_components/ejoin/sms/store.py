@@ -1,0 +1,156 @@
+"""Reading the gateway's SMS store: messages that were not pushed are found there.
+
+The gateway keeps every SMS it received, numbered from 1 (again from 1 after a restart,
+which a new ``ssrc`` tells). The reader goes on where the last read ended, at the
+set-up, every report period and as soon as the gateway talks again after a failed
+read; what the inbox has not seen is announced as recovered. The first read ever only
+records what the store holds: messages from before the set-up are history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+import time
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+
+from ..const import DOMAIN, LOGGER, SMS_STORE_MAX_PAGES, SMS_STORE_PAGE
+from ..pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError, StoredSms
+from .inbox import SmsInbox, SmsItem
+
+# While the store cannot be read, a report from the gateway (it is back) prompts a
+# new try, at most this often (seconds).
+RETRY_READ_AFTER = 30.0
+# Kinds of odd rows of the SMS store logged (once each); more are not recorded.
+PROBLEMS_LOGGED = 64
+
+
+class SmsStoreReader:
+    """Reads one gateway's SMS store in the background and announces what was missed."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        client: EjoinClient,
+        inbox: SmsInbox,
+        recovered: Callable[[SmsItem], None],
+        *,
+        mac: str,
+    ) -> None:
+        """Read with ``client``, record in ``inbox``, call ``recovered`` for each find."""
+        self.hass = hass
+        self.mac = mac
+        self.entry = entry
+        self.client = client
+        self.inbox = inbox
+        self._recovered = recovered
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self._failing = False
+        self._last_attempt = 0.0
+        self._problems_logged: set[str] = set()
+
+    @callback
+    def gateway_heard(self) -> None:
+        """Try the store again if it could not be read: the gateway talks again."""
+        if self._failing and time.monotonic() - self._last_attempt > RETRY_READ_AFTER:
+            self.schedule()
+
+    @callback
+    def schedule(self) -> None:
+        """Read the store in the background, unless a read is under way."""
+        if self._task is None or self._task.done():
+            self._task = self.entry.async_create_background_task(
+                self.hass, self.async_catch_up(), f"{DOMAIN} read SMS store"
+            )
+
+    async def async_catch_up(self) -> None:
+        """Read what the gateway stored and was not seen; announce it as recovered."""
+        self._last_attempt = time.monotonic()
+        try:
+            new = await self.async_read()
+        except EjoinAuthenticationError:
+            self._failing = True
+            self.entry.async_start_reauth(self.hass)
+            return
+        except EjoinError as err:
+            if not self._failing:
+                LOGGER.warning(
+                    "Could not read the SMS store of gateway %s, will try again: %s",
+                    self.mac,
+                    err,
+                )
+            self._failing = True
+            return
+        if self._failing:
+            LOGGER.info("Reading the SMS store of gateway %s works again", self.mac)
+            self._failing = False
+        if new:
+            LOGGER.info(
+                "Recovered %d SMS that gateway %s stored while they were not pushed",
+                len(new),
+                self.mac,
+            )
+        for item in new:
+            self._recovered(item)
+
+    async def async_read(self) -> list[SmsItem]:
+        """Read the store from where the last read ended; return messages never seen."""
+        inbox = self.inbox
+        async with self._lock:
+            start = inbox.position or 1
+            page = await self._page(start)
+            restarted = bool(inbox.ssrc and page.ssrc and page.ssrc != inbox.ssrc)
+            emptied = not _rows(page) and page.next_index < start
+            if start > 1 and (restarted or emptied):
+                LOGGER.info(
+                    "The gateway's SMS store was %s; reading it from the start",
+                    "renumbered by a restart" if restarted else "emptied",
+                )
+                start = 1
+                page = await self._page(start)
+            items: list[SmsItem] = []
+            position = start
+            for _ in range(SMS_STORE_MAX_PAGES):
+                self._log_problems(page)
+                rows = _rows(page)
+                items += rows
+                if page.next_index <= start:
+                    break  # nothing after this page (or a gateway that says so)
+                position = page.next_index
+                if not (rows or page.problems):
+                    break
+                start = position
+                page = await self._page(start)
+            history = not inbox.first_read_done
+            new = inbox.take_all(items)
+            inbox.ssrc = page.ssrc or inbox.ssrc
+            inbox.position = position
+            inbox.save()
+        if history:
+            LOGGER.debug("Recorded %d SMS stored before the set-up as seen", len(new))
+            return []
+        return new
+
+    async def _page(self, start: int) -> StoredSms:
+        """Read one page of the store."""
+        return await self.client.read_sms(start=start, count=SMS_STORE_PAGE)
+
+    def _log_problems(self, page: StoredSms) -> None:
+        """Say once per kind what was odd in the store's rows: they are read again."""
+        kinds = {problem.key or "row" for problem in page.problems}
+        new = kinds - self._problems_logged
+        if not new or len(self._problems_logged) >= PROBLEMS_LOGGED:
+            return
+        self._problems_logged |= new
+        LOGGER.warning(
+            "Rows of the gateway's SMS store are odd (what could be read was taken): %s",
+            "; ".join(str(problem)[:120] for problem in page.problems[:10]),
+        )
+
+
+def _rows(page: StoredSms) -> list[SmsItem]:
+    return [*page.messages, *page.delivery_reports]
