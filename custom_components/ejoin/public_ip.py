@@ -69,6 +69,7 @@ class PublicIpCoordinator(DataUpdateCoordinator[PublicIpData]):
         """Read the public IPs, and the traffic unless the firmware lacks it."""
         try:
             public_ips = await self.client.get_public_ips()
+            traffic = await self._read_traffic() if self.has_traffic else {}
         except EjoinAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -79,27 +80,22 @@ class PublicIpCoordinator(DataUpdateCoordinator[PublicIpData]):
                 translation_key="public_ip_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        traffic: dict[int, tuple[int, int]] = {}
-        if self.has_traffic:
-            try:
-                raw = await self.client.get_traffic()
-            except (EjoinCommandError, EjoinMalformedReplyError):
-                raw = {}
-            except EjoinError as err:
-                raise UpdateFailed(
-                    translation_domain=DOMAIN,
-                    translation_key="public_ip_failed",
-                    translation_placeholders={"error": str(err)},
-                ) from err
-            traffic = {
-                port: counters
-                for port, value in raw.items()
-                if (counters := parse_traffic(value)) is not None
-            }
-            if not traffic and self._first_reading:
-                self.has_traffic = False  # decided once, at the first reading
+        if not traffic and self._first_reading:
+            self.has_traffic = False  # decided once, at the first reading
         self._first_reading = False
         return PublicIpData(public_ips=public_ips, traffic=traffic)
+
+    async def _read_traffic(self) -> dict[int, tuple[int, int]]:
+        """Read each port's traffic; none when the firmware does not know it."""
+        try:
+            raw = await self.client.get_traffic()
+        except (EjoinCommandError, EjoinMalformedReplyError):
+            return {}
+        return {
+            port: counters
+            for port, value in raw.items()
+            if (counters := parse_traffic(value)) is not None
+        }
 
 
 async def async_probe_public_ips(

@@ -31,12 +31,10 @@ from pyejoin import (
     ReceivedSms,
     RedialMode,
     SmsTask,
-    Statistics,
     TaskStatus,
 )
 from pyejoin.exceptions import EjoinTimeoutError
 from pyejoin.port_state import Operator
-from pyejoin.wire import StatisticsPeriod
 
 from .gateway_stub import GatewayStub, RecordedRequest, Reply, parse_query
 
@@ -946,60 +944,6 @@ async def test_read_sms_without_usable_next(
         await client.read_sms()
 
 
-# --- statistics -----------------------------------------------------------------------
-
-
-async def test_sms_statistics(client: EjoinClient, gateway: GatewayStub) -> None:
-    """Defaults ask for all ports and slots today; rows that are objects are kept."""
-    rows = [{"port": "1A", "sent": 3}, {"port": "2A", "sent": 0}]
-    gateway.set_json({"code": 200, "count": "2", "stats": [*rows, "junk", 5]})
-    stats = await client.sms_statistics()
-    assert_request(
-        gateway.only_request,
-        method="GET",
-        path="/goip_get_sms_stat.html",
-        query="ports=all&slots=all&type=2",
-    )
-    assert stats == Statistics(count=2, rows=tuple(rows))
-
-
-async def test_call_statistics(client: EjoinClient, gateway: GatewayStub) -> None:
-    """ports, slots and the period's number are sent; a missing count is the row count."""
-    rows = [{"port": "1A", "calls": 1}]
-    gateway.set_json({"code": "200", "stats": rows})
-    stats = await client.call_statistics(
-        ports="1-4", slots="1", period=StatisticsPeriod.CUMULATIVE
-    )
-    assert_request(
-        gateway.only_request,
-        method="GET",
-        path="/goip_get_call_stat.html",
-        query="ports=1-4&slots=1&type=3",
-    )
-    assert stats == Statistics(count=1, rows=tuple(rows))
-
-
-@pytest.mark.parametrize(
-    ("reply", "expected"),
-    [
-        ({"count": "x", "stats": [{"a": 1}]}, Statistics(count=1, rows=({"a": 1},))),
-        ({"count": None, "stats": []}, Statistics(count=0)),
-        ({"count": 4, "stats": {"a": 1}}, Statistics(count=4)),
-        ({}, Statistics(count=0)),
-    ],
-)
-async def test_statistics_odd_replies(
-    client: EjoinClient,
-    gateway: GatewayStub,
-    reply: dict[str, Any],
-    expected: Statistics,
-) -> None:
-    """An unreadable count falls back to the rows; rows that are no list are none."""
-    gateway.set_json({"code": 200} | reply)
-    assert await client.sms_statistics(period=StatisticsPeriod.LAST_HOUR) == expected
-    assert gateway.only_request.raw_query.endswith("&ports=all&slots=all&type=0")
-
-
 # --- success conventions --------------------------------------------------------------
 
 
@@ -1091,7 +1035,7 @@ async def test_rejected_credentials_in_the_reply(
     """A reason about the user, auth, password or login, or code 14, is an auth error."""
     gateway.set_json(reply)
     with pytest.raises(EjoinAuthenticationError, match="rejected the username") as info:
-        await client.sms_statistics()
+        await client.read_sms()
     assert_no_password(info.value)
 
 

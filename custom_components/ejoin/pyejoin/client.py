@@ -26,7 +26,7 @@ from .exceptions import (
     EjoinMalformedReportError,
     EjoinTimeoutError,
 )
-from .models import DeviceStatusReport, SmsTask, Statistics, StoredSms, TaskStatus
+from .models import DeviceStatusReport, SmsTask, StoredSms, TaskStatus
 from .ports import PortAddress
 from .replies import (
     device_status,
@@ -36,20 +36,16 @@ from .replies import (
     port_values,
     raise_for_code,
     reply_values,
-    statistics,
     stored_sms,
     task_statuses,
 )
 from .wire import (
-    CALL_STATISTICS_PATH,
-    SMS_STATISTICS_PATH,
     STATUS_PATH,
     Command,
     CommandOp,
     Ports,
     RedialMode,
     Request,
-    StatisticsPeriod,
     command_request,
     get_request,
     load_json_object,
@@ -58,7 +54,6 @@ from .wire import (
     send_sms_request,
     set_request,
     sim_numbers_request,
-    statistics_request,
     status_request,
 )
 
@@ -383,29 +378,3 @@ class EjoinClient:
         """Read stored SMS from position ``start`` (``count`` 0 = all that follow)."""
         request = read_sms_request(start=start, count=count, delete=delete)
         return stored_sms(await self._request(request), start)
-
-    async def sms_statistics(
-        self,
-        *,
-        ports: str = "all",
-        slots: str = "all",
-        period: StatisticsPeriod = StatisticsPeriod.TODAY,
-    ) -> Statistics:
-        """Read SMS statistics; also a cheap check that the credentials work."""
-        request = statistics_request(
-            SMS_STATISTICS_PATH, ports=ports, slots=slots, period=period
-        )
-        return statistics(await self._request(request))
-
-    async def call_statistics(
-        self,
-        *,
-        ports: str = "all",
-        slots: str = "all",
-        period: StatisticsPeriod = StatisticsPeriod.TODAY,
-    ) -> Statistics:
-        """Read call statistics."""
-        request = statistics_request(
-            CALL_STATISTICS_PATH, ports=ports, slots=slots, period=period
-        )
-        return statistics(await self._request(request))

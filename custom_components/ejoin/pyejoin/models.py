@@ -261,11 +261,3 @@ class SmsTask:
     delivery_report: bool = False
     interval_ms: int = 0
     timeout_s: int = 30
-
-
-@dataclass(frozen=True, kw_only=True)
-class Statistics:
-    """Rows of ``goip_get_sms_stat.html`` or ``goip_get_call_stat.html``, as the gateway sent them."""
-
-    count: int
-    rows: tuple[dict[str, Any], ...] = ()

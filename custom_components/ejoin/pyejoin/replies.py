@@ -18,7 +18,7 @@ from .exceptions import (
     EjoinMalformedReplyError,
     EjoinMalformedReportError,
 )
-from .models import DeviceStatusReport, ReportProblem, Statistics, StoredSms, TaskStatus
+from .models import DeviceStatusReport, ReportProblem, StoredSms, TaskStatus
 from .reports import parse_report
 from .sms import parse_sms_rows
 from .values import read_integer
@@ -207,16 +207,3 @@ def stored_sms(reply: Mapping[str, Any], start: int) -> StoredSms:
         delivery_reports=reports,
         problems=tuple(problems),
     )
-
-
-def statistics(reply: Mapping[str, Any]) -> Statistics:
-    """Read SMS or call statistics; rows that are not objects are left out."""
-    rows = reply.get("stats")
-    rows = (
-        [row for row in rows if isinstance(row, dict)] if isinstance(rows, list) else []
-    )
-    try:
-        count = int(reply.get("count", len(rows)))
-    except (TypeError, ValueError):
-        count = len(rows)
-    return Statistics(count=count, rows=tuple(rows))

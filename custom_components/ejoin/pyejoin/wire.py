@@ -145,8 +145,6 @@ STATUS_PATH: Final = "goip_get_status.html"
 COMMAND_PATH: Final = "goip_send_cmd.html"
 SEND_SMS_PATH: Final = "goip_post_sms.html"
 READ_SMS_PATH: Final = "goip_get_sms.html"
-SMS_STATISTICS_PATH: Final = "goip_get_sms_stat.html"
-CALL_STATISTICS_PATH: Final = "goip_get_call_stat.html"
 JSON_CONTENT_TYPE: Final = "application/json;charset=utf-8"
 TEXT_CONTENT_TYPE: Final = "text/plain;charset=utf-8"
 SUCCESS_CODES: Final = frozenset({0, 200})
@@ -174,15 +172,6 @@ class RedialMode(IntEnum):
 
     FLIGHT = 0  # the SIM re-registers; the public IP usually changes
     FAST = 1  # the data session is redialled without re-registering
-
-
-class StatisticsPeriod(IntEnum):
-    """Time span of SMS and call statistics."""
-
-    LAST_HOUR = 0
-    LAST_TWO_HOURS = 1
-    TODAY = 2
-    CUMULATIVE = 3
 
 
 # --- requests ----------------------------------------------------------------------------
@@ -380,14 +369,4 @@ def read_sms_request(*, start: int, count: int, delete: bool) -> Request:
             ("sms_num", str(count)),
             ("sms_del", "1" if delete else "0"),
         ),
-    )
-
-
-def statistics_request(
-    path: str, *, ports: str, slots: str, period: StatisticsPeriod
-) -> Request:
-    """Read SMS or call statistics (``path`` names which)."""
-    return Request(
-        path=path,
-        query=(("ports", ports), ("slots", slots), ("type", str(int(period)))),
     )
