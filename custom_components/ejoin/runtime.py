@@ -1,9 +1,9 @@
 """Everything a set-up gateway needs, built in one place and torn down by one path.
 
 ``async_create_runtime`` builds, in this order: the client, the gateway model, the SMS
-inbox, the webhook (before the gateway learns its URL: it may push at once), the
-gateway's first status (which points it at the webhook), the public IP readings of
-proxy firmware, the gateway's device, and what turns reports into events. Every piece
+inbox, what turns reports into events, the webhook (before the gateway learns its URL:
+it may push at once), the gateway's first status (which points it at the webhook), the
+public IP readings of proxy firmware and the gateway's device. Every piece
 registers its clean-up with the entry right where it is made; Home Assistant runs
 them when the entry unloads, and when its set-up fails half-way.
 """
@@ -110,6 +110,25 @@ async def async_create_runtime(
     inbox = SmsInbox(hass, entry.entry_id)
     await inbox.async_load()  # before the first push, which it must recognise
 
+    # What turns reports into events listens before the first push can arrive.
+    devices = DeviceIds(hass, entry.entry_id, gateway.mac)
+    incoming_sms = IncomingSms(hass, inbox, devices)
+    outgoing_sms = OutgoingSms(hass, devices)
+    calls = Calls(hass, devices)
+    sms_store = SmsStoreReader(
+        hass,
+        entry,
+        client,
+        inbox,
+        lambda item: incoming_sms.announce(item, recovered=True),
+        mac=gateway.mac,
+    )
+    for listener in (incoming_sms.report, outgoing_sms.report, calls.report):
+        entry.async_on_unload(gateway.report_applied.add(listener))
+    entry.async_on_unload(
+        gateway.report_applied.add(lambda _: sms_store.gateway_heard())
+    )
+
     ingest = ReportIngest(hass, gateway)
     webhook_id = entry.data[CONF_WEBHOOK_ID]
     async_register_webhook(
@@ -150,23 +169,6 @@ async def async_create_runtime(
             ),
         )
         .id
-    )
-    devices = DeviceIds(hass, entry.entry_id, gateway.mac)
-    incoming_sms = IncomingSms(hass, inbox, devices)
-    outgoing_sms = OutgoingSms(hass, devices)
-    calls = Calls(hass, devices)
-    sms_store = SmsStoreReader(
-        hass,
-        entry,
-        client,
-        inbox,
-        lambda item: incoming_sms.announce(item, recovered=True),
-        mac=gateway.mac,
-    )
-    for listener in (incoming_sms.report, outgoing_sms.report, calls.report):
-        entry.async_on_unload(gateway.report_applied.add(listener))
-    entry.async_on_unload(
-        gateway.report_applied.add(lambda _: sms_store.gateway_heard())
     )
     redial = RedialPolicy(
         gateway,

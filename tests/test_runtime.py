@@ -1,0 +1,64 @@
+"""Building an entry's runtime: what listens before the gateway is told where to push."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+from unittest.mock import patch
+
+from aiohttp.test_utils import TestClient
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import async_capture_events
+
+from custom_components.ejoin.const import DOMAIN, EVENT_SMS_RECEIVED
+from custom_components.ejoin.pyejoin import EjoinClient
+from ejoin_simulator import Simulator
+
+from .helpers import WEBHOOK_ID, entry_for, post, set_up_entry
+
+
+async def test_an_sms_pushed_while_setting_up_fires(
+    hass: HomeAssistant, simulator: Simulator, client: TestClient
+) -> None:
+    """An SMS the gateway pushes as soon as it learns the webhook fires, not later.
+
+    The gateway may push before it has answered the status read that points it at
+    Home Assistant: the webhook, and what turns reports into events, already listen.
+    """
+    received = async_capture_events(hass, EVENT_SMS_RECEIVED)
+    original = EjoinClient.get_status
+    text = base64.b64encode(b"Pushed at once").decode()
+    sms = {
+        "type": "recv-sms",
+        "sms_num": 1,
+        "sms": [[0, "2.01", 1714566005, "+15550001", "+15550002", text]],
+    }
+
+    async def push_then_answer(self: EjoinClient, **kwargs: Any) -> Any:
+        assert await post(hass, client, sms) == (200, "OK")
+        return await original(self, **kwargs)
+
+    with patch.object(EjoinClient, "get_status", push_then_answer):
+        entry = await set_up_entry(hass, simulator, entry_for(simulator, client=client))
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert [(event.data["text"], event.data["recovered"]) for event in received] == [
+        ("Pushed at once", False)
+    ]
+
+
+async def test_a_failed_set_up_leaves_no_webhook(
+    hass: HomeAssistant, simulator: Simulator, client: TestClient
+) -> None:
+    """The webhook made before the status read goes when the read fails: one path."""
+    simulator.offline = True
+
+    entry = entry_for(simulator, client=client)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert WEBHOOK_ID not in hass.data.get("webhook", {})
+    assert hass.config_entries.async_entries(DOMAIN) == [entry]
