@@ -9,7 +9,10 @@ from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
+from custom_components.ejoin.const import CONF_ALL_SIMS
 from ejoin_simulator import Gateway, Simulator
 
 from .helpers import FIRMWARE, entry_for, http_client, running, set_up_entry
@@ -47,6 +50,15 @@ async def entry(hass: HomeAssistant, simulator: Simulator) -> MockConfigEntry:
 
 
 @pytest.fixture
+async def all_sims(hass: HomeAssistant, simulator: Simulator) -> MockConfigEntry:
+    """Set the 8-port gateway up reporting every SIM slot, without pushes."""
+    simulator.gateway.all_sims = True
+    return await set_up_entry(
+        hass, simulator, entry_for(simulator, options={CONF_ALL_SIMS: True})
+    )
+
+
+@pytest.fixture
 async def client(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
     """Return a client of Home Assistant's HTTP server, to which the gateway can push."""
     return await http_client(hass, hass_client_no_auth)
@@ -58,3 +70,13 @@ async def live(
 ) -> MockConfigEntry:
     """Set the 8-port gateway up with its pushes reaching Home Assistant."""
     return await set_up_entry(hass, simulator, entry_for(simulator, client=client))
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshot with Home Assistant's extension, whichever plugin's fixture pytest picks.
+
+    Both syrupy and Home Assistant's plugin define ``snapshot``; which one wins differs
+    between the Home Assistant versions under test.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)

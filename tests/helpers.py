@@ -6,19 +6,33 @@ import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable
 import contextlib
 import copy
+from datetime import timedelta
 import json
+import logging
 from pathlib import Path
 import time
 from typing import Any
+from unittest.mock import patch
 from urllib.parse import quote, quote_plus
 
 from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE, Platform
 from homeassistant.core import HomeAssistant, State
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    device_registry as dr,
+    entity_registry as er,
+    issue_registry as ir,
+)
+from homeassistant.helpers.json import JSONEncoder
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.ejoin.const import (
     CONF_ALL_SIMS,
@@ -27,6 +41,7 @@ from custom_components.ejoin.const import (
     CONF_REPORT_URL,
     CONF_WEBHOOK_ID,
     DOMAIN,
+    REDIAL_JITTER,
 )
 from ejoin_simulator import Gateway, Simulator
 
@@ -47,6 +62,23 @@ EACH_FIRMWARE = pytest.mark.parametrize("simulator", ["sms", "proxy"], indirect=
 
 type Sent = tuple[str, str, list[tuple[str, str]], Any]
 type Target = tuple[int, ...] | str  # port numbers, or "gateway"
+type Expected = dict[tuple[int | None, str], str]  # (port, key): state
+
+# Every action, with what it needs besides its targets.
+ACTIONS: list[tuple[str, dict[str, Any]]] = [
+    ("redial", {}),
+    ("lock_port", {}),
+    ("unlock_port", {}),
+    ("reset_port", {}),
+    ("switch_sim", {"slot": 2}),
+    ("reboot", {}),
+    ("save_config", {}),
+    ("get_public_ip", {}),
+    ("send_sms", {"numbers": "+1555", "message": "Hi"}),
+]
+# Every form in which real gateways refuse a login (the simulator's ``bad_login``).
+BAD_LOGINS = ["html", "401", "json", "redirect"]
+PERIOD = 60  # the report period of the test entries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEBHOOK_URL = f"/api/webhook/{WEBHOOK_ID}"
@@ -79,10 +111,14 @@ def dev_status(simulator: Simulator) -> dict[str, Any]:
 
 
 async def set_up(
-    hass: HomeAssistant, simulator: Simulator, *, all_sims: bool = False
+    hass: HomeAssistant,
+    simulator: Simulator,
+    *,
+    all_sims: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
     """Set the integration up against the simulator, as the config flow leaves it."""
-    entry = config_entry_for(simulator, all_sims=all_sims)
+    entry = config_entry_for(simulator, all_sims=all_sims, options=options)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     # Also the first read of the SMS store, which the set-up starts in the background.
@@ -192,7 +228,11 @@ def device_of(
 
 
 def config_entry_for(
-    simulator: Simulator, *, configure: bool = True, all_sims: bool = False
+    simulator: Simulator,
+    *,
+    configure: bool = True,
+    all_sims: bool = False,
+    options: dict[str, Any] | None = None,
 ) -> MockConfigEntry:
     """Build the config entry the config flow would create for the simulator."""
     return MockConfigEntry(
@@ -208,7 +248,11 @@ def config_entry_for(
             CONF_REPORT_URL: f"http://127.0.0.1:8123/api/webhook/{WEBHOOK_ID}",
             CONF_CONFIGURE_GATEWAY: configure,
         },
-        options={CONF_REPORT_PERIOD: 60, CONF_ALL_SIMS: all_sims},
+        options={
+            CONF_REPORT_PERIOD: PERIOD,
+            CONF_ALL_SIMS: all_sims,
+            **(options or {}),
+        },
     )
 
 
@@ -368,3 +412,218 @@ def state(hass: HomeAssistant, entity_id: str) -> str | None:
     """Return an entity's state string, or None when it has none."""
     found = hass.states.get(entity_id)
     return None if found is None else found.state
+
+
+# --- commands, entity services and their errors ----------------------------------------
+
+
+def command(op: str, ports: str | None = None, **extra: Any) -> Sent:
+    """Return the command request the gateway should receive."""
+    body: dict[str, Any] = {"type": "command", "op": op}
+    if ports is not None:
+        body["ports"] = ports
+    return (*COMMAND, {**body, **extra})
+
+
+async def press(hass: HomeAssistant, key: str, port: int | None = None) -> None:
+    """Press a button of the gateway (port None) or of a port."""
+    await hass.services.async_call(
+        "button",
+        "press",
+        {"entity_id": entity_id(hass, key, port, "button")},
+        blocking=True,
+    )
+
+
+async def use(
+    hass: HomeAssistant, platform: str, service: str, key: str, port: int, **data: Any
+) -> None:
+    """Call a service of a port's entity of some platform."""
+    await hass.services.async_call(
+        platform,
+        service,
+        {"entity_id": entity_id(hass, key, port, platform), **data},
+        blocking=True,
+    )
+
+
+def check_unreachable(err: HomeAssistantError, simulator: Simulator) -> None:
+    """Check the error of a gateway that does not answer: gateway_unreachable, no password."""
+    assert type(err) is HomeAssistantError
+    error = err.translation_placeholders["error"]
+    assert error.startswith(f"cannot talk to gateway 127.0.0.1:{simulator.port}: ")
+    check_error(
+        err,
+        "gateway_unreachable",
+        f"The gateway did not answer: {error}",
+        {"error": error},
+    )
+
+
+class FakeClock:
+    """A monotonic clock the redial checks read, moved by hand."""
+
+    def __init__(self) -> None:
+        """Start at an arbitrary point."""
+        self.now = 1000.0
+
+    def monotonic(self) -> float:
+        """Return the current reading."""
+        return self.now
+
+
+def redial_clock(hass: HomeAssistant, *, jitter: str = "max") -> FakeClock:
+    """Give every gateway's redial rules a hand-moved clock and a fixed jitter.
+
+    The jitter is its largest (``max``) or none.
+    """
+    clock = FakeClock()
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        policy = entry.runtime_data.redial
+        policy.clock = clock.monotonic
+        policy.jitter = (lambda: REDIAL_JITTER) if jitter == "max" else (lambda: 0.0)
+    return clock
+
+
+# --- time, logs and the watch -------------------------------------------------------------
+
+
+async def advance(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, periods: int = 1
+) -> None:
+    """Let report periods pass, one at a time, with everything they start finished."""
+    for _ in range(periods):
+        freezer.tick(timedelta(seconds=PERIOD))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def next_period(hass: HomeAssistant) -> None:
+    """Let one report period pass: the SMS store is read again."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=PERIOD + 1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+# What the integration logs when a gateway falls silent, and when it is heard again.
+SILENT = "has not been heard"
+BACK = "is reporting again"
+
+
+def messages(caplog: pytest.LogCaptureFixture, text: str) -> list[str]:
+    """Return the integration's log lines that contain ``text``."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("custom_components.ejoin") and text in record.message
+    ]
+
+
+def warnings_of_the_integration(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Return the integration's warnings captured so far."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "custom_components.ejoin"
+        and record.levelno == logging.WARNING
+    ]
+
+
+def status_reads(simulator: Simulator) -> list[list[tuple[str, str]]]:
+    """Return the query (without credentials) of each status read the gateway got."""
+    return [
+        query
+        for _, path, query, _ in sent(simulator)
+        if path == "/goip_get_status.html"
+    ]
+
+
+# Read from the proxy firmware on their own schedule, so they fail with those reads.
+POLLED = ("_public_ip", "_data_received", "_data_sent")
+
+
+def reported(hass: HomeAssistant, entry: MockConfigEntry) -> set[str]:
+    """Return the entry's entities that show what the gateway reports."""
+    return {
+        entity_id
+        for entity_id in integration_states(hass, entry)
+        if not entity_id.endswith(POLLED)
+    }
+
+
+def unavailable(hass: HomeAssistant, entry: MockConfigEntry) -> set[str]:
+    """Return the entry's entities that show what the gateway reports, if unavailable."""
+    return {
+        entity_id
+        for entity_id in reported(hass, entry)
+        if state(hass, entity_id) == STATE_UNAVAILABLE
+    }
+
+
+def pushes_missing_issue(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> ir.IssueEntry | None:
+    """Return the entry's "pushes missing" repair issue, if it is raised."""
+    return ir.async_get(hass).async_get_issue(
+        DOMAIN, f"pushes_missing_{entry.entry_id}"
+    )
+
+
+# --- a snapshot per platform --------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def set_up_platform(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    platform: Platform,
+    *,
+    options: dict[str, Any] | None = None,
+) -> AsyncIterator[MockConfigEntry]:
+    """Set the gateway up, every SIM reported, with one platform and all its entities.
+
+    As core integrations' platform tests do, only that platform is loaded; every entity
+    disabled by default is enabled.
+    """
+    with patch("custom_components.ejoin.PLATFORMS", [platform]):
+        entry = await set_up(hass, simulator, all_sims=True, options=options)
+        await enable_all_entities(hass, entry)
+        items = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        assert {item.domain for item in items} == {platform.value}
+        yield entry
+
+
+def snapshot_of_states(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
+    """Every entity of the entry as state and JSON attributes, without the report time.
+
+    States only: the registry entries hold fields that newer Home Assistant releases
+    add, which would make the snapshot differ between the versions under test.
+    """
+    registry = er.async_get(hass)
+    shown: dict[str, Any] = {}
+    for item in sorted(
+        er.async_entries_for_config_entry(registry, entry_id),
+        key=lambda item: item.entity_id,
+    ):
+        found = hass.states.get(item.entity_id)
+        assert found is not None, f"{item.entity_id} has no state"
+        shown[item.entity_id] = {
+            "state": "<time of the last report>"
+            if item.unique_id == f"{GATEWAY_MAC}_last_report"
+            else same_number_text(found.state),
+            "attributes": json.loads(
+                json.dumps(dict(found.attributes), cls=JSONEncoder, sort_keys=True)
+            ),
+        }
+    return shown
+
+
+def same_number_text(state: str) -> str:
+    """Write a number the same way for both Home Assistant versions under test.
+
+    A converted unit is rounded to a precision the newer release writes shorter
+    ("0.0" where 2025.4 writes "0.000000"); the value is the same.
+    """
+    try:
+        return repr(float(state))
+    except ValueError:
+        return state

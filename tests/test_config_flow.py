@@ -1,8 +1,9 @@
-"""Tests of the config flow: log in to the gateway, then choose where it reports to."""
+"""The config flow (log in to the gateway, then choose where it reports to) and options."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from ipaddress import ip_address
 import json
 import logging
 from pathlib import Path
@@ -10,6 +11,7 @@ import socket
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
+from aiohttp.test_utils import TestClient
 from homeassistant.config_entries import SOURCE_USER, ConfigFlowResult
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
@@ -23,6 +25,10 @@ import voluptuous as vol
 from custom_components.ejoin.const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
+    CONF_DEFAULT_RECIPIENTS,
+    CONF_LOCAL_ONLY,
+    CONF_PUBLIC_IP_INTERVAL,
+    CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
     CONF_WEBHOOK_ID,
@@ -31,7 +37,15 @@ from custom_components.ejoin.const import (
 from custom_components.ejoin.pyejoin import DeviceStatusReport
 from ejoin_simulator import Simulator
 
-from .helpers import GATEWAY_MAC, PASSWORD
+from .helpers import (
+    BAD_LOGINS,
+    GATEWAY_MAC,
+    PASSWORD,
+    PROXY_FIRMWARE,
+    config_entry_for,
+    port_report,
+    post,
+)
 
 INTERNAL_URL = "http://192.168.1.10:8123"
 REJECTED = "not the password"
@@ -283,13 +297,19 @@ async def test_report_choices_are_stored(
     assert simulator.gateway.report_url is None
 
 
+@pytest.mark.parametrize("bad_login", BAD_LOGINS)
 async def test_wrong_password_then_right(
     hass: HomeAssistant,
     simulator: Simulator,
     internal_url: str,
     mock_setup_entry: AsyncMock,
+    bad_login: str,
 ) -> None:
-    """The gateway rejecting the password shows invalid_auth; the right one goes on."""
+    """The gateway rejecting the password shows invalid_auth; the right one goes on.
+
+    Whatever form the gateway's refusal takes, the form says the login is wrong.
+    """
+    simulator.bad_login = bad_login
     result = await start(hass)
     wrong = login_for(simulator, password=REJECTED)
 
@@ -593,3 +613,80 @@ def test_every_flow_outcome_has_a_text(file_name: str, section: str, key: str) -
     """Every error and abort reason the flow can give is translated."""
     strings = json.loads((INTEGRATION / file_name).read_text(encoding="utf-8"))
     assert strings["config"][section].get(key)
+
+
+# --- the options flow ------------------------------------------------------------------
+
+
+async def post_from_outside(
+    hass: HomeAssistant, client: TestClient, simulator: Simulator, balance: str
+) -> None:
+    """Post a port-status as if from an address outside the local network."""
+    with patch(
+        "homeassistant.components.webhook.ip_address",
+        return_value=ip_address("203.0.113.7"),
+    ):
+        await post(hass, client, port_report(simulator, 1, bal=balance))
+
+
+@PROXY_FIRMWARE  # for the public IP reading interval
+async def test_options_take_effect_at_once(
+    hass: HomeAssistant, simulator: Simulator, client: TestClient
+) -> None:
+    """New options are stored, the gateway is re-pointed and the notify entity appears."""
+    entry = config_entry_for(simulator)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert hass.states.get("notify.ejoin_127_0_0_1_sms") is None
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    defaults = {
+        str(key): key.default()
+        for key in result["data_schema"].schema
+        if callable(key.default)
+    }
+    assert defaults == {
+        CONF_REPORT_PERIOD: 60,
+        CONF_ALL_SIMS: False,
+        CONF_REDIAL_INTERVAL: 60,
+        CONF_PUBLIC_IP_INTERVAL: 300,
+        CONF_DEFAULT_RECIPIENTS: [],
+        CONF_LOCAL_ONLY: True,
+    }
+    await post_from_outside(hass, client, simulator, "1.11")
+    assert hass.states.get("sensor.port_1_balance").state != "1.11"  # local only
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_REPORT_PERIOD: 120.0,
+            CONF_ALL_SIMS: True,
+            CONF_REDIAL_INTERVAL: 90.0,
+            CONF_PUBLIC_IP_INTERVAL: 600.0,
+            CONF_DEFAULT_RECIPIENTS: [" +4915112345678 ", ""],
+            CONF_LOCAL_ONLY: False,
+        },
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert dict(entry.options) == {
+        CONF_REPORT_PERIOD: 120,
+        CONF_ALL_SIMS: True,
+        CONF_REDIAL_INTERVAL: 90,
+        CONF_PUBLIC_IP_INTERVAL: 600,
+        CONF_DEFAULT_RECIPIENTS: ["+4915112345678"],
+        CONF_LOCAL_ONLY: False,
+    }
+    await post_from_outside(hass, client, simulator, "2.22")
+    assert hass.states.get("sensor.port_1_balance").state == "2.22"
+    assert (simulator.gateway.report_period, simulator.gateway.all_sims) == (120, True)
+    assert hass.states.get("notify.ejoin_127_0_0_1_sms") is not None
+    assert hass.states.get("sensor.port_1_sim_slots").state == "4"
+    proxy = entry.runtime_data.public_ips
+    assert proxy is not None
+    assert proxy.update_interval is not None
+    assert proxy.update_interval.total_seconds() == 600

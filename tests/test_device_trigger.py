@@ -27,7 +27,6 @@ import voluptuous as vol
 
 from custom_components.ejoin import device_trigger
 from custom_components.ejoin.const import DOMAIN
-from ejoin_simulator import Simulator
 
 from .helpers import (
     from_this_gateway,
@@ -35,7 +34,6 @@ from .helpers import (
     load_fixture,
     port_device,
     post,
-    set_up,
 )
 
 SMS_RECEIVED = "sms_received"
@@ -48,16 +46,6 @@ INBOX = [
     ("Vodafone", "Your CODE expires today"),
     ("+79160000000", "code 1111"),
 ]
-
-
-@pytest.fixture
-async def client(
-    hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
-) -> TestClient:
-    """Set the integration up against the simulator and return an HTTP client for it."""
-    await set_up(hass, simulator)
-    test_client: TestClient = await hass_client_no_auth()
-    return test_client
 
 
 @pytest.fixture
@@ -169,6 +157,7 @@ def seen(calls: list[ServiceCall], *keys: str) -> list[tuple[Any, ...]]:
 
 
 @pytest.mark.parametrize("target", [1, 8, "gateway"])
+@pytest.mark.usefixtures("entry")
 async def test_both_triggers_are_offered_on_every_port_and_the_gateway(
     hass: HomeAssistant, client: TestClient, target: int | str
 ) -> None:
@@ -191,6 +180,7 @@ async def test_both_triggers_are_offered_on_every_port_and_the_gateway(
     ]
 
 
+@pytest.mark.usefixtures("entry")
 async def test_no_triggers_are_offered_for_other_devices(
     hass: HomeAssistant, client: TestClient
 ) -> None:
@@ -203,6 +193,7 @@ async def test_no_triggers_are_offered_for_other_devices(
     ("trigger_type", "fields"),
     [(SMS_RECEIVED, ["sender", "text_contains"]), (CALL_RECEIVED, ["caller"])],
 )
+@pytest.mark.usefixtures("entry")
 async def test_each_trigger_offers_its_optional_filters(
     hass: HomeAssistant, client: TestClient, trigger_type: str, fields: list[str]
 ) -> None:
@@ -260,6 +251,7 @@ async def test_the_editor_shows_a_name_for_each_trigger_and_filter(
         ("port", SMS_RECEIVED, {"caller": "+79161234567"}, vol.Invalid),
     ],
 )
+@pytest.mark.usefixtures("entry")
 async def test_a_trigger_on_a_foreign_device_or_of_an_unknown_type_is_rejected(
     hass: HomeAssistant,
     client: TestClient,
@@ -294,6 +286,7 @@ async def test_a_trigger_on_a_foreign_device_or_of_an_unknown_type_is_rejected(
 # --- SMS received -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("entry")
 async def test_a_port_trigger_fires_for_its_port_and_a_gateway_trigger_for_all(
     hass: HomeAssistant, client: TestClient, recorded: list[ServiceCall]
 ) -> None:
@@ -342,6 +335,7 @@ async def test_a_port_trigger_fires_for_its_port_and_a_gateway_trigger_for_all(
         ({"sender": "Vodafone", "text_contains": "balance"}, []),
     ],
 )
+@pytest.mark.usefixtures("entry")
 async def test_sms_filters_on_sender_and_text(
     hass: HomeAssistant,
     client: TestClient,
@@ -376,6 +370,7 @@ async def test_sms_filters_on_sender_and_text(
         (2, {}, []),
     ],
 )
+@pytest.mark.usefixtures("entry")
 async def test_call_received_fires_for_incoming_calls_answered_or_missed(
     hass: HomeAssistant,
     client: TestClient,

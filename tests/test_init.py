@@ -1,23 +1,59 @@
-"""Tests of loading, setting up and unloading the integration."""
+"""Loading, setting up, unloading and removing the integration, and its devices.
 
+Set-up against the simulator (every entity has a value at once), the webhook's
+local-only option, removal, ports that disappear, SMS after a reboot of the gateway,
+and logs that never hold the password.
+"""
+
+from __future__ import annotations
+
+from ipaddress import ip_address
 import json
+import logging
 from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+from aiohttp.test_utils import TestClient
 from awesomeversion import AwesomeVersion
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.loader import async_get_integration
+from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 
-from custom_components.ejoin.const import CONF_REPORT_URL, DOMAIN
+from custom_components.ejoin.const import CONF_LOCAL_ONLY, CONF_REPORT_URL, DOMAIN
 from custom_components.ejoin.pyejoin import EjoinCommandError
-from ejoin_simulator import Simulator
+from ejoin_simulator import Gateway, Simulator
 
-from .helpers import PASSWORD, WEBHOOK_ID, config_entry_for
+from .helpers import (
+    BACK,
+    FIRMWARE,
+    GATEWAY_MAC_DASHED,
+    PASSWORD,
+    SILENT,
+    WEBHOOK_ID,
+    advance,
+    config_entry_for,
+    enable_all_entities,
+    entry_for,
+    gateway_device,
+    messages,
+    port_device,
+    port_report,
+    post,
+    sent,
+    set_up_entry,
+    status_reads,
+    wait_for,
+)
 
 MANIFEST = Path(__file__).parent.parent / "custom_components" / DOMAIN / "manifest.json"
 
@@ -208,3 +244,198 @@ async def test_removal_deletes_what_the_entry_stored(
     await hass.async_block_till_done()
 
     assert not stored & set(hass_storage)
+
+
+async def test_every_entity_has_a_value_right_after_set_up(
+    hass: HomeAssistant, simulator: Simulator, entity_registry: er.EntityRegistry
+) -> None:
+    """Every entity, disabled ones included, shows a value before any push arrives."""
+    entry = config_entry_for(simulator, all_sims=True)
+    await set_up(hass, entry)
+    await enable_all_entities(hass, entry)
+    assert entry.state is ConfigEntryState.LOADED
+
+    registry_entries = er.async_entries_for_config_entry(
+        entity_registry, entry.entry_id
+    )
+    states = {
+        item.entity_id: hass.states.get(item.entity_id) for item in registry_entries
+    }
+    no_value = {
+        entity_id: None if state is None else state.state
+        for entity_id, state in states.items()
+        if state is None
+        or (
+            state.state in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+            # buttons are unknown until pressed, event entities until something happens
+            and not entity_id.startswith(("button.", "event."))
+        )
+    }
+    # 8 ports x (28 SIM sensors, SIM slots, registered, 2 buttons, lock, SIM select,
+    # SMS and call events) + 3 gateway sensors and 2 buttons; the SMS firmware has no
+    # public IP or traffic readings.
+    assert len(states) == 8 * 36 + 5
+    assert no_value == {}
+    port = simulator.gateway.ports[3]
+    assert port.sim is not None
+    assert hass.states.get("sensor.port_3_iccid").state == port.sim.iccid
+    assert hass.states.get("sensor.port_3_sim_slots").state == "4"
+
+
+@pytest.mark.parametrize(("local_only", "applied"), [(True, False), (False, True)])
+async def test_reports_from_outside_the_network_only_when_allowed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient,
+    local_only: bool,
+    applied: bool,
+) -> None:
+    """The webhook takes reports from outside the local network only if turned off."""
+    entry = await set_up_entry(
+        hass, simulator, entry_for(simulator, options={CONF_LOCAL_ONLY: local_only})
+    )
+    with patch(
+        "homeassistant.components.webhook.ip_address",
+        return_value=ip_address("203.0.113.7"),
+    ):
+        status, _ = await post(
+            hass, client, port_report(simulator, 1, status="4", st=4)
+        )
+
+    assert status == 200  # Home Assistant does not tell outsiders what it refused
+    assert (hass.states.get("sensor.port_1_status").state != "registered") is applied
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_removing_the_entry_stops_the_gateways_reports(
+    hass: HomeAssistant, simulator: Simulator, live: MockConfigEntry
+) -> None:
+    """After removal the gateway pushes nothing more to Home Assistant."""
+    assert simulator.gateway.report_url is not None
+    assert simulator.gateway.sms_url is not None
+
+    assert await hass.config_entries.async_remove(live.entry_id)
+    await hass.async_block_till_done()
+
+    assert (simulator.gateway.report_url, simulator.gateway.report_period) == (None, 0)
+    assert simulator.gateway.sms_url is None
+    assert status_reads(simulator)[-1] == [("url", ""), ("period", "0")]
+
+
+async def test_removing_an_entry_of_a_gateway_set_up_by_hand_leaves_it_alone(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """The user pointed the gateway themselves: removal sends it nothing."""
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert sent(simulator) == []
+
+
+async def test_removal_succeeds_when_the_gateway_is_gone(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    live: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A gateway that does not answer does not keep the entry; the log says what to do."""
+    simulator.offline = True
+
+    assert await hass.config_entries.async_remove(live.entry_id)
+    await hass.async_block_till_done()
+
+    assert hass.config_entries.async_get_entry(live.entry_id) is None
+    assert [
+        message
+        for message in messages(caplog, "stop reporting")
+        if message.startswith(
+            "Could not tell gateway Ejoin 127.0.0.1 to stop reporting to Home Assistant"
+        )
+        and message.endswith("clear its report and SMS URLs in its web interface")
+    ]
+    assert all(PASSWORD not in record.getMessage() for record in caplog.records)
+
+
+async def test_ports_that_disappeared_can_be_removed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    hass_ws_client: Any,
+) -> None:
+    """A smaller gateway's old port devices can be deleted; its live ones cannot."""
+    assert await async_setup_component(hass, "config", {})
+    # The gateway comes back from a module swap with 4 ports instead of 8.
+    simulator.gateway = Gateway.create(
+        ports=4, slots=4, mac=GATEWAY_MAC_DASHED, firmware=FIRMWARE
+    )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    registry = dr.async_get(hass)
+    websocket = await hass_ws_client(hass)
+
+    async def remove(device_id: str) -> dict[str, Any]:
+        await websocket.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": entry.entry_id,
+                "device_id": device_id,
+            }
+        )
+        answer: dict[str, Any] = await websocket.receive_json()
+        return answer
+
+    old_port = port_device(hass, 8)
+    assert (await remove(old_port))["success"]
+    assert registry.async_get(old_port) is None
+
+    for kept in (port_device(hass, 4), gateway_device(hass)):
+        answer = await remove(kept)
+        assert not answer["success"]
+        assert registry.async_get(kept) is not None
+
+
+async def test_logs_name_the_gateway_but_never_the_password(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Going silent and coming back is logged at the right levels, without secrets."""
+    caplog.set_level(logging.DEBUG, logger="custom_components.ejoin")
+    simulator.offline = True
+    await advance(hass, freezer, 10)
+    simulator.offline = False
+    await advance(hass, freezer)
+
+    levels = {
+        record.levelname
+        for record in caplog.records
+        if SILENT in record.getMessage() or BACK in record.getMessage()
+    }
+    assert levels == {"WARNING", "INFO"}
+    assert any(record.levelname == "DEBUG" for record in caplog.records)
+    assert all(PASSWORD not in record.getMessage() for record in caplog.records)
+
+
+async def test_sms_still_arrive_by_push_after_the_gateway_reboots(
+    hass: HomeAssistant, simulator: Simulator, live: MockConfigEntry
+) -> None:
+    """The SMS URL was saved after it was set, so the rebooted gateway still pushes SMS.
+
+    (A gateway forgets what was set and not saved; the store read would then find the
+    SMS later, as recovered, instead of at once.)
+    """
+    assert simulator.gateway.saved_sms_url == simulator.gateway.sms_url is not None
+    received = async_capture_events(hass, "ejoin_sms_received")
+
+    simulator.reboot()
+    await wait_for(lambda: not simulator.offline, "the gateway to boot")
+    _, row = simulator.gateway.receive_sms(4, 1, "+15550009999", "After the reboot")
+    simulator.push_sms(row, port=4)
+
+    await wait_for(lambda: len(received) == 1, "the pushed SMS")
+    assert (received[0].data["text"], received[0].data["recovered"]) == (
+        "After the reboot",
+        False,
+    )

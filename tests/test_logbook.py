@@ -37,16 +37,6 @@ type Describe = Callable[[Event[dict[str, Any]]], dict[str, str]]
 
 
 @pytest.fixture
-async def client(
-    hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
-) -> TestClient:
-    """Set the integration up against the simulator and return an HTTP client for it."""
-    await set_up(hass, simulator)
-    test_client: TestClient = await hass_client_no_auth()
-    return test_client
-
-
-@pytest.fixture
 def mock_recorder_before_hass(recorder_db_url: str) -> None:
     """Prepare the recorder's database before Home Assistant starts, as recorder_mock needs."""
 
@@ -154,6 +144,7 @@ def call(**data: Any) -> dict[str, Any]:
         ),
     ],
 )
+@pytest.mark.usefixtures("entry")
 async def test_sms_and_calls_read_as_sentences_about_the_port(
     hass: HomeAssistant,
     client: TestClient,
@@ -187,6 +178,7 @@ async def test_sms_and_calls_read_as_sentences_about_the_port(
         ("gone", "gone", "Ejoin port 3"),
     ],
 )
+@pytest.mark.usefixtures("entry")
 async def test_the_entry_is_named_after_the_port_else_the_gateway(
     hass: HomeAssistant,
     client: TestClient,

@@ -4,49 +4,40 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
 import time
 from typing import Any
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.storage import Store
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ejoin.const import (
-    CONF_PUBLIC_IP_INTERVAL,
-    CONF_REDIAL_INTERVAL,
-    DOMAIN,
-    REDIAL_JITTER,
-)
-from custom_components.ejoin.pyejoin import EjoinClient
+from custom_components.ejoin.const import DOMAIN
 from ejoin_simulator import Gateway, Simulator
 
 from .helpers import (
+    ACTIONS,
     COMMAND,
     FIRMWARE,
     GATEWAY_MAC,
     PROXY_FIRMWARE,
     PUBLIC_IPS,
     SMS,
-    TRAFFIC,
     Target,
     act,
     check_error,
+    check_unreachable,
     devices,
     entry_for,
     gateway_device,
     port_device,
     port_report,
     post,
+    redial_clock,
     running,
     sent,
     set_up_entry,
@@ -55,31 +46,6 @@ from .helpers import (
 )
 
 SECOND_MAC = "00:30:f1:0a:0b:0c"
-
-
-class FakeClock:
-    """A monotonic clock the redial checks read, moved by hand."""
-
-    def __init__(self) -> None:
-        """Start at an arbitrary point."""
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        """Return the current reading."""
-        return self.now
-
-
-def redial_clock(hass: HomeAssistant, *, jitter: str = "max") -> FakeClock:
-    """Give every gateway's redial rules a hand-moved clock and a fixed jitter.
-
-    The jitter is its largest (``max``) or none.
-    """
-    clock = FakeClock()
-    for entry in hass.config_entries.async_entries(DOMAIN):
-        policy = entry.runtime_data.redial
-        policy.clock = clock.monotonic
-        policy.jitter = (lambda: REDIAL_JITTER) if jitter == "max" else (lambda: 0.0)
-    return clock
 
 
 # --- fixtures ----------------------------------------------------------------------------
@@ -551,10 +517,9 @@ async def test_redial_of_a_port_that_is_not_registered_is_refused(
     hass: HomeAssistant,
     simulator: Simulator,
     entry: MockConfigEntry,
-    hass_client_no_auth: Any,
+    client: TestClient,
 ) -> None:
     """A locked port (st 12) is not redialled, nor is any other port of the call."""
-    client = await hass_client_no_auth()
     assert await post(hass, client, port_report(simulator, 3, st=12)) == (200, "OK")
     assert await post(hass, client, port_report(simulator, 6, st=2)) == (200, "OK")
     simulator.request_log.clear()
@@ -595,73 +560,6 @@ async def test_redial_refusals_come_before_any_gateway_is_asked(
     assert sent(second) == []
 
 
-async def test_a_second_redial_within_the_interval_is_refused(
-    hass: HomeAssistant, simulator: Simulator
-) -> None:
-    """After a redial a port waits the interval (option) plus jitter; then it may redial."""
-    await set_up_entry(
-        hass, simulator, entry_for(simulator, options={CONF_REDIAL_INTERVAL: 10})
-    )
-    redial_2 = (*COMMAND, {"type": "command", "op": "redial", "ports": "2", "mode": 0})
-    clock = redial_clock(hass, jitter="max")
-    await act(hass, "redial", {"device_id": devices(hass, (2,))})
-    assert sent(simulator) == [redial_2]
-    simulator.request_log.clear()
-
-    clock.now += 5  # 10 s and a quarter of it (12.5 s) are not yet over
-    with pytest.raises(ServiceValidationError) as raised:
-        await act(hass, "redial", {"device_id": devices(hass, (3, 2))})
-    check_error(
-        raised.value,
-        "redial_too_soon",
-        "Not redialling port(s) 2: a port may redial once every 10 s; try again in 8 s",
-        {"ports": "2", "seconds": "8", "interval": "10"},
-    )
-    clock.now += 7.4
-    with pytest.raises(ServiceValidationError) as raised:
-        await act(hass, "redial", {"device_id": devices(hass, "gateway")})
-    assert raised.value.translation_key == "redial_too_soon"
-    assert raised.value.translation_placeholders["seconds"] == "1"
-    assert sent(simulator) == []
-
-    clock.now += 0.2
-    await act(hass, "redial", {"device_id": devices(hass, (2,))})
-    assert sent(simulator) == [redial_2]
-
-
-async def test_without_jitter_a_redial_is_allowed_right_after_the_interval(
-    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
-) -> None:
-    """With the default interval (60 s) and no jitter, 60 s later is soon enough."""
-    clock = redial_clock(hass, jitter="none")
-    await act(hass, "redial", {"device_id": devices(hass, (4,))})
-    clock.now += 59.5
-    with pytest.raises(ServiceValidationError) as raised:
-        await act(hass, "redial", {"device_id": devices(hass, (4,))})
-    assert raised.value.translation_placeholders == {
-        "ports": "4",
-        "seconds": "1",
-        "interval": "60",
-    }
-    clock.now += 0.6
-    await act(hass, "redial", {"device_id": devices(hass, (4,))})
-    assert [body["ports"] for *_, body in sent(simulator)] == ["4", "4"]
-
-
-async def test_the_jitter_adds_up_to_a_quarter_of_the_interval(
-    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
-) -> None:
-    """With the real clock and jitter, the wait is the interval and at most 25 % more."""
-    await act(hass, "redial", {"device_id": devices(hass, (1,))})
-
-    with pytest.raises(ServiceValidationError) as raised:
-        await act(hass, "redial", {"device_id": devices(hass, (1,))})
-
-    assert raised.value.translation_key == "redial_too_soon"
-    assert 60 <= int(raised.value.translation_placeholders["seconds"]) <= 76
-    assert len(simulator.request_log) == 1
-
-
 async def test_switch_to_a_slot_the_gateway_lacks_is_refused(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
@@ -678,18 +576,26 @@ async def test_switch_to_a_slot_the_gateway_lacks_is_refused(
     assert sent(simulator) == []
 
 
-# Every action, with what it needs besides its targets.
-ACTIONS: list[tuple[str, dict[str, Any]]] = [
-    ("redial", {}),
-    ("lock_port", {}),
-    ("unlock_port", {}),
-    ("reset_port", {}),
-    ("switch_sim", {"slot": 2}),
-    ("reboot", {}),
-    ("save_config", {}),
-    ("get_public_ip", {}),
-    ("send_sms", {"numbers": "+1555", "message": "Hi"}),
-]
+@pytest.mark.parametrize(("service", "extra"), ACTIONS, ids=[a for a, _ in ACTIONS])
+async def test_an_offline_gateway_fails_every_action(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    service: str,
+    extra: dict[str, Any],
+) -> None:
+    """A gateway that does not answer: every action raises gateway_unreachable, no password."""
+    simulator.offline = True
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await act(
+            hass,
+            service,
+            {"device_id": devices(hass, "gateway"), **extra},
+            response=service == "get_public_ip",
+        )
+
+    check_unreachable(raised.value, simulator)
 
 
 async def test_a_device_that_is_not_an_ejoin_device_is_refused(
@@ -744,85 +650,7 @@ async def test_a_port_device_with_another_identifier_too_is_still_its_port(
     ]
 
 
-async def test_an_offline_gateway_fails_every_action(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    entry: MockConfigEntry,
-    client: TestClient,
-) -> None:
-    """A gateway that does not answer: every action raises gateway_unreachable, no password."""
-    async with client.session.post(f"{simulator.url}/_sim/offline") as answer:
-        assert answer.status == 200
-
-    for service, extra in ACTIONS:
-        with pytest.raises(HomeAssistantError) as raised:
-            await act(
-                hass,
-                service,
-                {"device_id": devices(hass, "gateway"), **extra},
-                response=service == "get_public_ip",
-            )
-        err = raised.value
-        assert type(err) is HomeAssistantError, service
-        error = err.translation_placeholders["error"]
-        assert error.startswith(f"cannot talk to gateway 127.0.0.1:{simulator.port}: ")
-        check_error(
-            err,
-            "gateway_unreachable",
-            f"The gateway did not answer: {error}",
-            {"error": error},
-        )
-
-
-async def test_a_failed_redial_does_not_hold_the_next_one_back(
-    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
-) -> None:
-    """A redial the gateway did not get starts no interval: the next one is sent."""
-    simulator.offline = True
-    with pytest.raises(HomeAssistantError) as raised:
-        await act(hass, "redial", {"device_id": devices(hass, (2,))})
-    assert raised.value.translation_key == "gateway_unreachable"
-    simulator.offline = False
-
-    await act(hass, "redial", {"device_id": devices(hass, (2,))})
-
-    assert sent(simulator) == [
-        (*COMMAND, {"type": "command", "op": "redial", "ports": "2", "mode": 0})
-    ]
-
-
 # --- with the gateway's pushes reaching Home Assistant ----------------------------------------
-
-
-@PROXY_FIRMWARE
-async def test_redial_brings_the_new_public_ip(
-    hass: HomeAssistant, simulator: Simulator, live: MockConfigEntry
-) -> None:
-    """After the port's data connection is up again, the public IPs are read again."""
-    old = simulator.gateway.ports[2].public_ip
-    assert state(hass, "sensor.port_2_public_ip") == old
-
-    await act(hass, "redial", {"device_id": devices(hass, (2,))})
-    await wait_for(
-        lambda: state(hass, "sensor.port_2_public_ip") != old, "the new public IP"
-    )
-
-    new = simulator.gateway.ports[2].public_ip
-    assert new != old
-    assert state(hass, "sensor.port_2_public_ip") == new
-    assert state(hass, "sensor.port_2_status") == "accessing_network"
-    assert state(hass, "binary_sensor.port_2_registered") == "on"
-    assert sent(simulator) == [
-        (*COMMAND, {"type": "command", "op": "redial", "ports": "2", "mode": 0}),
-        (*PUBLIC_IPS, None),
-        (*TRAFFIC, None),
-    ]
-    response = await act(
-        hass, "get_public_ip", {"device_id": devices(hass, (2,))}, response=True
-    )
-    assert response == {
-        "ports": [{"gateway": GATEWAY_MAC, "port": 2, "public_ip": new}]
-    }
 
 
 async def test_switch_sim_shows_the_slots_sim(
@@ -879,121 +707,3 @@ async def test_lock_and_unlock_show_on_the_lock_switch(
         (*COMMAND, {"type": "command", "op": "lock", "ports": "5-6"}),
         (*COMMAND, {"type": "command", "op": "unlock", "ports": "6"}),
     ]
-
-
-async def test_a_redialled_port_is_refused_while_it_registers(
-    hass: HomeAssistant, simulator: Simulator, client: TestClient
-) -> None:
-    """With pushes flowing, a port reported registering cannot be redialled."""
-    simulator.command_delay = 30  # the port stays registering for this test
-    await set_up_entry(hass, simulator, entry_for(simulator, client=client))
-
-    await act(hass, "reset_port", {"device_id": devices(hass, (7,))})
-    await wait_for(
-        lambda: state(hass, "sensor.port_7_status") == "registering", "registering"
-    )
-    with pytest.raises(ServiceValidationError) as raised:
-        await act(hass, "redial", {"device_id": devices(hass, (7,))})
-
-    assert raised.value.translation_key == "redial_not_registered"
-    assert raised.value.translation_placeholders == {"ports": "7"}
-    assert sent(simulator) == [
-        (*COMMAND, {"type": "command", "op": "reset", "ports": "7"})
-    ]
-    assert state(hass, "binary_sensor.port_7_registered") == "off"
-
-
-@PROXY_FIRMWARE
-async def test_only_the_return_to_work_ends_a_redial(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    entry: MockConfigEntry,
-    hass_client_no_auth: Any,
-) -> None:
-    """A redial ends when the port is back in "dial successful" (15), then IPs are read.
-
-    A report of the port before it began to redial does not end it; nor does
-    registered (3) on the way back, when the port has no new address yet.
-    """
-    client = await hass_client_no_auth()
-
-    def report(status: str, **more: Any) -> dict[str, Any]:
-        return {**port_report(simulator, 2, **more), "status": status}
-
-    await act(hass, "redial", {"device_id": devices(hass, (2,))})
-    simulator.request_log.clear()
-    simulator.gateway.ports[2].public_ip = "100.100.100.100"
-
-    for step in ("15 Dial successful", "2 Registering", "3 OK"):
-        assert await post(hass, client, report(step, sig=5)) == (200, "OK")
-        await hass.async_block_till_done()
-        assert sent(simulator) == [], f"the redial ended at {step}"
-    assert await post(hass, client, report("15 Dial successful")) == (200, "OK")
-    await hass.async_block_till_done()
-
-    assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
-    assert state(hass, "sensor.port_2_public_ip") == "100.100.100.100"
-
-
-@PROXY_FIRMWARE
-async def test_a_redial_reported_before_the_gateway_answers_still_ends(
-    hass: HomeAssistant,
-    simulator: Simulator,
-    entry: MockConfigEntry,
-    hass_client_no_auth: Any,
-) -> None:
-    """The port may report leaving its state before the command's answer arrives.
-
-    What it was redialled from is taken before the command is sent, so that report
-    counts, and the port's return to 15 ends the redial.
-    """
-    client = await hass_client_no_auth()
-    original = EjoinClient.redial
-
-    async def redial_reported_at_once(
-        self: EjoinClient, *args: Any, **kwargs: Any
-    ) -> None:
-        report = {**port_report(simulator, 2), "status": "2 Registering"}
-        assert await post(hass, client, report) == (200, "OK")
-        await original(self, *args, **kwargs)
-
-    with patch.object(EjoinClient, "redial", redial_reported_at_once):
-        await act(hass, "redial", {"device_id": devices(hass, (2,))})
-    simulator.request_log.clear()
-    simulator.gateway.ports[2].public_ip = "100.100.100.101"
-
-    for status in ("3 OK", "15 Dial successful"):
-        report = {**port_report(simulator, 2), "status": status}
-        assert await post(hass, client, report) == (200, "OK")
-    await hass.async_block_till_done()
-
-    assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
-    assert state(hass, "sensor.port_2_public_ip") == "100.100.100.101"
-
-
-@PROXY_FIRMWARE
-async def test_a_redial_never_seen_to_end_is_taken_as_done_later(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: Simulator
-) -> None:
-    """A port that redials without a report of it: its new address is read anyway.
-
-    After five minutes the redial counts as done and the public IPs are read, long
-    before their own reading interval (an hour here) comes round.
-    """
-    await set_up_entry(
-        hass, simulator, entry_for(simulator, options={CONF_PUBLIC_IP_INTERVAL: 3600})
-    )
-    old = state(hass, "sensor.port_3_public_ip")
-    await act(hass, "redial", {"device_id": devices(hass, (3,))})
-    simulator.request_log.clear()
-
-    for minutes in range(1, 7):  # report periods of 60 s
-        freezer.tick(timedelta(seconds=60))
-        async_fire_time_changed(hass)
-        await hass.async_block_till_done(wait_background_tasks=True)
-        read = [request for request in sent(simulator) if request[:3] == PUBLIC_IPS]
-        assert bool(read) == (minutes == 6), f"after {minutes} min: {read}"
-
-    new = simulator.gateway.ports[3].public_ip
-    assert new != old
-    assert state(hass, "sensor.port_3_public_ip") == new

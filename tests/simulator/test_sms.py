@@ -1,8 +1,8 @@
-"""Sending and reading SMS on the simulator, and its statistics, through ``EjoinClient``."""
+"""Sending and reading SMS on the simulator through ``EjoinClient``; its statistics pages."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -14,7 +14,6 @@ from custom_components.ejoin.pyejoin import (
     SmsReceivedReport,
     SmsSentReport,
     SmsTask,
-    Statistics,
     TaskProgressReport,
     TaskStatus,
     parse_report,
@@ -23,6 +22,8 @@ from custom_components.ejoin.pyejoin import (
 from .conftest import (
     JSON_TYPE,
     MAC,
+    PASSWORD,
+    USERNAME,
     WRONG_PASSWORD,
     Control,
     PushReceiver,
@@ -267,36 +268,49 @@ async def test_read_sms_pages_through_the_store_and_deletes(
 # --- statistics -----------------------------------------------------------------------
 
 
+async def statistics(
+    session: aiohttp.ClientSession, simulator: Simulator, page: str
+) -> dict[str, Any]:
+    """Read a statistics page of the simulator over plain HTTP (as root/root)."""
+    async with session.get(
+        f"{simulator.url}/{page}",
+        params={"username": USERNAME, "password": PASSWORD, "type": "2"},
+    ) as response:
+        assert response.status == 200
+        answer: dict[str, Any] = await response.json(content_type=None)
+        return answer
+
+
 async def test_sms_statistics_count_what_was_sent(
-    reporting: EjoinClient, receiver: PushReceiver
+    reporting: EjoinClient,
+    receiver: PushReceiver,
+    session: aiohttp.ClientSession,
+    simulator: Simulator,
 ) -> None:
     """One row per port; port 2's count grows by the two SMS of a task."""
-    assert await reporting.sms_statistics() == Statistics(
-        count=4,
-        rows=tuple({"port": n, "slot": 1, "sent": 0} for n in range(1, 5)),
-    )
+    page = "goip_get_sms_stat.html"
+    assert await statistics(session, simulator, page) == {
+        "code": 200,
+        "reason": "OK",
+        "count": 4,
+        "stats": [{"port": n, "slot": 1, "sent": 0} for n in range(1, 5)],
+    }
     await reporting.send_sms([task()])
     await receiver.next("status-report")
-    assert await reporting.sms_statistics() == Statistics(
-        count=4,
-        rows=tuple(
-            {"port": n, "slot": 1, "sent": 2 if n == 2 else 0} for n in range(1, 5)
-        ),
-    )
+    assert (await statistics(session, simulator, page))["stats"] == [
+        {"port": n, "slot": 1, "sent": 2 if n == 2 else 0} for n in range(1, 5)
+    ]
 
 
 async def test_call_statistics_count_call_minutes(
-    client: EjoinClient, control: Control
+    control: Control, session: aiohttp.ClientSession, simulator: Simulator
 ) -> None:
     """A call of 130 s on port 3 counts as 3 minutes."""
-    assert await client.call_statistics() == Statistics(
-        count=4,
-        rows=tuple({"port": n, "slot": 1, "minutes": 0} for n in range(1, 5)),
-    )
+    page = "goip_get_call_stat.html"
+    assert (await statistics(session, simulator, page))["stats"] == [
+        {"port": n, "slot": 1, "minutes": 0} for n in range(1, 5)
+    ]
     await control.post("call", {"port": 3, "duration": 130})
-    assert await client.call_statistics() == Statistics(
-        count=4,
-        rows=tuple(
-            {"port": n, "slot": 1, "minutes": 3 if n == 3 else 0} for n in range(1, 5)
-        ),
-    )
+    assert (await statistics(session, simulator, page))["stats"] == [
+        {"port": n, "slot": 1, "minutes": 3 if n == 3 else 0} for n in range(1, 5)
+    ]

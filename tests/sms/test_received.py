@@ -1,33 +1,33 @@
-"""SMS, delivery reports, sent SMS, task progress and calls as events: each exactly once."""
+"""Received SMS and delivery reports: each fired exactly once, pushed or recovered.
+
+What a pushed recv-sms fires, SMS rows however odd, the same SMS pushed and found in
+the store, SMS recovered from the store after a restart or an unload, and a store that
+cannot be read.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import base64
-from datetime import timedelta
 import logging
 from typing import Any
 from unittest.mock import patch
 
-import aiohttp
 from aiohttp.test_utils import TestClient
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
-    async_fire_time_changed,
 )
 
 from custom_components.ejoin.pyejoin import EjoinClient, EjoinConnectionError
 from ejoin_simulator import Simulator
-
-from .helpers import (
+from tests.helpers import (
     entry_for,
-    from_this_gateway,
     gateway_device,
     load_fixture,
+    next_period,
     port_device,
     port_report,
     post,
@@ -37,9 +37,16 @@ from .helpers import (
 
 SMS_RECEIVED = "ejoin_sms_received"
 DELIVERY_REPORT = "ejoin_sms_delivery_report"
-SMS_SENT = "ejoin_sms_sent"
-TASK_PROGRESS = "ejoin_sms_task_progress"
-CALL = "ejoin_call"
+ENVELOPE = (
+    'Sender: +15550001\r\nReceiver: "3.01" 15550002\r\n'
+    "Port: 3.01\r\nSCTS: 240501122005+32\r\n\r\nenvelope"
+)
+SENDER, RECIPIENT = "+15550001", "+15550002"
+
+
+def b64(text: str) -> str:
+    """Encode a message as gateways do: base64 of UTF-8."""
+    return base64.b64encode(text.encode()).decode()
 
 
 def sms_report(*rows: list[Any]) -> dict[str, Any]:
@@ -49,26 +56,12 @@ def sms_report(*rows: list[Any]) -> dict[str, Any]:
 
 def sms_row(text: str, *, port: str = "1.01", at: int = 1714556700) -> list[Any]:
     """Build a recv-sms row of an SMS, its text encoded as gateways do."""
-    content = base64.b64encode(text.encode()).decode()
-    return [0, port, at, "+15550001111", "+15559990000", content]
+    return [0, port, at, "+15550001111", "+15559990000", b64(text)]
 
 
 def texts(events: list[Event]) -> list[str]:
     """Return the texts of captured ejoin_sms_received events, in order."""
     return [event.data["text"] for event in events]
-
-
-async def next_period(hass: HomeAssistant) -> None:
-    """Let one report period pass: the SMS store is read again."""
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=61))
-    await hass.async_block_till_done(wait_background_tasks=True)
-
-
-async def set_up_live(
-    hass: HomeAssistant, simulator: Simulator, client: TestClient
-) -> MockConfigEntry:
-    """Set the gateway up with pushes reaching Home Assistant."""
-    return await set_up_entry(hass, simulator, entry_for(simulator, client=client))
 
 
 def store_reads(simulator: Simulator) -> list[str]:
@@ -175,12 +168,6 @@ async def test_received_sms_fires_with_its_text_as_written(
         "smsc": smsc,
         "recovered": False,
     }
-    shown = hass.states.get(f"event.port_{port}_sms")
-    assert shown is not None
-    assert shown.attributes["event_type"] == "received"
-    assert shown.attributes["text"] == text
-    assert shown.attributes["sender"] == sender
-    assert shown.attributes["recovered"] is False
 
 
 @pytest.mark.parametrize(
@@ -230,7 +217,6 @@ async def test_delivery_report_never_fires_sms_received(
     assert event.data["status_code"] == code
     assert event.data["received_at"] == received_at
     assert event.data["recovered"] is False
-    assert hass.states.get(f"event.port_{port}_sms").state == "unknown"
 
 
 async def test_report_with_an_sms_and_a_delivery_report_fires_one_of_each(
@@ -251,212 +237,98 @@ async def test_report_with_an_sms_and_a_delivery_report_fires_one_of_each(
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"),
+    ("row", "shown"),
     [
         (
-            "sent_sms_failed",
-            {
-                "port": 3,
-                "slot": 1,
-                "task_id": 3,
-                "recipient": "+8613912345681",
-                "ok": False,
-                "status_code": 6,
-                "reason": "Timeout",
-                "sent_at": "2024-05-01T13:26:40+00:00",
-            },
+            [0, "3.01", "yesterday", SENDER, RECIPIENT, b64("odd time")],
+            (3, None, SENDER, RECIPIENT, "odd time"),
         ),
         (
-            "sent_sms_receiver_key",
-            {
-                "port": 1,
-                "slot": 2,
-                "task_id": 4,
-                "recipient": "+8613912345682",
-                "ok": True,
-                "status_code": 0,
-                "reason": None,
-                "sent_at": "2024-05-01T13:28:20+00:00",
-            },
+            [0, "3.01", None, SENDER, RECIPIENT, b64("no time")],
+            (3, None, SENDER, RECIPIENT, "no time"),
+        ),
+        (
+            [0, "3.01", 1714566005123, SENDER, RECIPIENT, b64("milliseconds")],
+            (3, "2024-05-01T12:20:05.123000+00:00", SENDER, RECIPIENT, "milliseconds"),
+        ),
+        (
+            [0, "x.y", 1714566005, SENDER, RECIPIENT, b64("odd port")],
+            (None, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "odd port"),
+        ),
+        (
+            [0, None, 1714566005, SENDER, RECIPIENT, b64("no port")],
+            (None, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "no port"),
+        ),
+        (
+            ["?", "3.01", 1714566005, SENDER, RECIPIENT, b64("odd flag")],
+            (3, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "odd flag"),
+        ),
+        (
+            [0, "3.01", 1714566005, ["+1"], RECIPIENT, b64("odd sender")],
+            (3, "2024-05-01T12:20:05+00:00", None, RECIPIENT, "odd sender"),
+        ),
+        (
+            [0, "3.01", 1714566005, SENDER, RECIPIENT, "plain, not base64"],
+            (3, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "plain, not base64"),
+        ),
+        (
+            [0, "3.01", 1714566005, SENDER, RECIPIENT, b64("padded\x00\x00")],
+            (3, "2024-05-01T12:20:05+00:00", SENDER, RECIPIENT, "padded"),
+        ),
+        (
+            [0, "3.01", 1714566005, "", "", b64(ENVELOPE)],
+            (3, "2024-05-01T12:20:05+00:00", SENDER, "15550002", "envelope"),
         ),
     ],
 )
-async def test_sent_sms_fires_with_its_outcome(
+@pytest.mark.usefixtures("entry")
+async def test_every_readable_sms_fires_exactly_once(
     hass: HomeAssistant,
     client: TestClient,
-    entry: MockConfigEntry,
-    name: str,
-    expected: dict[str, Any],
+    row: list[Any],
+    shown: tuple[int | None, str | None, str | None, str, str],
 ) -> None:
-    """Each sent-sms fires ejoin_sms_sent: task, recipient, and why it failed."""
-    sent = async_capture_events(hass, SMS_SENT)
+    """A row whose text can be read fires one event with it, however odd the rest.
 
-    report = from_this_gateway(load_fixture(name))
-    assert await post(hass, client, report) == (200, "OK")
+    What cannot be read is None; a repeat of the report fires nothing more.
+    """
+    received = async_capture_events(hass, SMS_RECEIVED)
+    report = {"type": "recv-sms", "sms_num": 1, "sms": [row]}
 
-    [event] = sent
-    assert event.data == {
-        "gateway_device_id": gateway_device(hass),
-        "device_id": port_device(hass, expected["port"]),
-        **expected,
-    }
-
-
-async def test_task_progress_accumulates_recipients_across_reports(
-    hass: HomeAssistant, client: TestClient, entry: MockConfigEntry
-) -> None:
-    """Status reports carry only new rows; the events list every recipient so far."""
-    progress = async_capture_events(hass, TASK_PROGRESS)
-    later = {
-        "type": "status-report",
-        "rpt_num": 1,
-        "rpts": [
-            {
-                "tid": 1027,
-                "sending": 0,
-                "sent": 3,
-                "failed": 2,
-                "unsent": 0,
-                "sdr": [[3, "+8613912345681", "1.01", 1714557200]],
-                "fdr": [[4, "+8613912345682", "1.01", 1714557201, "6 Timeout", ""]],
-            }
-        ],
-    }
-
-    assert await post(hass, client, load_fixture("status_report_sdr_fdr")) == (
-        200,
-        "OK",
-    )
-    assert await post(hass, client, later) == (200, "OK")
-
-    first, other_task, last = (event.data for event in progress)
-    unregistered = {
-        "number": "+8613912345679",
-        "reason": "5 SIM unregistered",
-        "carrier_reason": "27 Destination out of service",
-    }
-    assert first == {
-        "gateway_device_id": gateway_device(hass),
-        "task_id": 1027,
-        "sending": 1,
-        "sent": 2,
-        "failed": 1,
-        "unsent": 3,
-        "finished": False,
-        "sent_to": ["+8613912345678", "+8613912345680"],
-        "failed_to": [unregistered],
-    }
-    assert other_task["task_id"] == 1028
-    assert (other_task["sent"], other_task["finished"]) == (4, True)
-    assert last == {
-        "gateway_device_id": gateway_device(hass),
-        "task_id": 1027,
-        "sending": 0,
-        "sent": 3,
-        "failed": 2,
-        "unsent": 0,
-        "finished": True,
-        "sent_to": ["+8613912345678", "+8613912345680", "+8613912345681"],
-        "failed_to": [
-            unregistered,
-            {"number": "+8613912345682", "reason": "6 Timeout", "carrier_reason": None},
-        ],
-    }
-
-
-# --- calls -----------------------------------------------------------------------------
-
-
-async def test_call_fires_once_when_it_ends_not_every_minute(
-    hass: HomeAssistant, client: TestClient, entry: MockConfigEntry
-) -> None:
-    """Per-minute call records fire nothing; the final one fires once, even if repeated."""
-    calls = async_capture_events(hass, CALL)
-    update = from_this_gateway(load_fixture("cdr_in_progress"))
-    final = {**update, "update": 0, "end": 1714568534, "reason": "201 Caller Hangup"}
-
-    for report in (update, {**update, "update": 1714568529}, final, final):
+    for _ in range(2):
         assert await post(hass, client, report) == (200, "OK")
 
-    [event] = calls
-    assert event.data == {
-        "gateway_device_id": gateway_device(hass),
-        "device_id": port_device(hass, 4),
-        "port": 4,
-        "slot": 1,
-        "call_id": "ZTk0ZGQ4YjI1ZWFkNDQ3ZTg1OWMxZjA2ZGY1M2E4OTE.",
-        "direction": "incoming",
-        "caller": "13912345678",
-        "callee": "4004",
-        "answered": True,
-        "duration": 125,
-        "started_at": "2024-05-01T13:00:00+00:00",
-        "answered_at": "2024-05-01T13:00:09+00:00",
-        "ended_at": "2024-05-01T13:02:14+00:00",
-        "hangup_code": 201,
-        "hangup_reason": "Caller Hangup",
-    }
-    shown = hass.states.get("event.port_4_call")
-    assert shown is not None
-    assert shown.attributes["event_type"] == "incoming"
-    assert shown.attributes["duration"] == 125
+    assert len(received) == 1
+    data = received[0].data
+    port = shown[0]
+    assert (
+        data["port"],
+        data["received_at"],
+        data["sender"],
+        data["recipient"],
+        data["text"],
+    ) == shown
+    assert data["device_id"] == (None if port is None else port_device(hass, port))
 
 
-@pytest.mark.parametrize(
-    ("changes", "event_type", "direction"),
-    [
-        ({"cdir": "MO", "answer": 0}, "missed", "incoming"),
-        ({"cdir": "MT"}, "outgoing", "outgoing"),
-    ],
-)
-async def test_missed_and_outgoing_calls(
-    hass: HomeAssistant,
-    client: TestClient,
-    entry: MockConfigEntry,
-    *,
-    changes: dict[str, Any],
-    event_type: str,
-    direction: str,
+@pytest.mark.usefixtures("entry")
+async def test_two_like_messages_with_unreadable_times_both_fire(
+    hass: HomeAssistant, client: TestClient
 ) -> None:
-    """The call entity tells a missed call from an answered one and an outgoing one."""
-    calls = async_capture_events(hass, CALL)
-    report = {**from_this_gateway(load_fixture("cdr_finished_unanswered")), **changes}
+    """The same text twice from one sender, with odd times: two messages, two events.
 
-    assert await post(hass, client, report) == (200, "OK")
+    The time as the gateway wrote it tells them apart, though it cannot be read.
+    """
+    received = async_capture_events(hass, SMS_RECEIVED)
+    for stamp in ("Mon 10:01", "Mon 10:07"):
+        row = [0, "3.01", stamp, SENDER, RECIPIENT, b64("Your code: 1234")]
+        report = {"type": "recv-sms", "sms_num": 1, "sms": [row]}
+        assert await post(hass, client, report) == (200, "OK")
 
-    [event] = calls
-    assert event.data["direction"] == direction
-    assert hass.states.get("event.port_4_call").attributes["event_type"] == event_type
-
-
-async def test_call_through_the_simulator_fires_once(
-    hass: HomeAssistant, simulator: Simulator, live: MockConfigEntry
-) -> None:
-    """A 2.5-minute call pushes two minute updates and an end: one ejoin_call."""
-    calls = async_capture_events(hass, CALL)
-    number = simulator.gateway.ports[2].sim.number  # type: ignore[union-attr]
-
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(
-            f"{simulator.url}/_sim/call",
-            json={"port": 2, "duration": 150, "caller": "+15551234567"},
-        ) as response,
-    ):
-        assert (await response.json())["updates"] == 2
-    await wait_for(lambda: len(simulator.pushes) >= 3, "the call's three records")
-    await hass.async_block_till_done()
-
-    [event] = calls
-    assert (event.data["port"], event.data["caller"], event.data["callee"]) == (
-        2,
-        "+15551234567",
-        number,
-    )
-    assert (event.data["duration"], event.data["answered"]) == (150, True)
+    assert [event.data["text"] for event in received] == ["Your code: 1234"] * 2
 
 
-# --- exactly once ------------------------------------------------------------------------
+# --- exactly once, pushed or recovered from the store -------------------------------------
 
 
 async def test_the_same_sms_pushed_twice_fires_once(
@@ -526,7 +398,6 @@ async def test_sms_arriving_while_unloaded_is_recovered_once(
     assert texts(received) == ["Alarm: door open"]
     assert received[0].data["recovered"] is True
     assert received[0].data["device_id"] == port_device(hass, 5)
-    assert hass.states.get("event.port_5_sms").attributes["recovered"] is True
 
     # Set up again (a further restart) and read again: nothing fires twice.
     assert await hass.config_entries.async_reload(live.entry_id)
@@ -570,7 +441,7 @@ async def test_first_set_up_with_a_full_store_fires_nothing(
     for number in range(250):  # more than two pages of the store
         simulator.gateway.receive_sms(number % 8 + 1, 1, "+1555", f"old {number}")
 
-    entry = await set_up_live(hass, simulator, client)
+    entry = await set_up_entry(hass, simulator, entry_for(simulator, client=client))
     await next_period(hass)
     assert received == []
 
@@ -579,9 +450,6 @@ async def test_first_set_up_with_a_full_store_fires_nothing(
     assert texts(received) == ["the first new one"]
     assert received[0].data["recovered"] is True
     assert entry.runtime_data.inbox.position == 252
-
-
-# --- when the store cannot be read ----------------------------------------------------------
 
 
 async def test_unreadable_store_is_logged_once_and_read_when_the_gateway_is_back(
@@ -596,7 +464,7 @@ async def test_unreadable_store_is_logged_once_and_read_when_the_gateway_is_back
         EjoinClient, "read_sms", side_effect=EjoinConnectionError("no route to host")
     )
     with failing:
-        entry = await set_up_live(hass, simulator, client)
+        entry = await set_up_entry(hass, simulator, entry_for(simulator, client=client))
         await next_period(hass)
         await next_period(hass)
     warnings = [
@@ -622,36 +490,3 @@ async def test_unreadable_store_is_logged_once_and_read_when_the_gateway_is_back
     # No read had succeeded: what the store holds counts as from before the set-up.
     assert texts(received) == []
     assert entry.runtime_data.inbox.first_read_done
-
-
-async def test_many_calls_each_fire_and_the_record_of_calls_stays_small(
-    hass: HomeAssistant, client: TestClient, entry: MockConfigEntry
-) -> None:
-    """300 different calls fire 300 events; only the latest 256 are remembered."""
-    calls = async_capture_events(hass, CALL)
-    base = from_this_gateway(load_fixture("cdr_seed"))
-
-    for number in range(300):
-        report = {**base, "cid": f"call-{number}", "caller": f"+1555{number:04d}"}
-        assert await post(hass, client, report) == (200, "OK")
-
-    assert len(calls) == 300
-    assert len(entry.runtime_data.calls._seen) == 256
-
-
-async def test_call_record_without_a_port_still_fires(
-    hass: HomeAssistant, client: TestClient, entry: MockConfigEntry
-) -> None:
-    """A call record that names no port fires ejoin_call without port or device."""
-    calls = async_capture_events(hass, CALL)
-    report = {
-        key: value
-        for key, value in from_this_gateway(load_fixture("cdr_seed")).items()
-        if key in {"type", "mac", "cid", "cdir", "caller", "callee", "begin", "end"}
-    }
-
-    assert await post(hass, client, report) == (200, "OK")
-
-    [event] = calls
-    assert (event.data["port"], event.data["device_id"]) == (None, None)
-    assert event.data["gateway_device_id"] == gateway_device(hass)

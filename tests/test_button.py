@@ -1,0 +1,152 @@
+"""The buttons: redial and reset of a port, reboot and save of the gateway."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from homeassistant.const import STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+
+from ejoin_simulator import Simulator
+
+from .helpers import (
+    act,
+    check_error,
+    check_unreachable,
+    command,
+    devices,
+    entity_id,
+    entry_for,
+    port_report,
+    post,
+    press,
+    sent,
+    set_up_entry,
+    set_up_platform,
+    snapshot_of_states,
+    state,
+    wait_for,
+)
+
+BUTTONS = [("redial", 2), ("reset", 5), ("reboot", None), ("save_config", None)]
+
+
+async def test_snapshot_of_every_entity(
+    hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
+) -> None:
+    """Every button of the 8-port gateway: redial and reset per port, reboot and save."""
+    async with set_up_platform(hass, simulator, Platform.BUTTON) as entry:
+        assert snapshot_of_states(hass, entry.entry_id) == snapshot
+
+
+@pytest.mark.parametrize(
+    ("key", "port", "request_sent"),
+    [
+        ("redial", 2, command("redial", "2", mode=0)),
+        ("reset", 5, command("reset", "5")),
+        ("reboot", None, command("reboot")),
+        ("save_config", None, command("save")),
+    ],
+)
+async def test_each_button_sends_its_command(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    *,
+    key: str,
+    port: int | None,
+    request_sent: tuple[Any, ...],
+) -> None:
+    """A press sends one command for its port or gateway, and records when it was pressed."""
+    button = entity_id(hass, key, port, "button")
+    assert state(hass, button) == STATE_UNKNOWN
+    before = dt_util.utcnow()
+
+    await press(hass, key, port)
+
+    assert sent(simulator) == [request_sent]
+    pressed = dt_util.parse_datetime(state(hass, button) or "")
+    assert pressed is not None
+    assert before <= pressed <= dt_util.utcnow()
+
+
+@pytest.mark.parametrize(("key", "port"), BUTTONS)
+async def test_every_button_of_an_offline_gateway_fails(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    key: str,
+    port: int | None,
+) -> None:
+    """Every button of a gateway that does not answer raises gateway_unreachable."""
+    simulator.offline = True
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await press(hass, key, port)
+
+    check_unreachable(raised.value, simulator)
+
+
+async def test_redial_button_refusals(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    client: TestClient,
+) -> None:
+    """The redial button refuses an unregistered port, and a port redialled too recently."""
+    assert await post(hass, client, port_report(simulator, 3, st=12)) == (200, "OK")
+    simulator.request_log.clear()
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await press(hass, "redial", 3)
+    check_error(
+        raised.value,
+        "redial_not_registered",
+        "Not redialling port(s) 3: only a port that is registered, or has its data "
+        "connection up, may be redialled",
+        {"ports": "3"},
+    )
+    assert sent(simulator) == []
+
+    await press(hass, "redial", 4)
+    with pytest.raises(ServiceValidationError) as raised:
+        await press(hass, "redial", 4)
+    assert raised.value.translation_key == "redial_too_soon"
+    placeholders = raised.value.translation_placeholders
+    assert placeholders["ports"] == "4"
+    assert placeholders["interval"] == "60"
+    assert sent(simulator) == [command("redial", "4", mode=0)]
+    # The action and the button share the interval.
+    with pytest.raises(ServiceValidationError) as raised:
+        await act(hass, "redial", {"device_id": devices(hass, (4,))})
+    assert raised.value.translation_key == "redial_too_soon"
+
+
+async def test_reset_button_restarts_the_port(
+    hass: HomeAssistant, simulator: Simulator, client: TestClient
+) -> None:
+    """Pressed with pushes flowing: the port reports registering, then registered."""
+    simulator.command_delay = 0.3
+    await set_up_entry(hass, simulator, entry_for(simulator, client=client))
+    seen: list[str | None] = []
+
+    await press(hass, "reset", 1)
+    await wait_for(
+        lambda: (
+            seen.append(state(hass, "sensor.port_1_status")) is None
+            and seen[-1] == "registering"
+        ),
+        "registering",
+    )
+    await wait_for(
+        lambda: state(hass, "sensor.port_1_status") == "registered", "registered"
+    )
+
+    assert sent(simulator) == [command("reset", "1")]
+    assert state(hass, "binary_sensor.port_1_registered") == "on"

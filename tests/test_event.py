@@ -1,0 +1,144 @@
+"""The SMS and call event entities of each port: what they show of the last one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from ejoin_simulator import Simulator
+
+from .helpers import (
+    from_this_gateway,
+    load_fixture,
+    next_period,
+    post,
+    set_up_platform,
+    snapshot_of_states,
+)
+
+SMS_SHOWN = ("sender", "recipient", "text", "received_at", "recovered")
+CALL_SHOWN = (
+    "caller",
+    "callee",
+    "answered",
+    "duration",
+    "started_at",
+    "ended_at",
+    "hangup_reason",
+)
+
+
+async def test_snapshot_of_every_entity(
+    hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
+) -> None:
+    """The SMS and call event entities of every port, before anything happened."""
+    async with set_up_platform(hass, simulator, Platform.EVENT) as entry:
+        assert snapshot_of_states(hass, entry.entry_id) == snapshot
+
+
+@pytest.mark.parametrize(
+    ("name", "port"),
+    [
+        ("recv_sms_unicode", 3),
+        ("recv_sms_long_multipart", 4),
+        ("recv_sms_envelope", 1),
+        ("recv_sms_nul_padded", 2),
+        ("recv_sms_numbers_as_strings", 5),
+    ],
+)
+async def test_sms_entity_shows_the_received_sms(
+    hass: HomeAssistant,
+    client: TestClient,
+    entry: MockConfigEntry,
+    name: str,
+    port: int,
+) -> None:
+    """A pushed SMS shows on its port's SMS entity as ejoin_sms_received tells it."""
+    received = async_capture_events(hass, "ejoin_sms_received")
+
+    assert await post(hass, client, load_fixture(name)) == (200, "OK")
+
+    [event] = received
+    shown = hass.states.get(f"event.port_{port}_sms")
+    assert shown is not None
+    assert shown.attributes["event_type"] == "received"
+    assert {key: shown.attributes[key] for key in SMS_SHOWN} == {
+        key: event.data[key] for key in SMS_SHOWN
+    }
+    assert shown.attributes["recovered"] is False
+
+
+@pytest.mark.parametrize(
+    "name", ["recv_sms_delivery_report", "recv_sms_delivery_report_failed"]
+)
+async def test_a_delivery_report_leaves_the_sms_entity_alone(
+    hass: HomeAssistant, client: TestClient, entry: MockConfigEntry, name: str
+) -> None:
+    """A delivery report is no message: the port's SMS entity shows nothing."""
+    assert await post(hass, client, load_fixture(name)) == (200, "OK")
+
+    assert hass.states.get("event.port_2_sms").state == "unknown"
+
+
+async def test_an_sms_found_in_the_store_shows_as_recovered(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """An SMS that was not pushed, found in the store later, shows as recovered."""
+    simulator.gateway.receive_sms(5, 1, "+15550003333", "Alarm: door open")
+
+    await next_period(hass)
+
+    shown = hass.states.get("event.port_5_sms")
+    assert shown is not None
+    assert shown.attributes["event_type"] == "received"
+    assert shown.attributes["text"] == "Alarm: door open"
+    assert shown.attributes["recovered"] is True
+
+
+@pytest.mark.parametrize(
+    ("name", "changes", "event_type", "duration"),
+    [
+        (
+            "cdr_in_progress",
+            {"update": 0, "end": 1714568534, "reason": "201 Caller Hangup"},
+            "incoming",
+            125,
+        ),
+        ("cdr_finished_unanswered", {"cdir": "MO", "answer": 0}, "missed", 0),
+        ("cdr_finished_unanswered", {"cdir": "MT"}, "outgoing", 0),
+    ],
+    ids=["incoming", "missed", "outgoing"],
+)
+async def test_call_entity_tells_how_the_call_went(
+    hass: HomeAssistant,
+    client: TestClient,
+    entry: MockConfigEntry,
+    *,
+    name: str,
+    changes: dict[str, Any],
+    event_type: str,
+    duration: int,
+) -> None:
+    """A finished call shows as answered (incoming), missed or outgoing, as ejoin_call says."""
+    calls = async_capture_events(hass, "ejoin_call")
+    report = {**from_this_gateway(load_fixture(name)), **changes}
+
+    assert await post(hass, client, report) == (200, "OK")
+
+    [event] = calls
+    shown = hass.states.get("event.port_4_call")
+    assert shown is not None
+    assert shown.attributes["event_type"] == event_type
+    assert {key: shown.attributes[key] for key in CALL_SHOWN} == {
+        key: event.data[key] for key in CALL_SHOWN
+    }
+    assert shown.attributes["duration"] == duration
