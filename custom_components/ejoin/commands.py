@@ -1,8 +1,9 @@
 """What Home Assistant asks a gateway to do, for actions and entities alike.
 
 One place turns the protocol package's errors into the user's: the gateway could not be
-reached, it refused the login (then the user is also asked for a new one), or it
-refused the request. Every command of an entity or an action goes through here.
+reached, it rejected the login (then the user is also asked for a new one), or it did
+not carry out the request (refused it, or answered with something unreadable). Every
+command of an entity or an action goes through here.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def gateway_error(
         return HomeAssistantError(
             translation_domain=DOMAIN, translation_key="invalid_auth"
         )
-    key = "gateway_unreachable" if isinstance(err, EjoinConnectionError) else "refused"
+    if isinstance(err, EjoinConnectionError):
+        key = "gateway_unreachable"
+    else:  # refused, or answered with something unreadable
+        key = "command_failed"
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=key,
