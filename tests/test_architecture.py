@@ -6,7 +6,8 @@ order, from the bottom: constants and the protocol package; what events carry,
 report URLs and the client builder; identifiers; the gateway model; the features that
 feed it or read it; the runtime that builds them; the entity base and the commands
 layer; platforms, actions, flows and the rest of Home Assistant's entry points; and
-``__init__`` on top.
+``__init__`` on top. The protocol package imports nothing outside itself, and platforms
+and actions reach the features only through what is meant for them.
 """
 
 from __future__ import annotations
@@ -60,6 +61,31 @@ LAYERS: dict[str, int] = {
     "__init__": 9,
     "sms": 4,
 }
+PROTOCOL = "pyejoin"
+
+# Platforms and actions read the model and send commands; they do not run features.
+ENTRY_POINTS = (
+    "binary_sensor",
+    "button",
+    "event",
+    "notify",
+    "select",
+    "sensor",
+    "services",
+    "switch",
+)
+FOR_ENTRY_POINTS = {
+    "bus",
+    "commands",
+    "const",
+    "entity",
+    "gateway",
+    "identifiers",
+    "port_values",
+    "public_ip",
+    PROTOCOL,
+    "runtime",
+}
 
 
 def module_name(path: Path, package_dir: Path) -> str:
@@ -71,12 +97,15 @@ def module_name(path: Path, package_dir: Path) -> str:
 
 
 def layer_of(module: str, layers: dict[str, int]) -> int | None:
-    """Return a module's layer: its own, or its package's (pyejoin is one layer)."""
-    while module:
-        if module in layers:
-            return layers[module]
-        module = module.rpartition(".")[0]
-    return None
+    """Return a module's layer; the protocol package is one layer, all its modules."""
+    if module.startswith(f"{PROTOCOL}."):
+        module = PROTOCOL
+    return layers.get(module)
+
+
+def top_of(module: str) -> str:
+    """Return the protocol package for its modules, any other module itself."""
+    return PROTOCOL if module.startswith(f"{PROTOCOL}.") else module
 
 
 def is_module(package_dir: Path, name: str) -> bool:
@@ -98,6 +127,8 @@ def imported_modules(path: Path, package_dir: Path, package: str) -> set[str]:
             if node.level:
                 anchor = base[: len(base) - (node.level - 1)]
                 target = ".".join([*anchor, *filter(None, [node.module])])
+            elif node.module == package:
+                target = ""  # "from package import runtime"
             elif (node.module or "").startswith(f"{package}."):
                 target = str(node.module).removeprefix(f"{package}.")
             else:
@@ -125,9 +156,11 @@ def import_problems(
         if own is None:
             problems.append(f"{module} has no layer")
             continue
-        if own == 0:
-            continue  # the protocol package and constants import nothing of the glue
         for imported in sorted(imported_modules(path, package_dir, package)):
+            if top_of(module) == PROTOCOL:
+                if top_of(imported) != PROTOCOL:
+                    problems.append(f"{module} imports {imported}, outside {PROTOCOL}")
+                continue  # the package's own modules import each other freely
             other = layer_of(imported, layers)
             if other is None:
                 problems.append(f"{module} imports {imported}, which has no layer")
@@ -141,6 +174,21 @@ def import_problems(
 def test_imports_run_one_way() -> None:
     """Every module imports only from the layers below its own."""
     assert import_problems(INTEGRATION, PACKAGE, LAYERS) == []
+
+
+def test_platforms_and_actions_import_only_what_is_meant_for_them() -> None:
+    """Platforms and actions read the model and send commands, nothing more."""
+    reached = {
+        module: {
+            top_of(imported)
+            for imported in imported_modules(
+                INTEGRATION / f"{module}.py", INTEGRATION, PACKAGE
+            )
+        }
+        - FOR_ENTRY_POINTS
+        for module in ENTRY_POINTS
+    }
+    assert {module: found for module, found in reached.items() if found} == {}
 
 
 def test_the_import_check_finds_a_cycle(tmp_path: Path) -> None:
@@ -166,6 +214,7 @@ def test_the_import_check_finds_a_cycle(tmp_path: Path) -> None:
     [
         ("from . import runtime\n", "model (layer 1) imports runtime (layer 2)"),
         ("import demo.runtime\n", "model (layer 1) imports runtime (layer 2)"),
+        ("from demo import runtime\n", "model (layer 1) imports runtime (layer 2)"),
         ("from .unknown import x\n", "model imports unknown, which has no layer"),
     ],
 )
@@ -182,6 +231,30 @@ def test_the_import_check_reads_every_form(
     assert import_problems(
         package, "demo", {"__init__": 3, "model": 1, "runtime": 2}
     ) == [problem]
+
+
+def test_the_import_check_places_every_module_of_a_subpackage(tmp_path: Path) -> None:
+    """A subpackage's module needs its own layer; the protocol package imports only itself.
+
+    Only the protocol package is one layer as a whole.
+    """
+    package = tmp_path / "demo"
+    (package / "sms").mkdir(parents=True)
+    (package / PROTOCOL).mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "sms" / "__init__.py").write_text("")
+    (package / "sms" / "inbox.py").write_text("")
+    (package / PROTOCOL / "__init__.py").write_text("from .client import Client\n")
+    (package / PROTOCOL / "client.py").write_text("from ..const import DOMAIN\n")
+    (package / "const.py").write_text("from .runtime import Runtime\n")
+    (package / "runtime.py").write_text("")
+    layers = {"__init__": 3, "sms": 2, "runtime": 2, "const": 0, PROTOCOL: 0}
+
+    assert import_problems(package, "demo", layers) == [
+        "const (layer 0) imports runtime (layer 2)",
+        f"{PROTOCOL}.client imports const, outside {PROTOCOL}",
+        "sms.inbox has no layer",
+    ]
 
 
 def test_no_module_is_over_450_lines() -> None:

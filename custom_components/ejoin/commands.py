@@ -61,6 +61,14 @@ async def async_request[T](
         raise gateway_error(hass, entry, err) from err
 
 
+def parse_recipients(numbers: str | Iterable[str]) -> tuple[str, ...]:
+    """Read phone numbers given as a list, comma-separated, or both; blanks dropped."""
+    texts = [numbers] if isinstance(numbers, str) else numbers
+    return tuple(
+        number.strip() for text in texts for number in text.split(",") if number.strip()
+    )
+
+
 def addresses(ports: Iterable[int], slot: int | None = None) -> list[PortAddress]:
     """Address whole ports (or one slot of each), in port order."""
     return [PortAddress(port=port, slot=slot) for port in sorted(ports)]

@@ -6,11 +6,10 @@ from homeassistant.components.notify import NotifyEntity, NotifyEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .commands import async_send
+from .commands import async_send, parse_recipients
 from .const import CONF_DEFAULT_RECIPIENTS
 from .entity import EjoinGatewayEntity
 from .runtime import EjoinConfigEntry
-from .sms.sender import parse_recipients
 
 PARALLEL_UPDATES = 1  # one SMS task at a time per gateway
 

@@ -24,7 +24,13 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
-from .commands import addresses, async_redial, async_request, async_send
+from .commands import (
+    addresses,
+    async_redial,
+    async_request,
+    async_send,
+    parse_recipients,
+)
 from .const import (
     ATTR_DELIVERY_REPORT,
     ATTR_MESSAGE,
@@ -36,7 +42,6 @@ from .const import (
 from .identifiers import port_of_identifier
 from .pyejoin import EjoinClient, RedialMode, ports_expression
 from .runtime import EjoinConfigEntry
-from .sms.sender import parse_recipients
 
 ATTR_DEVICE_ID = "device_id"
 REDIAL_MODES = {"flight": RedialMode.FLIGHT, "fast": RedialMode.FAST}

@@ -6,7 +6,6 @@ gateway's reason. Its progress comes later, pushed to the webhook (see tasks.py)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TypedDict
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -22,14 +21,6 @@ class SentTask(TypedDict):
     task_id: int
     accepted: bool
     status: str
-
-
-def parse_recipients(numbers: str | Iterable[str]) -> tuple[str, ...]:
-    """Read phone numbers given as a list, comma-separated, or both; blanks dropped."""
-    texts = [numbers] if isinstance(numbers, str) else numbers
-    return tuple(
-        number.strip() for text in texts for number in text.split(",") if number.strip()
-    )
 
 
 async def async_send_sms(
