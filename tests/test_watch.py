@@ -20,11 +20,12 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ejoin.const import CONF_REPORT_URL, DOMAIN
-from ejoin_simulator import Simulator
+from ejoin_simulator import Gateway, Simulator
 
 from .helpers import (
     BACK,
     BAD_LOGINS,
+    FIRMWARE,
     GATEWAY_MAC,
     PASSWORD,
     PERIOD,
@@ -215,6 +216,47 @@ async def test_reading_the_status_points_a_forgetful_gateway_back(
         60,
     )
     assert unavailable(hass, live) == set()
+
+
+async def test_another_gateway_answering_at_the_address_is_not_taken_for_this_one(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A status read from another gateway (its MAC differs) is ignored, said once.
+
+    As when a DHCP lease moved: the entities are not fed the stranger's ports, so this
+    gateway goes unavailable; once it answers again, it is back.
+    """
+    ours = simulator.gateway
+    stranger = Gateway.create(
+        ports=8, slots=4, mac="00:30:f1:0a:0b:0c", firmware=FIRMWARE, seed=2
+    )
+    stranger.ports[1].sim.signal = 7
+    simulator.gateway = stranger
+
+    await advance(hass, freezer, 4)
+
+    assert len(status_reads(simulator)) == 3
+    assert hass.states.get(SIGNAL).state == STATE_UNAVAILABLE
+    assert messages(caplog, "answers at the address") == [
+        (
+            "Gateway 00:30:f1:0a:0b:0c answers at the address of gateway "
+            f"{GATEWAY_MAC}; its status is ignored"
+        )
+    ]
+    assert pushes_missing_issue(hass, entry) is None
+
+    simulator.gateway = ours
+    await advance(hass, freezer)
+    assert unavailable(hass, entry) == set()
+    assert hass.states.get(SIGNAL).state != "-99"  # not the stranger's 7 of 31
+
+    simulator.gateway = stranger
+    await advance(hass, freezer, 2)
+    assert len(messages(caplog, "answers at the address")) == 2
 
 
 @pytest.mark.parametrize("bad_login", BAD_LOGINS)

@@ -52,11 +52,6 @@ class Listeners[**P]:
         return len(self._callbacks)
 
 
-def reported_mac(report: Report) -> str:
-    """Return the MAC address a report names, normalised; "" when it names none."""
-    return format_mac(getattr(report, "mac", None) or "")
-
-
 class EjoinGateway:
     """One gateway's state: its ports' SIMs, every reported SIM slot, availability."""
 

@@ -36,8 +36,8 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
-from .gateway import EjoinGateway, reported_mac
-from .identifiers import DeviceIds, gateway_device_info
+from .gateway import EjoinGateway
+from .identifiers import DeviceIds, gateway_device_info, other_gateway_mac
 from .public_ip import PublicIpCoordinator, async_probe_public_ips
 from .pyejoin import (
     DeviceStatusReport,
@@ -233,7 +233,7 @@ async def _first_status(
             translation_key="cannot_connect",
             translation_placeholders={"error": str(err)},
         ) from err
-    if reported_mac(status) not in ("", gateway.mac):
+    if other_gateway_mac(status, gateway.mac):
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="wrong_gateway",

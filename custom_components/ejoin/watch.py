@@ -33,7 +33,8 @@ from homeassistant.helpers.event import (
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_REPORT_URL, DOMAIN, LOGGER
-from .gateway import EjoinGateway, reported_mac
+from .gateway import EjoinGateway
+from .identifiers import other_gateway_mac
 from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
 from .report_url import pushes_missing_issue_id, report_address
 
@@ -66,6 +67,7 @@ class ReportWatch:
         self.started = dt_util.utcnow()
         self.last_poll_ok: datetime | None = None
         self._poll_failing = False
+        self._stranger = ""  # the MAC of another gateway answering at the address
         self._stop_silence_timer: Callable[[], None] | None = None
 
     @callback
@@ -153,8 +155,17 @@ class ReportWatch:
             self._poll_failing = True
             return
         self._poll_failing = False
-        if reported_mac(status) not in ("", self.gateway.mac):
-            return  # another gateway answers at the address
+        if stranger := other_gateway_mac(status, self.gateway.mac):
+            if stranger != self._stranger:
+                LOGGER.warning(
+                    "Gateway %s answers at the address of gateway %s; "
+                    "its status is ignored",
+                    stranger,
+                    self.gateway.mac,
+                )
+            self._stranger = stranger
+            return
+        self._stranger = ""
         self.last_poll_ok = dt_util.utcnow()
         self.gateway.apply(status)
 

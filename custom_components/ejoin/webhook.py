@@ -21,7 +21,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER, MAX_REPORT_BYTES
-from .gateway import EjoinGateway, reported_mac
+from .gateway import EjoinGateway
+from .identifiers import other_gateway_mac
 from .pyejoin import (
     DeviceStatusReport,
     EjoinMalformedReportError,
@@ -158,8 +159,8 @@ class ReportIngest:
 
     def is_mine(self, report: Report) -> bool:
         """Whether a report that names a MAC names this gateway's; log a stranger once."""
-        mac = reported_mac(report)
-        if not mac or mac == self.gateway.mac:
+        mac = other_gateway_mac(report, self.gateway.mac)
+        if not mac:
             return True
         if mac not in self._foreign_macs:
             self._foreign_macs.add(mac)
