@@ -8,6 +8,7 @@ import logging
 from typing import Any
 from unittest.mock import patch
 
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
@@ -18,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.ejoin.const import CONF_PUBLIC_IP_INTERVAL
+from custom_components.ejoin.const import CONF_PUBLIC_IP_INTERVAL, DOMAIN
 from custom_components.ejoin.public_ip import parse_traffic
 from custom_components.ejoin.pyejoin import (
     EjoinClient,
@@ -144,6 +145,30 @@ async def test_a_failed_reading_makes_the_readings_unavailable(
     ):
         await poll(hass, 903)
     assert {state(hass, reading) for reading in readings} == {STATE_UNAVAILABLE}
+
+
+@PROXY_FIRMWARE
+async def test_a_login_rejected_while_reading_traffic_asks_for_new_credentials(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """A password changed between the IP and the traffic reads: the user is asked anew.
+
+    The readings become unavailable rather than showing traffic of unknown age.
+    """
+    read_traffic = EjoinClient.get_traffic
+
+    async def password_changed_meanwhile(client: EjoinClient) -> dict[int, str]:
+        simulator.password = "changed on the gateway"
+        return await read_traffic(client)
+
+    with patch.object(EjoinClient, "get_traffic", password_changed_meanwhile):
+        await poll(hass, 301)
+
+    progress = hass.config_entries.flow.async_progress_by_handler(
+        DOMAIN, match_context={"source": SOURCE_REAUTH, "entry_id": entry.entry_id}
+    )
+    assert len(progress) == 1
+    assert state(hass, "sensor.port_1_data_sent") == STATE_UNAVAILABLE
 
 
 @pytest.mark.parametrize(

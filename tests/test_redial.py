@@ -24,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.ejoin.const import (
     CONF_PUBLIC_IP_INTERVAL,
     CONF_REDIAL_INTERVAL,
+    CONF_REPORT_PERIOD,
     REDIAL_JITTER,
 )
 from custom_components.ejoin.gateway import EjoinGateway
@@ -48,6 +49,7 @@ from .helpers import (
     sent,
     set_up_entry,
     state,
+    status_reads,
     wait_for,
 )
 
@@ -184,23 +186,25 @@ def test_a_redial_ends_when_the_port_is_back_in_the_state_it_left(
 
 
 def test_a_redial_not_seen_to_end_is_taken_as_done_when_overdue() -> None:
-    """A redial open for longer than five minutes ends with the next report, once."""
+    """A redial open for longer than five minutes ends at the next check, once."""
     clock = FakeClock()
     gateway = gateway_with({1: REGISTERED, 2: REGISTERED})
     policy = policy_of(gateway, clock)
     ended: list[None] = []
     policy.done.add(lambda: ended.append(None))
     policy.start([2])
+    clock.now += 100
+    policy.start([1])
 
-    clock.now += REDIAL_OVERDUE
-    report_status(gateway, 1, REGISTERING)
+    clock.now += REDIAL_OVERDUE - 100
+    policy.end_overdue()
     assert ended == []
     clock.now += 0.5
-    report_status(gateway, 1, REGISTERED)
-    report_status(gateway, 1, REGISTERING)
+    policy.end_overdue()
+    policy.end_overdue()
 
     assert ended == [None]
-    assert policy.redialing == {}
+    assert set(policy.redialing) == {1}
 
 
 def test_rules_that_stopped_listening_follow_no_redial() -> None:
@@ -216,8 +220,6 @@ def test_rules_that_stopped_listening_follow_no_redial() -> None:
     stop()
     report_status(gateway, 2, REGISTERING)
     report_status(gateway, 2, REGISTERED)
-    clock.now += REDIAL_OVERDUE + 1
-    report_status(gateway, 2, REGISTERING)
 
     assert ended == []
     assert set(policy.redialing) == {2}
@@ -425,3 +427,30 @@ async def test_a_redial_never_seen_to_end_is_taken_as_done_later(
     new = simulator.gateway.ports[3].public_ip
     assert new != old
     assert state(hass, "sensor.port_3_public_ip") == new
+
+
+@PROXY_FIRMWARE
+async def test_an_overdue_redial_ends_on_time_whatever_the_report_period(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, simulator: Simulator
+) -> None:
+    """With an hour between reports, a redial not seen to end still ends after 5 min.
+
+    The new public IP is read within half a minute of the redial becoming overdue,
+    not at the next report.
+    """
+    options = {CONF_REPORT_PERIOD: 3600, CONF_PUBLIC_IP_INTERVAL: 3600}
+    await set_up_entry(hass, simulator, entry_for(simulator, options=options))
+    await act(hass, "redial", {"device_id": devices(hass, (3,))})
+    simulator.request_log.clear()
+
+    for half_minutes in range(1, 12):
+        freezer.tick(timedelta(seconds=30))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        read = [request for request in sent(simulator) if request[:3] == PUBLIC_IPS]
+        assert bool(read) == (half_minutes == 11), f"after {half_minutes * 30} s"
+
+    assert (
+        state(hass, "sensor.port_3_public_ip") == simulator.gateway.ports[3].public_ip
+    )
+    assert status_reads(simulator) == []  # no report was due, none was read

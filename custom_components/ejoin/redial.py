@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 import random
 
 from homeassistant.core import callback
@@ -20,6 +21,8 @@ from .gateway import EjoinGateway, Listeners
 
 # A redial not seen to end by then is taken as done, so its new public IP is read.
 REDIAL_OVERDUE = 300.0  # seconds
+# How often open redials are checked for being overdue, whatever the report period.
+OVERDUE_CHECK = timedelta(seconds=30)
 
 type Clock = Callable[[], float]
 
@@ -55,15 +58,12 @@ class RedialPolicy:
 
     @callback
     def listen(self) -> Callable[[], None]:
-        """Follow the gateway's reports; returns the way to stop."""
-        stop_changes = self.gateway.ports_changed.add(self._ports_changed)
-        stop_reports = self.gateway.report_applied.add(lambda _: self._end_overdue())
+        """Follow the gateway's reports; returns the way to stop.
 
-        def stop() -> None:
-            stop_changes()
-            stop_reports()
-
-        return stop
+        Overdue redials are ended by ``end_overdue``, which the runtime calls every
+        ``OVERDUE_CHECK``: a gateway may report only once an hour.
+        """
+        return self.gateway.ports_changed.add(self._ports_changed)
 
     def check(self, ports: Iterable[int]) -> None:
         """Raise if any of these ports must not be redialled now (nothing is sent)."""
@@ -140,7 +140,8 @@ class RedialPolicy:
         if finished:
             self.done.notify()
 
-    def _end_overdue(self) -> None:
+    @callback
+    def end_overdue(self, _now: datetime | None = None) -> None:
         """End redials open for longer than ``REDIAL_OVERDUE``, as if they were done.
 
         A port that redials too fast to report it, or never comes back to the state it

@@ -45,7 +45,7 @@ from .pyejoin import (
     EjoinClient,
     EjoinError,
 )
-from .redial import RedialPolicy
+from .redial import OVERDUE_CHECK, RedialPolicy
 from .sms.inbox import SmsInbox
 from .sms.received import IncomingSms
 from .sms.store import SmsStoreReader
@@ -81,7 +81,8 @@ class EjoinRuntimeData:
         """Start the periodic work, once the entities listen (after the platforms).
 
         The SMS store is read now, then every report period: an SMS that was not
-        pushed is recovered, marked as such, never fired twice.
+        pushed is recovered, marked as such, never fired twice. Redials not seen to
+        end are looked at twice a minute.
         """
 
         @callback
@@ -93,6 +94,9 @@ class EjoinRuntimeData:
             async_track_time_interval(
                 hass, read_sms_store, timedelta(seconds=self.report_period)
             )
+        )
+        entry.async_on_unload(
+            async_track_time_interval(hass, self.redial.end_overdue, OVERDUE_CHECK)
         )
         entry.async_on_unload(self.watch.start())
 
