@@ -104,7 +104,21 @@ class EjoinRuntimeData:
 async def async_create_runtime(
     hass: HomeAssistant, entry: ConfigEntry
 ) -> EjoinRuntimeData:
-    """Build what the entry needs; raise Home Assistant's set-up errors if it cannot."""
+    """Build what the entry needs; raise Home Assistant's set-up errors if it cannot.
+
+    Home Assistant runs the entry's clean-ups after its own set-up errors, but not
+    after an unexpected one: then the webhook is taken down here, so that the entry
+    can be set up again (a webhook id can be registered only once).
+    """
+    try:
+        return await _async_build(hass, entry)
+    except Exception:
+        webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
+        raise
+
+
+async def _async_build(hass: HomeAssistant, entry: ConfigEntry) -> EjoinRuntimeData:
+    """Build, in order, each part of the runtime (see ARCHITECTURE.md)."""
     client = client_for(hass, entry.data)
     all_sims = bool(entry.options.get(CONF_ALL_SIMS, False))
     period = int(entry.options.get(CONF_REPORT_PERIOD, DEFAULT_REPORT_PERIOD))
