@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from custom_components.ejoin import pyejoin
+
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "ejoin"
 PACKAGE = "custom_components.ejoin"
@@ -255,6 +257,30 @@ def test_the_import_check_places_every_module_of_a_subpackage(tmp_path: Path) ->
         f"{PROTOCOL}.client imports const, outside {PROTOCOL}",
         "sms.inbox has no layer",
     ]
+
+
+# Types the protocol package's functions take or return that the integration does not
+# name: what send_commands takes, a PortState's data usage, what a report's problems are.
+PUBLIC_TYPES = {"Command", "CommandOp", "DataUsage", "ReportProblem"}
+
+
+def names_imported_from_the_protocol(package_dir: Path) -> set[str]:
+    """Return every name the glue imports from the protocol package."""
+    names: set[str] = set()
+    for path in package_dir.rglob("*.py"):
+        if PROTOCOL in path.relative_to(package_dir).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and str(node.module).endswith(PROTOCOL):
+                names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_the_protocol_package_exports_what_is_used() -> None:
+    """``__all__`` is what the integration imports, plus the types of its API."""
+    assert set(pyejoin.__all__) == (
+        names_imported_from_the_protocol(INTEGRATION) | PUBLIC_TYPES
+    )
 
 
 def test_no_module_is_over_450_lines() -> None:

@@ -9,8 +9,6 @@ from typing import Any
 import pytest
 
 from pyejoin import (
-    ADDRESS,
-    PORT_FIELDS,
     CounterPeriods,
     DataUsage,
     DeviceStatusReport,
@@ -23,7 +21,8 @@ from pyejoin import (
     parse_report,
     working_state,
 )
-from pyejoin.merge import field_value
+from pyejoin.merge import ADDRESS, field_value
+from pyejoin.port_state import PORT_FIELDS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

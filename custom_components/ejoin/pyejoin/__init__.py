@@ -8,6 +8,9 @@ Its modules import one way, each only from those before it:
 and request builders) → ``values`` (value readers) → ``merge``, ``sms`` →
 ``port_objects`` → ``reports`` (one parser per report type) → ``replies`` →
 ``client`` (transport and endpoints).
+
+``__all__`` is what a user of the package needs: what the integration imports, and the
+types its public functions take or return that the integration does not name.
 """
 
 from .client import EjoinClient
@@ -20,7 +23,6 @@ from .exceptions import (
     EjoinMalformedReportError,
 )
 from .merge import (
-    ADDRESS,
     changed_fields,
     is_another_sim,
     merge_port_state,
@@ -48,7 +50,6 @@ from .models import (
 )
 from .port_objects import PortMemory
 from .port_state import (
-    PORT_FIELDS,
     Counter,
     CounterPeriods,
     DataUsage,
@@ -60,8 +61,6 @@ from .reports import parse_report
 from .wire import Command, CommandOp, RedialMode, load_json_object
 
 __all__ = [
-    "ADDRESS",
-    "PORT_FIELDS",
     "CallDirection",
     "CallRecord",
     "Command",
