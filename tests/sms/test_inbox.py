@@ -99,3 +99,17 @@ async def test_record_survives_a_restart_and_is_removed_with_the_entry(
 
     await again.async_remove()
     assert f"ejoin.{ENTRY_ID}.sms" not in hass_storage
+
+
+async def test_a_read_without_an_identity_keeps_the_one_known(
+    hass: HomeAssistant, hass_storage: dict[str, Any]
+) -> None:
+    """A store page that names no ssrc moves the position on but keeps the ssrc."""
+    inbox = SmsInbox(hass, ENTRY_ID)
+    inbox.record_read("abc", 5)
+    inbox.record_read(None, 9)
+    await inbox.async_flush()
+
+    again = SmsInbox(hass, ENTRY_ID)
+    await again.async_load()
+    assert (again.ssrc, again.position) == ("abc", 9)

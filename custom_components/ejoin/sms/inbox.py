@@ -121,6 +121,15 @@ class SmsInbox:
         """Record messages; return those that are new, in order."""
         return [item for item in items if self.take(item)]
 
+    def record_read(self, ssrc: str | None, position: int) -> None:
+        """Remember where a read of the store ended, and the store's identity then.
+
+        A store that gave no identity keeps the one known before.
+        """
+        self.ssrc = ssrc or self.ssrc
+        self.position = position
+        self.save()
+
     async def async_flush(self) -> None:
         """Write the record now (the entry is unloading)."""
         await self._store.async_save(self._data())

@@ -127,9 +127,7 @@ class SmsStoreReader:
                 page = await self._page(start)
             history = not inbox.first_read_done
             new = inbox.take_all(items)
-            inbox.ssrc = page.ssrc or inbox.ssrc
-            inbox.position = position
-            inbox.save()
+            inbox.record_read(page.ssrc, position)
         if history:
             LOGGER.debug("Recorded %d SMS stored before the set-up as seen", len(new))
             return []
