@@ -41,7 +41,7 @@ LAYERS: dict[str, int] = {
     "sms.received": 5,
     "sms.sender": 5,
     "sms.store": 5,
-    "sms.tasks": 5,
+    "sms.sent": 5,
     "watch": 5,
     "webhook": 5,
     "runtime": 6,

@@ -120,7 +120,7 @@ async def test_many_calls_each_fire_and_the_record_of_calls_stays_small(
         assert await post(hass, client, report) == (200, "OK")
 
     assert len(calls) == 300
-    assert len(entry.runtime_data.calls._seen) == 256
+    assert len(entry.runtime_data.call_events._seen) == 256
 
 
 async def test_call_record_without_a_port_still_fires(

@@ -463,4 +463,6 @@ async def test_entities_follow_a_report_after_reload(
     # to the port's events too.
     assert len(gateway.port_changed[1]) == ENABLED_PORT_ENTITIES
     runtime = entry.runtime_data
-    assert len(runtime.incoming_sms._ports[1]) == len(runtime.calls._ports[1]) == 1
+    assert (
+        len(runtime.received_sms._ports[1]) == len(runtime.call_events._ports[1]) == 1
+    )

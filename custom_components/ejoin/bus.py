@@ -27,8 +27,8 @@ SMS_EVENT_TYPES = [SMS_RECEIVED]
 CALL_EVENT_TYPES = [CALL_INCOMING, CALL_MISSED, CALL_OUTGOING]
 
 
-class Where(TypedDict):
-    """The gateway's and the port's devices, and the port and slot, as events name them."""
+class EventOrigin(TypedDict):
+    """Where an event comes from: the gateway's and the port's devices, port and slot."""
 
     gateway_device_id: str | None
     device_id: str | None
@@ -46,13 +46,13 @@ class SmsShown(TypedDict):
     recovered: bool
 
 
-class SmsReceivedData(Where, SmsShown):
+class SmsReceivedData(EventOrigin, SmsShown):
     """``ejoin_sms_received``: an SMS arrived on a port."""
 
     smsc: str | None
 
 
-class DeliveryReportData(Where):
+class DeliveryReportData(EventOrigin):
     """``ejoin_sms_delivery_report``: the network says whether an SMS arrived."""
 
     recipient: str | None
@@ -63,7 +63,7 @@ class DeliveryReportData(Where):
     recovered: bool
 
 
-class SmsSentData(Where):
+class SmsSentData(EventOrigin):
     """``ejoin_sms_sent``: the gateway sent, or failed to send, one SMS of a task."""
 
     task_id: int | None
@@ -108,7 +108,7 @@ class CallShown(TypedDict):
     hangup_reason: str | None
 
 
-class CallData(Where, CallShown):
+class CallData(EventOrigin, CallShown):
     """``ejoin_call``: a call ended (once per call)."""
 
     call_id: str | None
@@ -134,20 +134,20 @@ def sms_shown(message: ReceivedSms, *, recovered: bool) -> SmsShown:
 
 
 def sms_received_data(
-    where: Where, message: ReceivedSms, *, recovered: bool
+    origin: EventOrigin, message: ReceivedSms, *, recovered: bool
 ) -> SmsReceivedData:
     """Build the data of ``ejoin_sms_received``."""
     return SmsReceivedData(
-        **where, **sms_shown(message, recovered=recovered), smsc=message.smsc
+        **origin, **sms_shown(message, recovered=recovered), smsc=message.smsc
     )
 
 
 def delivery_report_data(
-    where: Where, report: DeliveryReport, *, recovered: bool
+    origin: EventOrigin, report: DeliveryReport, *, recovered: bool
 ) -> DeliveryReportData:
     """Build the data of ``ejoin_sms_delivery_report``."""
     return DeliveryReportData(
-        **where,
+        **origin,
         recipient=report.recipient,
         delivered=report.delivered,
         status_code=report.status_code,
@@ -157,13 +157,13 @@ def delivery_report_data(
     )
 
 
-def sms_sent_data(where: Where, report: SmsSentReport) -> SmsSentData:
+def sms_sent_data(origin: EventOrigin, report: SmsSentReport) -> SmsSentData:
     """Build the data of ``ejoin_sms_sent``; a failure says why."""
     reason = None
     if not report.ok:
         reason = report.status_text or f"code {report.status_code}"
     return SmsSentData(
-        **where,
+        **origin,
         task_id=report.task_id,
         recipient=report.recipient,
         ok=report.ok,
@@ -193,11 +193,11 @@ def call_shown(record: CallRecord) -> CallShown:
     )
 
 
-def call_data(where: Where, record: CallRecord) -> CallData:
+def call_data(origin: EventOrigin, record: CallRecord) -> CallData:
     """Build the data of ``ejoin_call``."""
     outgoing = record.direction is CallDirection.OUTGOING
     return CallData(
-        **where,
+        **origin,
         **call_shown(record),
         call_id=record.call_id,
         direction=CALL_OUTGOING if outgoing else CALL_INCOMING,

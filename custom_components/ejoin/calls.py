@@ -22,7 +22,7 @@ CALLS_REMEMBERED = 256
 type CallHeard = Callable[[str, CallShown], None]
 
 
-class Calls:
+class CallEvents:
     """Fires ``ejoin_call`` once per finished call."""
 
     def __init__(self, hass: HomeAssistant, devices: DeviceIds) -> None:
@@ -56,8 +56,8 @@ class Calls:
         self._seen[key] = None
         while len(self._seen) > CALLS_REMEMBERED:
             del self._seen[next(iter(self._seen))]
-        where = self.devices.where(report.address)
-        self.hass.bus.async_fire(EVENT_CALL, dict(call_data(where, report)))
+        origin = self.devices.origin(report.address)
+        self.hass.bus.async_fire(EVENT_CALL, dict(call_data(origin, report)))
         if report.address is not None and (
             listeners := self._ports.get(report.address.port)
         ):

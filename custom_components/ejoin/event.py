@@ -45,9 +45,9 @@ class EjoinPortEvent(EjoinPortEntity, EventEntity):
     def _listen(self) -> Callable[[], None]:
         runtime = self.entry.runtime_data
         source = (
-            runtime.incoming_sms
+            runtime.received_sms
             if self.entity_description.key == "sms"
-            else runtime.calls
+            else runtime.call_events
         )
         stop_events = source.listen_port(self.port, self._heard)
         stop_state = super()._listen()  # availability follows the gateway

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceInfo, format_mac
 
-from .bus import Where
+from .bus import EventOrigin
 from .const import DOMAIN, MANUFACTURER
 from .pyejoin import PortAddress, Report
 
@@ -107,7 +107,7 @@ class DeviceIds:
         """Return the gateway's device id."""
         return device_id_of(self._hass, self._entry_id, self._mac)
 
-    def where(self, address: PortAddress | None) -> Where:
+    def origin(self, address: PortAddress | None) -> EventOrigin:
         """Return the gateway's and the port's device ids, and the port and slot."""
         port = (
             None
@@ -116,7 +116,7 @@ class DeviceIds:
                 self._hass, self._entry_id, port_identifier(self._mac, address.port)
             )
         )
-        return Where(
+        return EventOrigin(
             gateway_device_id=self.gateway(),
             device_id=port,
             port=None if address is None else address.port,

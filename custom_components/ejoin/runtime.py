@@ -21,7 +21,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_track_time_interval
 
-from .calls import Calls
+from .calls import CallEvents
 from .connection import client_for, web_interface
 from .const import (
     CONF_ALL_SIMS,
@@ -47,10 +47,10 @@ from .pyejoin import (
 )
 from .redial import OVERDUE_CHECK, RedialPolicy
 from .sms.inbox import SmsInbox
-from .sms.received import IncomingSms
+from .sms.received import ReceivedSmsEvents
+from .sms.sent import SentSmsEvents
 from .sms.store import SmsStoreReader
 from .sms.task_ids import TaskIds
-from .sms.tasks import OutgoingSms
 from .watch import ReportWatch
 from .webhook import ReportIngest, async_register_webhook
 
@@ -69,9 +69,8 @@ class EjoinRuntimeData:
     redial: RedialPolicy
     inbox: SmsInbox
     sms_store: SmsStoreReader
-    incoming_sms: IncomingSms
-    outgoing_sms: OutgoingSms
-    calls: Calls
+    received_sms: ReceivedSmsEvents
+    call_events: CallEvents
     task_ids: TaskIds
     public_ips: PublicIpCoordinator | None
     report_period: int
@@ -130,18 +129,18 @@ async def _async_build(hass: HomeAssistant, entry: ConfigEntry) -> EjoinRuntimeD
 
     # What turns reports into events listens before the first push can arrive.
     devices = DeviceIds(hass, entry.entry_id, gateway.mac)
-    incoming_sms = IncomingSms(hass, inbox, devices)
-    outgoing_sms = OutgoingSms(hass, devices)
-    calls = Calls(hass, devices)
+    received_sms = ReceivedSmsEvents(hass, inbox, devices)
+    sent_sms = SentSmsEvents(hass, devices)
+    call_events = CallEvents(hass, devices)
     sms_store = SmsStoreReader(
         hass,
         entry,
         client,
         inbox,
-        lambda item: incoming_sms.announce(item, recovered=True),
+        lambda item: received_sms.announce(item, recovered=True),
         mac=gateway.mac,
     )
-    for listener in (incoming_sms.report, outgoing_sms.report, calls.report):
+    for listener in (received_sms.report, sent_sms.report, call_events.report):
         entry.async_on_unload(gateway.report_applied.add(listener))
     entry.async_on_unload(
         gateway.report_applied.add(lambda _: sms_store.gateway_heard())
@@ -221,9 +220,8 @@ async def _async_build(hass: HomeAssistant, entry: ConfigEntry) -> EjoinRuntimeD
         redial=redial,
         inbox=inbox,
         sms_store=sms_store,
-        incoming_sms=incoming_sms,
-        outgoing_sms=outgoing_sms,
-        calls=calls,
+        received_sms=received_sms,
+        call_events=call_events,
         task_ids=TaskIds(hass, entry.entry_id),
         public_ips=public_ips,
         report_period=period,

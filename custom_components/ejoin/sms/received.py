@@ -27,7 +27,7 @@ from .inbox import SmsInbox, SmsItem
 type SmsHeard = Callable[[str, SmsShown], None]
 
 
-class IncomingSms:
+class ReceivedSmsEvents:
     """Fires ``ejoin_sms_received`` and ``ejoin_sms_delivery_report``, once each."""
 
     def __init__(
@@ -55,16 +55,16 @@ class IncomingSms:
     @callback
     def announce(self, item: SmsItem, *, recovered: bool) -> None:
         """Fire the event of one message or delivery report."""
-        where = self.devices.where(item.address)
+        origin = self.devices.origin(item.address)
         if isinstance(item, DeliveryReport):
             self.hass.bus.async_fire(
                 EVENT_SMS_DELIVERY_REPORT,
-                dict(delivery_report_data(where, item, recovered=recovered)),
+                dict(delivery_report_data(origin, item, recovered=recovered)),
             )
             return
         self.hass.bus.async_fire(
             EVENT_SMS_RECEIVED,
-            dict(sms_received_data(where, item, recovered=recovered)),
+            dict(sms_received_data(origin, item, recovered=recovered)),
         )
         if item.address is not None and (
             listeners := self._ports.get(item.address.port)

@@ -1,7 +1,7 @@
 """Sending SMS: one task per message, with an id no earlier task had.
 
 The gateway answers each task with a verdict; a refused task raises an error with the
-gateway's reason. Its progress comes later, pushed to the webhook (see tasks.py).
+gateway's reason. Its progress comes later, pushed to the webhook (see sent.py).
 """
 
 from __future__ import annotations

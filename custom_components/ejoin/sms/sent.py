@@ -28,7 +28,7 @@ class TaskTally:
     failed_to: dict[int, FailedRecipientData] = field(default_factory=dict)
 
 
-class OutgoingSms:
+class SentSmsEvents:
     """Fires ``ejoin_sms_sent`` and ``ejoin_sms_task_progress``."""
 
     def __init__(self, hass: HomeAssistant, devices: DeviceIds) -> None:
@@ -41,8 +41,10 @@ class OutgoingSms:
     def report(self, report: Report) -> None:
         """Announce a ``sent-sms`` or a ``status-report``."""
         if isinstance(report, SmsSentReport):
-            where = self.devices.where(report.address)
-            self.hass.bus.async_fire(EVENT_SMS_SENT, dict(sms_sent_data(where, report)))
+            origin = self.devices.origin(report.address)
+            self.hass.bus.async_fire(
+                EVENT_SMS_SENT, dict(sms_sent_data(origin, report))
+            )
         elif isinstance(report, TaskProgressReport):
             for task in report.tasks:
                 self._progress(task)
