@@ -8,9 +8,10 @@ from syrupy.assertion import SnapshotAssertion
 
 from ejoin_simulator import Simulator
 
-from .helpers import set_up_platform, snapshot_of_states
+from .helpers import EACH_FIRMWARE, set_up_platform, snapshot_of_states
 
 
+@EACH_FIRMWARE
 async def test_snapshot_of_every_entity(
     hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
 ) -> None:

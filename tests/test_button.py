@@ -16,6 +16,7 @@ from syrupy.assertion import SnapshotAssertion
 from ejoin_simulator import Simulator
 
 from .helpers import (
+    EACH_FIRMWARE,
     act,
     check_error,
     check_unreachable,
@@ -37,6 +38,7 @@ from .helpers import (
 BUTTONS = [("redial", 2), ("reset", 5), ("reboot", None), ("save_config", None)]
 
 
+@EACH_FIRMWARE
 async def test_snapshot_of_every_entity(
     hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
 ) -> None:

@@ -17,6 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 from ejoin_simulator import Simulator
 
 from .helpers import (
+    EACH_FIRMWARE,
     from_this_gateway,
     load_fixture,
     next_period,
@@ -37,6 +38,7 @@ CALL_SHOWN = (
 )
 
 
+@EACH_FIRMWARE
 async def test_snapshot_of_every_entity(
     hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
 ) -> None:

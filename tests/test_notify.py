@@ -17,6 +17,7 @@ from custom_components.ejoin.const import CONF_DEFAULT_RECIPIENTS
 from ejoin_simulator import Simulator
 
 from .helpers import (
+    EACH_FIRMWARE,
     SMS,
     check_error,
     entity_id,
@@ -57,6 +58,7 @@ def sms_task(task_id: int, to: str, text: str) -> dict[str, Any]:
     }
 
 
+@EACH_FIRMWARE
 async def test_snapshot_of_every_entity(
     hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
 ) -> None:

@@ -14,6 +14,7 @@ from syrupy.assertion import SnapshotAssertion
 from ejoin_simulator import Gateway, Simulator
 
 from .helpers import (
+    EACH_FIRMWARE,
     FIRMWARE,
     GATEWAY_MAC_DASHED,
     act,
@@ -36,6 +37,7 @@ from .helpers import (
 )
 
 
+@EACH_FIRMWARE
 async def test_snapshot_of_every_entity(
     hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
 ) -> None:

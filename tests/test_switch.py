@@ -13,6 +13,7 @@ from syrupy.assertion import SnapshotAssertion
 from ejoin_simulator import Simulator
 
 from .helpers import (
+    EACH_FIRMWARE,
     check_unreachable,
     command,
     entity_id,
@@ -26,6 +27,7 @@ from .helpers import (
 )
 
 
+@EACH_FIRMWARE
 async def test_snapshot_of_every_entity(
     hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
 ) -> None:
