@@ -814,44 +814,6 @@ async def test_dev_status_header_fields(
 
 # --- partial port reports and which slot a port works on -----------------------------------
 
-FULL_2B: dict[str, Any] = {
-    "port": "2B",
-    "sim": "",
-    "seq": 2,
-    "st": 3,
-    "imei": "861234567890123",
-    "iccid": "89860012345678901234",
-    "imsi": "460001234567890",
-    "sn": "13912345678",
-    "opr": "46000 China Mobile",
-    "bal": "87.50",
-    "sig": 24,
-    "tot_dur": "12/-1",
-    "mon_dur": "5/-1",
-    "day_dur": "1/-1",
-    "smsctl_tot": "40/-1",
-    "smsctl_mon": "9/-1",
-    "smsctl_day": "2/50",
-    "dataflow_tot": "1024.50",
-    "dataflow_day": "12.25",
-    "dataflow_24hours": "20.00",
-    "dataflow_1hour": "1.50",
-    "dataflow_last": "0.75",
-}
-
-
-def device_status(*ports: dict[str, Any]) -> dict[str, Any]:
-    """Build a dev-status of the gateway under test with these port objects."""
-    return {
-        "type": "dev-status",
-        "seq": 1,
-        "expires": 60000,
-        "mac": GATEWAY_MAC_DASHED,
-        "max-ports": 8,
-        "max-slot": 4,
-        "status": list(ports),
-    }
-
 
 @pytest.mark.usefixtures("entry")
 async def test_the_proxy_seeds_port_status_blanks_nothing(
@@ -862,7 +824,9 @@ async def test_the_proxy_seeds_port_status_blanks_nothing(
     It carries port, status, balance, operator, number and the SIM's identities, and
     nothing else; what it carries is shown.
     """
-    assert await post(hass, client, device_status(FULL_2B)) == (200, "OK")
+    # Every report switch on: a complete port object of SIM B of port 2.
+    full = from_this_gateway(load_fixture("dev_status_full_2b"))
+    assert await post(hass, client, full) == (200, "OK")
     kept: Expected = {
         (2, "signal_strength"): "-65",
         (2, "data_today"): "12.25",

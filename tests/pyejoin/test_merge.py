@@ -26,39 +26,15 @@ from pyejoin.port_state import PORT_FIELDS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
-# A complete port object of SIM B of port 2: what a dev-status with every report switch
-# on says, for the very SIM of the proxy seed's port-status (same ICCID and IMSI).
-FULL_2B: dict[str, Any] = {
-    "port": "2B",
-    "sim": "",
-    "seq": 7,
-    "st": 3,
-    "imei": "861234567890123",
-    "iccid": "89860012345678901234",
-    "imsi": "460001234567890",
-    "sn": "13912345678",
-    "opr": "46000 China Mobile",
-    "bal": "87.50",
-    "sig": 24,
-    "tot_dur": "12/-1",
-    "mon_dur": "5/-1",
-    "day_dur": "1/-1",
-    "smsctl_tot": "40/-1",
-    "smsctl_mon": "9/-1",
-    "smsctl_day": "2/50",
-    "dataflow_tot": "1024.50",
-    "dataflow_day": "12.25",
-    "dataflow_24hours": "20.00",
-    "dataflow_1hour": "1.50",
-    "dataflow_last": "0.75",
-    "dataflow_url": "example.org",
-}
-
-
 def fixture(name: str) -> dict[str, Any]:
     """Return a report fixture as a JSON object."""
     data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
     return data
+
+
+# A complete port object of SIM B of port 2: what a dev-status with every report switch
+# on says, for the very SIM of the proxy seed's port-status (same ICCID and IMSI).
+FULL_2B: dict[str, Any] = fixture("dev_status_full_2b")["status"][0]
 
 
 def port_object(body: dict[str, Any]) -> PortState:
