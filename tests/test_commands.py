@@ -52,6 +52,16 @@ def reauth_flows(hass: HomeAssistant, entry: MockConfigEntry) -> int:
     )
 
 
+def check_command_failed(err: HomeAssistantError, error: str) -> None:
+    """Check a command_failed error that quotes ``error``."""
+    check_error(
+        err,
+        "command_failed",
+        f"The gateway did not carry out the request: {error}",
+        {"error": error},
+    )
+
+
 @WAYS
 async def test_a_gateway_that_does_not_answer(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry, lock: Lock
@@ -101,12 +111,7 @@ async def test_a_gateway_that_refuses_the_command(
     await hass.async_block_till_done()
 
     error = "gateway refused the request: unknown port 8 (code 2)"
-    check_error(
-        raised.value,
-        "command_failed",
-        f"The gateway did not carry out the request: {error}",
-        {"error": error},
-    )
+    check_command_failed(raised.value, error)
     assert reauth_flows(hass, entry) == 0
 
 
@@ -128,10 +133,5 @@ async def test_a_gateway_whose_answer_cannot_be_read(
     ):
         await lock(hass)
 
-    check_error(
-        raised.value,
-        "command_failed",
-        f"The gateway did not carry out the request: {error}",
-        {"error": error},
-    )
+    check_command_failed(raised.value, error)
     assert reauth_flows(hass, entry) == 0

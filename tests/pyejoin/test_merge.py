@@ -26,6 +26,7 @@ from pyejoin.port_state import PORT_FIELDS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
+
 def fixture(name: str) -> dict[str, Any]:
     """Return a report fixture as a JSON object."""
     data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
