@@ -285,10 +285,11 @@ async def test_new_password_on_the_gateway_is_asked_for_and_used(
     assert {query_of(request)["username"] for request in simulator.request_log} == {
         new_username
     }
-    # The flow's read, then the set-up's, which points the gateway at Home Assistant.
+    # The flow's read, the set-up's check that it is this gateway, then the read that
+    # points the gateway at Home Assistant.
     reads = status_reads(simulator)
-    assert "url" not in reads[0]
-    assert reads[1]["url"] == before[CONF_REPORT_URL]
+    assert ["url" in read for read in reads] == [False, False, True]
+    assert reads[2]["url"] == before[CONF_REPORT_URL]
     assert simulator.gateway.report_url == before[CONF_REPORT_URL]
     assert_no_secret([*results, hass.config_entries.flow.async_progress()], caplog)
 
@@ -427,10 +428,14 @@ async def test_reconfigure_moves_the_gateway_and_keeps_devices_and_entities(
     assert state_of(configured) is ConfigEntryState.LOADED
     assert registry_snapshot(hass, configured) == (devices, entities)
     assert hass.states.get("sensor.port_1_status") is not None
-    # The new address got the flow's plain read, then the set-up's pointing one.
+    # The new address got the flow's plain read; each set-up checked that it is this
+    # gateway before pointing it at the new report URL.
     reads = status_reads(moved)
+    pointing = [number for number, read in enumerate(reads) if "url" in read]
+    assert pointing
     assert "url" not in reads[0]
-    assert reads[1]["url"] == NEW_REPORT_URL
+    assert all("url" not in reads[number - 1] for number in pointing)
+    assert {reads[number]["url"] for number in pointing} == {NEW_REPORT_URL}
     assert moved.gateway.report_url == NEW_REPORT_URL
     assert passwords_used(moved) == {PASSWORD}
     assert list(simulator.request_log) == []

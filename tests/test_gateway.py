@@ -19,7 +19,6 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ejoin.gateway import EjoinGateway, Listeners
-from custom_components.ejoin.identifiers import other_gateway_mac
 from custom_components.ejoin.pyejoin import Report, parse_report
 from ejoin_simulator import Simulator
 
@@ -210,27 +209,6 @@ def test_listeners_are_told_in_order_and_may_stop_while_told() -> None:
 
     assert heard == [("first", 1), ("second", 1), ("second", 2)]
     assert len(listeners) == 1
-
-
-@pytest.mark.parametrize(
-    ("mac", "other"),
-    [
-        ("00-30-F1-01-02-03", ""),
-        ("0030f1010203", ""),
-        ("00-30-F1-0A-0B-0C", "00:30:f1:0a:0b:0c"),
-        ("", ""),
-        (None, ""),
-    ],
-)
-def test_a_report_names_another_gateway_in_any_notation(
-    mac: str | None, other: str
-) -> None:
-    """A report's MAC reads the same in any notation; naming none means this gateway."""
-    report = {"type": "dev-status", "status": []}
-    if mac is not None:
-        report["mac"] = mac
-
-    assert other_gateway_mac(parse_report(report), GATEWAY_MAC) == other
 
 
 # --- port-status: status codes, operators, signal, numbers as text --------------------

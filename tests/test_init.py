@@ -144,14 +144,20 @@ async def test_unreachable_gateway_is_retried(
 async def test_another_gateway_at_the_address_is_retried(
     hass: HomeAssistant, simulator: Simulator
 ) -> None:
-    """If another gateway answers at the configured host, nothing of it is shown."""
+    """If another gateway answers at the configured host, nothing of it is shown.
+
+    Nor is it pointed at this entry's webhook: its reports go where they went.
+    """
     simulator.gateway.mac = "00-30-f1-99-99-99"
+    simulator.gateway.report_url = "http://127.0.0.1:9/its/own"
     entry = config_entry_for(simulator)
     await set_up(hass, entry)
 
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert "Another gateway answers at 127.0.0.1" in str(entry.reason)
     assert hass.states.get("sensor.port_1_status") is None
+    assert simulator.gateway.report_url == "http://127.0.0.1:9/its/own"
+    assert status_reads(simulator) == [[]]
 
 
 async def test_sms_url_refused_is_only_a_warning(
@@ -439,3 +445,34 @@ async def test_sms_still_arrive_by_push_after_the_gateway_reboots(
         "After the reboot",
         False,
     )
+
+
+@pytest.mark.parametrize(
+    "failing",
+    [
+        "custom_components.ejoin.runtime.async_probe_public_ips",
+        "custom_components.ejoin.runtime.EjoinRuntimeData.start",
+    ],
+    ids=["building_the_runtime", "starting_it"],
+)
+async def test_an_unexpected_failure_leaves_no_webhook_and_a_reload_works(
+    hass: HomeAssistant, simulator: Simulator, client: TestClient, failing: str
+) -> None:
+    """A bug half-way through the set-up takes the webhook down; the next try works.
+
+    Home Assistant 2025.4 does not run an entry's clean-ups after an error it did not
+    expect, and a webhook left registered would make every later set-up fail.
+    """
+    entry = entry_for(simulator, client=client)
+    entry.add_to_hass(hass)
+    with patch(failing, side_effect=RuntimeError("a bug")):
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert WEBHOOK_ID not in hass.data.get("webhook", {})
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert await post(hass, client, port_report(simulator, 1)) == (200, "OK")

@@ -78,6 +78,26 @@ async def test_a_repair_issue_says_when_pushes_cannot_arrive(
     assert pushes_missing_issue(hass, unreachable) is None
 
 
+async def test_no_repair_issue_when_the_gateway_stops_answering(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    simulator: Simulator,
+    unreachable: MockConfigEntry,
+) -> None:
+    """A gateway that answered once and then went silent makes no case for the issue.
+
+    Its pushes are missing because it is gone, not because they cannot reach Home
+    Assistant: a new report URL would not help, and the entities say it is unavailable.
+    """
+    await advance(hass, freezer, 2)  # the status is read: the gateway answers
+    simulator.offline = True
+
+    await advance(hass, freezer, 3)
+
+    assert pushes_missing_issue(hass, unreachable) is None
+    assert unavailable(hass, unreachable) != set()
+
+
 async def test_the_repair_flow_points_the_gateway_at_another_url(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

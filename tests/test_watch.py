@@ -208,8 +208,10 @@ async def test_reading_the_status_points_a_forgetful_gateway_back(
 
     await advance(hass, freezer, 2)
 
+    # Is it this gateway? Then point it at Home Assistant again.
     assert status_reads(simulator) == [
-        [("url", report_url), ("period", "60"), ("all_sims", "0")]
+        [],
+        [("url", report_url), ("period", "60"), ("all_sims", "0")],
     ]
     assert (simulator.gateway.report_url, simulator.gateway.report_period) == (
         report_url,
@@ -222,37 +224,46 @@ async def test_another_gateway_answering_at_the_address_is_not_taken_for_this_on
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     simulator: Simulator,
-    entry: MockConfigEntry,
+    live: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A status read from another gateway (its MAC differs) is ignored, said once.
 
-    As when a DHCP lease moved: the entities are not fed the stranger's ports, so this
-    gateway goes unavailable; once it answers again, it is back.
+    As when a DHCP lease moved: the stranger is not pointed at this entry's webhook
+    (that would take its reports away from where they go), the entities are not fed
+    its ports, and this gateway goes unavailable; once it answers again, it is back.
     """
     ours = simulator.gateway
+    signal = hass.states.get(SIGNAL).state
     stranger = Gateway.create(
         ports=8, slots=4, mac="00:30:f1:0a:0b:0c", firmware=FIRMWARE, seed=2
     )
+    stranger.report_url, stranger.report_period = "http://127.0.0.1:9/its/own", 300
     stranger.ports[1].sim.signal = 7
     simulator.gateway = stranger
 
     await advance(hass, freezer, 4)
 
-    assert len(status_reads(simulator)) == 3
+    assert status_reads(simulator) == [[], [], []]  # plain reads only
+    assert (stranger.report_url, stranger.report_period) == (
+        "http://127.0.0.1:9/its/own",
+        300,
+    )
     assert hass.states.get(SIGNAL).state == STATE_UNAVAILABLE
     assert messages(caplog, "answers at the address") == [
         (
             "Gateway 00:30:f1:0a:0b:0c answers at the address of gateway "
-            f"{GATEWAY_MAC}; its status is ignored"
+            f"{GATEWAY_MAC}; its status is ignored and its settings left alone"
         )
     ]
-    assert pushes_missing_issue(hass, entry) is None
+    assert pushes_missing_issue(hass, live) is None
 
     simulator.gateway = ours
+    simulator.request_log.clear()
     await advance(hass, freezer)
-    assert unavailable(hass, entry) == set()
-    assert hass.states.get(SIGNAL).state != "-99"  # not the stranger's 7 of 31
+    assert unavailable(hass, live) == set()
+    assert hass.states.get(SIGNAL).state == signal
+    assert status_reads(simulator)[-1][0] == ("url", live.data[CONF_REPORT_URL])
 
     simulator.gateway = stranger
     await advance(hass, freezer, 2)

@@ -12,7 +12,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.typing import ConfigType
 
 from .connection import client_for
-from .const import CONF_CONFIGURE_GATEWAY, DOMAIN, LOGGER
+from .const import CONF_CONFIGURE_GATEWAY, CONF_WEBHOOK_ID, DOMAIN, LOGGER
 from .identifiers import port_of_identifier
 from .pyejoin import EjoinError
 from .report_url import pushes_missing_issue_id
@@ -20,6 +20,7 @@ from .runtime import EjoinConfigEntry, async_create_runtime
 from .services import async_setup_services
 from .sms.inbox import SmsInbox
 from .sms.task_ids import TaskIds
+from .webhook import async_unregister_webhook
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -41,9 +42,16 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bool:
     """Point the gateway at its webhook, show its ports, and start watching it."""
-    entry.runtime_data = await async_create_runtime(hass, entry)
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.runtime_data.start(hass, entry)
+    try:
+        entry.runtime_data = await async_create_runtime(hass, entry)
+        await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+        entry.runtime_data.start(hass, entry)
+    except BaseException:
+        # Home Assistant 2025.4 runs the entry's clean-ups only after its own set-up
+        # errors. A webhook id can be registered once: left behind, it would keep the
+        # entry from ever being set up again.
+        async_unregister_webhook(hass, entry.data[CONF_WEBHOOK_ID])
+        raise
     entry.async_on_unload(entry.add_update_listener(async_reload_entry))
     return True
 

@@ -1,4 +1,8 @@
-"""How Home Assistant reaches a gateway: the client, built from what the user entered."""
+"""How Home Assistant reaches a gateway: the client, built from what the user entered.
+
+Also how it makes sure the gateway it reaches is the one it set up: a DHCP lease may
+hand the address to another gateway, whose settings must then be left alone.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,19 @@ from typing import Any
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.device_registry import format_mac
 
 from .const import REQUEST_TIMEOUT
-from .pyejoin import EjoinClient
+from .pyejoin import DeviceStatusReport, EjoinClient, Report
+
+
+class AnotherGatewayError(Exception):
+    """Another gateway than the one set up answers at the address."""
+
+    def __init__(self, mac: str) -> None:
+        """Keep the MAC address of the gateway that answered."""
+        super().__init__(f"gateway {mac} answers instead")
+        self.mac = mac
 
 
 def client_for(hass: HomeAssistant, login: Mapping[str, Any]) -> EjoinClient:
@@ -28,3 +42,37 @@ def client_for(hass: HomeAssistant, login: Mapping[str, Any]) -> EjoinClient:
 def web_interface(login: Mapping[str, Any]) -> str:
     """Return the address of the gateway's own web interface."""
     return f"http://{login[CONF_HOST]}:{login[CONF_PORT]}"
+
+
+def other_gateway_mac(report: Report, mac: str) -> str:
+    """Return the MAC address a report names if it is not ``mac``; else "".
+
+    A report that names no MAC address is taken as the gateway's own.
+    """
+    reported = format_mac(getattr(report, "mac", None) or "")
+    return "" if reported in ("", mac) else reported
+
+
+async def async_read_own_status(
+    client: EjoinClient,
+    mac: str,
+    *,
+    report_url: str | None,
+    period: int,
+    all_sims: bool,
+) -> DeviceStatusReport:
+    """Read the status of the gateway ``mac``; point it at ``report_url`` (unless None).
+
+    The status is read first and the gateway pointed only once it is known to be this
+    one: pointing another gateway would take its reports away from where they go.
+    Raises ``AnotherGatewayError`` when another gateway answers, and the protocol
+    package's errors.
+    """
+    status = await client.get_status()
+    if other := other_gateway_mac(status, mac):
+        raise AnotherGatewayError(other)
+    if report_url is None:
+        return status
+    return await client.get_status(
+        report_url=report_url, period=period, all_sims=all_sims
+    )

@@ -8,25 +8,16 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import DeviceInfo, format_mac
+from homeassistant.helpers.device_registry import DeviceInfo
 
 from .bus import EventOrigin
 from .const import DOMAIN, MANUFACTURER
-from .pyejoin import PortAddress, Report
+from .pyejoin import PortAddress
 
 _PORT_SEPARATOR = "_port_"
 # Home Assistant 2026.8 links a device to its parent by the parent's device id
 # (via_device_id) and deprecates the (domain, identifier) form that older releases use.
 _LINK_BY_DEVICE_ID = "via_device_id" in DeviceInfo.__annotations__
-
-
-def other_gateway_mac(report: Report, mac: str) -> str:
-    """Return the MAC address a report names if it is not ``mac``; else "".
-
-    A report that names no MAC address is taken as the gateway's own.
-    """
-    reported = format_mac(getattr(report, "mac", None) or "")
-    return "" if reported in ("", mac) else reported
 
 
 def port_identifier(mac: str, port: int) -> str:

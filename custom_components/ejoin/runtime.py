@@ -5,7 +5,8 @@ inbox, what turns reports into events, the webhook (before the gateway learns it
 it may push at once), the gateway's first status (which points it at the webhook), the
 public IP readings of proxy firmware and the gateway's device. Every piece
 registers its clean-up with the entry right where it is made; Home Assistant runs
-them when the entry unloads, and when its set-up fails half-way.
+them when the entry unloads, and when its set-up fails with one of Home Assistant's
+set-up errors (after any other error, ``async_setup_entry`` takes the webhook down).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 import time
 
-from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
@@ -22,7 +22,12 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_track_time_interval
 
 from .calls import CallEvents
-from .connection import client_for, web_interface
+from .connection import (
+    AnotherGatewayError,
+    async_read_own_status,
+    client_for,
+    web_interface,
+)
 from .const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
@@ -37,7 +42,7 @@ from .const import (
     LOGGER,
 )
 from .gateway import EjoinGateway
-from .identifiers import DeviceIds, gateway_device_info, other_gateway_mac
+from .identifiers import DeviceIds, gateway_device_info
 from .public_ip import PublicIpCoordinator, async_probe_public_ips
 from .pyejoin import (
     DeviceStatusReport,
@@ -52,7 +57,7 @@ from .sms.sent import SentSmsEvents
 from .sms.store import SmsStoreReader
 from .sms.task_ids import TaskIds
 from .watch import ReportWatch
-from .webhook import ReportIngest, async_register_webhook
+from .webhook import ReportIngest, async_register_webhook, async_unregister_webhook
 
 type EjoinConfigEntry = ConfigEntry[EjoinRuntimeData]
 
@@ -103,21 +108,7 @@ class EjoinRuntimeData:
 async def async_create_runtime(
     hass: HomeAssistant, entry: ConfigEntry
 ) -> EjoinRuntimeData:
-    """Build what the entry needs; raise Home Assistant's set-up errors if it cannot.
-
-    Home Assistant runs the entry's clean-ups after its own set-up errors, but not
-    after an unexpected one: then the webhook is taken down here, so that the entry
-    can be set up again (a webhook id can be registered only once).
-    """
-    try:
-        return await _async_build(hass, entry)
-    except Exception:
-        webhook.async_unregister(hass, entry.data[CONF_WEBHOOK_ID])
-        raise
-
-
-async def _async_build(hass: HomeAssistant, entry: ConfigEntry) -> EjoinRuntimeData:
-    """Build, in order, each part of the runtime (see ARCHITECTURE.md)."""
+    """Build what the entry needs; raise Home Assistant's set-up errors if it cannot."""
     client = client_for(hass, entry.data)
     all_sims = bool(entry.options.get(CONF_ALL_SIMS, False))
     period = int(entry.options.get(CONF_REPORT_PERIOD, DEFAULT_REPORT_PERIOD))
@@ -155,7 +146,7 @@ async def _async_build(hass: HomeAssistant, entry: ConfigEntry) -> EjoinRuntimeD
         ingest,
         local_only=entry.options.get(CONF_LOCAL_ONLY, True),
     )
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
+    entry.async_on_unload(lambda: async_unregister_webhook(hass, webhook_id))
 
     status = await _first_status(
         client, gateway, report_url=report_url if configure else None, period=period
@@ -233,12 +224,19 @@ async def _first_status(
 ) -> DeviceStatusReport:
     """Read the gateway's status (pointing it at ``report_url``, unless None)."""
     try:
-        if report_url is not None:
-            status = await client.get_status(
-                report_url=report_url, period=period, all_sims=gateway.all_sims
-            )
-        else:
-            status = await client.get_status()
+        return await async_read_own_status(
+            client,
+            gateway.mac,
+            report_url=report_url,
+            period=period,
+            all_sims=gateway.all_sims,
+        )
+    except AnotherGatewayError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="wrong_gateway",
+            translation_placeholders={"host": client.host},
+        ) from err
     except EjoinAuthenticationError as err:
         raise ConfigEntryAuthFailed(
             translation_domain=DOMAIN, translation_key="invalid_auth"
@@ -249,10 +247,3 @@ async def _first_status(
             translation_key="cannot_connect",
             translation_placeholders={"error": str(err)},
         ) from err
-    if other_gateway_mac(status, gateway.mac):
-        raise ConfigEntryNotReady(
-            translation_domain=DOMAIN,
-            translation_key="wrong_gateway",
-            translation_placeholders={"host": client.host},
-        )
-    return status

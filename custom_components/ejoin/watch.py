@@ -32,9 +32,9 @@ from homeassistant.helpers.event import (
 )
 from homeassistant.util import dt as dt_util
 
+from .connection import AnotherGatewayError, async_read_own_status
 from .const import CONF_REPORT_URL, DOMAIN, LOGGER
 from .gateway import EjoinGateway
-from .identifiers import other_gateway_mac
 from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
 from .report_url import pushes_missing_issue_id, report_address
 
@@ -132,16 +132,30 @@ class ReportWatch:
             self._raise_issue()
 
     async def _poll(self) -> None:
-        """Read the status (pointing the gateway at the report URL again) and apply it."""
+        """Read the status (pointing the gateway at the report URL again) and apply it.
+
+        Only a gateway that answers, and is this one, shows that the pushes are what is
+        missing; anything else makes no case for the repair issue.
+        """
+        self.last_poll_ok = None
         try:
-            if self.report_url is None:
-                status = await self.client.get_status()
-            else:
-                status = await self.client.get_status(
-                    report_url=self.report_url,
-                    period=self.period,
-                    all_sims=self.all_sims,
+            status = await async_read_own_status(
+                self.client,
+                self.gateway.mac,
+                report_url=self.report_url,
+                period=self.period,
+                all_sims=self.all_sims,
+            )
+        except AnotherGatewayError as err:
+            if err.mac != self._stranger:
+                LOGGER.warning(
+                    "Gateway %s answers at the address of gateway %s; "
+                    "its status is ignored and its settings left alone",
+                    err.mac,
+                    self.gateway.mac,
                 )
+            self._stranger = err.mac
+            return
         except EjoinAuthenticationError:
             LOGGER.warning(
                 "Gateway %s rejected the credentials; asking for new ones",
@@ -155,16 +169,6 @@ class ReportWatch:
             self._poll_failing = True
             return
         self._poll_failing = False
-        if stranger := other_gateway_mac(status, self.gateway.mac):
-            if stranger != self._stranger:
-                LOGGER.warning(
-                    "Gateway %s answers at the address of gateway %s; "
-                    "its status is ignored",
-                    stranger,
-                    self.gateway.mac,
-                )
-            self._stranger = stranger
-            return
         self._stranger = ""
         self.last_poll_ok = dt_util.utcnow()
         self.gateway.apply(status)

@@ -17,12 +17,12 @@ import logging
 
 from aiohttp import web
 from homeassistant.components import webhook
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 
+from .connection import other_gateway_mac
 from .const import DOMAIN, LOGGER, MAX_REPORT_BYTES
 from .gateway import EjoinGateway
-from .identifiers import other_gateway_mac
 from .pyejoin import (
     DeviceStatusReport,
     EjoinMalformedReportError,
@@ -206,6 +206,12 @@ def async_register_webhook(
         allowed_methods=["POST"],
         local_only=local_only,
     )
+
+
+@callback
+def async_unregister_webhook(hass: HomeAssistant, webhook_id: str) -> None:
+    """Stop receiving reports at the webhook (nothing happens if it is gone already)."""
+    webhook.async_unregister(hass, webhook_id)
 
 
 def _problem_kinds(report: Report) -> list[str]:
