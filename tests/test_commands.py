@@ -52,16 +52,6 @@ def reauth_flows(hass: HomeAssistant, entry: MockConfigEntry) -> int:
     )
 
 
-def check_command_failed(err: HomeAssistantError, error: str) -> None:
-    """Check a command_failed error that quotes ``error``."""
-    check_error(
-        err,
-        "command_failed",
-        f"The gateway did not carry out the request: {error}",
-        {"error": error},
-    )
-
-
 @WAYS
 async def test_a_gateway_that_does_not_answer(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry, lock: Lock
@@ -98,7 +88,7 @@ async def test_a_gateway_that_rejects_the_login(
 async def test_a_gateway_that_refuses_the_command(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry, lock: Lock
 ) -> None:
-    """A refusal: command_failed, with the gateway's own reason and code.
+    """A refusal: command_refused, with the gateway's own reason and code.
 
     A module swapped for a 4-port one refuses to lock port 8, which it does not have.
     """
@@ -110,8 +100,12 @@ async def test_a_gateway_that_refuses_the_command(
         await lock(hass)
     await hass.async_block_till_done()
 
-    error = "gateway refused the request: unknown port 8 (code 2)"
-    check_command_failed(raised.value, error)
+    check_error(
+        raised.value,
+        "command_refused",
+        "The gateway refused the request: unknown port 8 (code 2)",
+        {"reason": "unknown port 8 (code 2)"},
+    )
     assert reauth_flows(hass, entry) == 0
 
 
@@ -119,7 +113,10 @@ async def test_a_gateway_that_refuses_the_command(
 async def test_a_gateway_whose_answer_cannot_be_read(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry, lock: Lock
 ) -> None:
-    """An answer that is not the API's: command_failed too, saying what was wrong."""
+    """An answer that is not the API's: unreadable_answer, saying what was wrong.
+
+    It does not claim a refusal: the gateway may have carried the command out.
+    """
     error = (
         f"gateway 127.0.0.1:{simulator.port} answered /goip_send_cmd.html "
         "with JSON that is not an object"
@@ -133,5 +130,10 @@ async def test_a_gateway_whose_answer_cannot_be_read(
     ):
         await lock(hass)
 
-    check_command_failed(raised.value, error)
+    check_error(
+        raised.value,
+        "unreadable_answer",
+        f"The gateway's answer could not be read: {error}",
+        {"error": error},
+    )
     assert reauth_flows(hass, entry) == 0

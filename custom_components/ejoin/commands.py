@@ -1,9 +1,9 @@
 """What Home Assistant asks a gateway to do, for actions and entities alike.
 
 One place turns the protocol package's errors into the user's: the gateway could not be
-reached, it rejected the login (then the user is also asked for a new one), or it did
-not carry out the request (refused it, or answered with something unreadable). Every
-command of an entity or an action goes through here.
+reached; it rejected the login (then the user is also asked for a new one); it refused
+the request, with its reason; or its answer could not be read. Every command of an
+entity or an action goes through here.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .const import CONF_REPORT_URL, DOMAIN
 from .pyejoin import (
     EjoinAuthenticationError,
     EjoinClient,
+    EjoinCommandError,
     EjoinConnectionError,
     EjoinError,
     PortAddress,
@@ -29,7 +30,7 @@ from .sms.sender import SentTask, async_send_sms
 def gateway_error(
     hass: HomeAssistant, entry: EjoinConfigEntry, err: EjoinError
 ) -> HomeAssistantError:
-    """Turn a gateway's silence or refusal into the error the user sees.
+    """Turn what went wrong with a request into the error the user sees.
 
     Rejected credentials also start re-authentication, so the user can fix them.
     """
@@ -38,10 +39,18 @@ def gateway_error(
         return HomeAssistantError(
             translation_domain=DOMAIN, translation_key="invalid_auth"
         )
-    if isinstance(err, EjoinConnectionError):
-        key = "gateway_unreachable"
-    else:  # refused, or answered with something unreadable
-        key = "command_failed"
+    if isinstance(err, EjoinCommandError):
+        code = "" if err.code is None else f" (code {err.code})"
+        return HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="command_refused",
+            translation_placeholders={"reason": f"{err.reason}{code}"},
+        )
+    key = (
+        "gateway_unreachable"
+        if isinstance(err, EjoinConnectionError)
+        else "unreadable_answer"  # the command may have been carried out all the same
+    )
     return HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key=key,
@@ -54,7 +63,7 @@ async def async_request[T](
     entry: EjoinConfigEntry,
     request: Callable[[EjoinClient], Awaitable[T]],
 ) -> T:
-    """Send one request to a gateway; its silence or refusal becomes the user's error."""
+    """Send one request to a gateway; what goes wrong becomes the user's error."""
     try:
         return await request(entry.runtime_data.client)
     except EjoinError as err:
