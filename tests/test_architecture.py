@@ -163,6 +163,11 @@ def import_problems(
                 if top_of(imported) != PROTOCOL:
                     problems.append(f"{module} imports {imported}, outside {PROTOCOL}")
                 continue  # the package's own modules import each other freely
+            if imported.startswith(f"{PROTOCOL}."):
+                problems.append(
+                    f"{module} imports {imported}; import from {PROTOCOL} itself"
+                )
+                continue
             other = layer_of(imported, layers)
             if other is None:
                 problems.append(f"{module} imports {imported}, which has no layer")
@@ -238,7 +243,8 @@ def test_the_import_check_reads_every_form(
 def test_the_import_check_places_every_module_of_a_subpackage(tmp_path: Path) -> None:
     """A subpackage's module needs its own layer; the protocol package imports only itself.
 
-    Only the protocol package is one layer as a whole.
+    Only the protocol package is one layer as a whole, and the rest imports from the
+    package, not from its modules.
     """
     package = tmp_path / "demo"
     (package / "sms").mkdir(parents=True)
@@ -249,12 +255,13 @@ def test_the_import_check_places_every_module_of_a_subpackage(tmp_path: Path) ->
     (package / PROTOCOL / "__init__.py").write_text("from .client import Client\n")
     (package / PROTOCOL / "client.py").write_text("from ..const import DOMAIN\n")
     (package / "const.py").write_text("from .runtime import Runtime\n")
-    (package / "runtime.py").write_text("")
+    (package / "runtime.py").write_text(f"from .{PROTOCOL}.client import Client\n")
     layers = {"__init__": 3, "sms": 2, "runtime": 2, "const": 0, PROTOCOL: 0}
 
     assert import_problems(package, "demo", layers) == [
         "const (layer 0) imports runtime (layer 2)",
         f"{PROTOCOL}.client imports const, outside {PROTOCOL}",
+        f"runtime imports {PROTOCOL}.client; import from {PROTOCOL} itself",
         "sms.inbox has no layer",
     ]
 
@@ -271,7 +278,10 @@ def names_imported_from_the_protocol(package_dir: Path) -> set[str]:
         if PROTOCOL in path.relative_to(package_dir).parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and str(node.module).endswith(PROTOCOL):
+            if isinstance(node, ast.ImportFrom) and node.module in (
+                PROTOCOL,
+                f"{PACKAGE}.{PROTOCOL}",
+            ):
                 names.update(alias.name for alias in node.names)
     return names
 
