@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
@@ -72,6 +73,10 @@ class ReportIngest:
         self.raw_reports: deque[RawReport] = deque(maxlen=RAW_REPORTS_KEPT)
         self._foreign_macs: set[str] = set()
         self._oddities_logged: set[tuple[str, ...]] = set()
+        # What must be done with an applied report before it is answered (received
+        # SMS are recorded durably, then fired): outside the lock, so that a burst of
+        # reports shares its writes.
+        self.settle: Callable[[Report], Awaitable[None]] | None = None
         # One report at a time: asyncio.Lock is fair, so they apply in arrival order.
         self._lock = asyncio.Lock()
 
@@ -142,6 +147,8 @@ class ReportIngest:
                 )
                 return IngestResult(status=400, message="nothing could be read")
             self.gateway.apply(report, pushed=True)
+        if self.settle is not None:
+            await self.settle(report)
         if LOGGER.isEnabledFor(logging.DEBUG):
             unknown = sorted(_unknown_keys(report))
             if report.problems or unknown:
