@@ -27,6 +27,7 @@ from pyejoin import (
     EjoinCommandError,
     EjoinConnectionError,
     EjoinMalformedReplyError,
+    EjoinNoAnswerError,
     PortAddress,
     ReceivedSms,
     RedialMode,
@@ -1133,6 +1134,8 @@ async def test_timeout(gateway: GatewayStub, session: aiohttp.ClientSession) -> 
     with pytest.raises(EjoinTimeoutError) as info:
         await client.get_status()
     assert loop.time() - started < 5
+    # The request reached the gateway: it may carry it out all the same.
+    assert isinstance(info.value, EjoinNoAnswerError)
     assert isinstance(info.value, EjoinConnectionError)
     assert str(info.value) == (
         f"gateway 127.0.0.1:{gateway.port} did not answer "
@@ -1145,17 +1148,57 @@ async def test_timeout(gateway: GatewayStub, session: aiohttp.ClientSession) -> 
 async def test_connection_refused(
     socket_enabled: None, session: aiohttp.ClientSession
 ) -> None:
-    """Nothing listening raises EjoinConnectionError (not a timeout)."""
+    """Nothing listening raises EjoinConnectionError: nothing was sent, no timeout."""
     port = free_port()
     client = EjoinClient(
         "127.0.0.1", port=port, username=USERNAME, password=PASSWORD, session=session
     )
     with pytest.raises(EjoinConnectionError) as info:
         await client.save()
-    assert not isinstance(info.value, EjoinTimeoutError)
+    assert not isinstance(info.value, EjoinNoAnswerError)
     assert str(info.value).startswith(
         f"cannot talk to gateway 127.0.0.1:{port}: ClientConnectorError: "
     )
+    assert_no_password(info.value)
+
+
+@contextlib.asynccontextmanager
+async def dropping_server(requests: list[bytes]) -> AsyncIterator[int]:
+    """Listen on 127.0.0.1; read each request's head, then close without a word."""
+
+    async def drop(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        requests.append(await reader.readuntil(b"\r\n\r\n"))
+        writer.close()
+
+    server = await asyncio.start_server(drop, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_connection_dropped_after_the_request_may_have_been_carried_out(
+    socket_enabled: None, session: aiohttp.ClientSession
+) -> None:
+    """A gateway that takes the request and hangs up: EjoinNoAnswerError, no password."""
+    requests: list[bytes] = []
+    async with dropping_server(requests) as port:
+        client = EjoinClient(
+            "127.0.0.1",
+            port=port,
+            username=USERNAME,
+            password=PASSWORD,
+            session=session,
+        )
+        with pytest.raises(EjoinNoAnswerError) as info:
+            await client.send_sms([SmsTask(task_id=1, recipients=("+1",), text="x")])
+    assert not isinstance(info.value, EjoinTimeoutError)
+    assert str(info.value).startswith(
+        f"cannot talk to gateway 127.0.0.1:{port}: ServerDisconnectedError"
+    )
+    [head] = requests
+    assert head.startswith(b"POST /goip_post_sms.html?")
     assert_no_password(info.value)
 
 
@@ -1185,7 +1228,11 @@ async def test_redirect_is_not_followed(
 async def test_session_connect_timeout_context_keeps_no_password(
     gateway: GatewayStub,
 ) -> None:
-    """A timeout raised by aiohttp itself leaves no password in the linked errors."""
+    """A connect timeout of aiohttp's own: nothing was sent, and no password linked.
+
+    The request waits for a connection that never frees up, so it is never written:
+    a plain EjoinConnectionError, not one that says the gateway may have it.
+    """
     gateway.set_json(OK, delay=10)
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=1),
@@ -1207,8 +1254,9 @@ async def test_session_connect_timeout_context_keeps_no_password(
         blocker = asyncio.create_task(hold_the_only_connection())
         try:
             await gateway.request_received.wait()
-            with pytest.raises(EjoinTimeoutError) as info:
+            with pytest.raises(EjoinConnectionError) as info:
                 await client.save()
+            assert not isinstance(info.value, EjoinNoAnswerError)
         finally:
             blocker.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -21,6 +21,7 @@ from .exceptions import (
     EjoinError,
     EjoinMalformedReplyError,
     EjoinMalformedReportError,
+    EjoinNoAnswerError,
 )
 from .merge import (
     changed_fields,
@@ -77,6 +78,7 @@ __all__ = [
     "EjoinError",
     "EjoinMalformedReplyError",
     "EjoinMalformedReportError",
+    "EjoinNoAnswerError",
     "PortAddress",
     "PortMemory",
     "PortState",

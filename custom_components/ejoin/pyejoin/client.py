@@ -24,6 +24,7 @@ from .exceptions import (
     EjoinError,
     EjoinMalformedReplyError,
     EjoinMalformedReportError,
+    EjoinNoAnswerError,
     EjoinTimeoutError,
 )
 from .models import DeviceStatusReport, SmsTask, StoredSms, TaskStatus
@@ -59,6 +60,13 @@ from .wire import (
 
 # op=get replies kept for diagnostics, by the names asked for: their shape varies.
 GET_REPLIES_KEPT: Final = 8
+# aiohttp's errors that come before a request is sent: no connection was made (refused,
+# unreachable, unknown host, aiohttp's own connect timeout), or the URL is invalid.
+NOT_SENT: Final = (
+    aiohttp.ClientConnectorError,
+    aiohttp.ConnectionTimeoutError,
+    aiohttp.InvalidURL,
+)
 
 
 class EjoinClient:
@@ -133,6 +141,9 @@ class EjoinClient:
     ) -> dict[str, Any]:
         """Send one request and return the gateway's JSON reply, or raise a package error.
 
+        :class:`EjoinNoAnswerError` (a timeout among them) says the request may have
+        reached the gateway; a plain :class:`EjoinConnectionError`, that it did not.
+
         With ``keep_as``, the reply (a JSON object, refusal or not) is kept under that
         name in :attr:`get_replies`.
         """
@@ -159,13 +170,17 @@ class EjoinClient:
                 content_type = response.headers.get("Content-Type", "")
                 location = response.headers.get("Location", "")
                 body = await response.read()
+        except NOT_SENT as err:
+            detail = self.scrub(f"{type(err).__name__}: {err}")
+            failure = EjoinConnectionError(f"cannot talk to gateway {where}: {detail}")
         except TimeoutError:
             failure = EjoinTimeoutError(
                 f"gateway {where} did not answer /{path} within {self._timeout:g} s"
             )
         except aiohttp.ClientError as err:
+            # The connection broke once it was made: the request may have gone out.
             detail = self.scrub(f"{type(err).__name__}: {err}")
-            failure = EjoinConnectionError(f"cannot talk to gateway {where}: {detail}")
+            failure = EjoinNoAnswerError(f"cannot talk to gateway {where}: {detail}")
         if failure is not None:
             # Raised outside the except block, so that aiohttp's error, whose text
             # holds the URL and so the password, is not kept as its context.

@@ -15,8 +15,18 @@ class EjoinConnectionError(EjoinError):
     """The gateway could not be reached, or the connection broke."""
 
 
-class EjoinTimeoutError(EjoinConnectionError):
-    """The gateway did not answer in time."""
+class EjoinNoAnswerError(EjoinConnectionError):
+    """No answer came, but the request may have reached the gateway.
+
+    The connection broke, or the time ran out, after the request may have been sent:
+    the gateway may have carried it out. Only an error of this class (or of its
+    subclass) leaves that open; a plain :class:`EjoinConnectionError` means the
+    connection was never made, so nothing was sent.
+    """
+
+
+class EjoinTimeoutError(EjoinNoAnswerError):
+    """The gateway did not answer in time (the request may have reached it)."""
 
 
 class EjoinAuthenticationError(EjoinError):
