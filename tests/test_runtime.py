@@ -7,15 +7,17 @@ from typing import Any
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
 from pytest_homeassistant_custom_component.common import async_capture_events
 
 from custom_components.ejoin.const import DOMAIN, EVENT_SMS_RECEIVED
 from custom_components.ejoin.pyejoin import EjoinClient
 from ejoin_simulator import Simulator
 
-from .helpers import WEBHOOK_ID, entry_for, post, set_up_entry
+from .helpers import WEBHOOK_ID, advance, entry_for, post, set_up_entry
 
 
 async def test_an_sms_pushed_while_setting_up_fires(
@@ -62,3 +64,32 @@ async def test_a_failed_set_up_leaves_no_webhook(
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert WEBHOOK_ID not in hass.data.get("webhook", {})
     assert hass.config_entries.async_entries(DOMAIN) == [entry]
+
+
+async def test_an_idle_hour_writes_no_storage(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Reading an unchanged SMS store every period writes nothing (SD cards wear).
+
+    Only an SMS that arrives writes, and then once it is recorded.
+    """
+    entry = await set_up_entry(hass, simulator, entry_for(simulator, client=client))
+    await advance(hass, freezer)
+    written: list[str] = []
+    write = Store._async_write_data  # what the test harness stores in memory
+
+    async def record(store: Store[Any], path: str, data: dict[str, Any]) -> None:
+        written.append(store.key)
+        await write(store, path, data)
+
+    with patch.object(Store, "_async_write_data", record):
+        await advance(hass, freezer, 60)  # an hour of report periods
+        assert written == []
+
+        simulator.gateway.receive_sms(2, 1, "+15550001", "One new SMS")
+        await advance(hass, freezer)
+    assert set(written) == {f"{DOMAIN}.{entry.entry_id}.sms"}
+    assert entry.runtime_data.inbox.remembered == 1

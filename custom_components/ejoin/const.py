@@ -51,8 +51,10 @@ EVENT_SMS_SENT: Final = "ejoin_sms_sent"
 EVENT_SMS_TASK_PROGRESS: Final = "ejoin_sms_task_progress"
 EVENT_CALL: Final = "ejoin_call"
 
-# How many received SMS (and delivery reports) are remembered to recognise a repeat;
-# anything older than the oldest one forgotten counts as seen.
+# How many received SMS (and delivery reports) are remembered to recognise a repeat,
+# and for how long after Home Assistant first saw them. A gateway repeats a push within
+# minutes; forgetting sooner could only make an old message look new, never hide one.
 SEEN_SMS_LIMIT: Final = 2048
+SEEN_SMS_MAX_AGE: Final = timedelta(days=30)
 SMS_STORE_PAGE: Final = 100  # rows asked for in one read of the gateway's SMS store
 SMS_STORE_MAX_PAGES: Final = 200  # a store larger than 20 000 rows is read over time

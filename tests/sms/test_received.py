@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
+import json
 import logging
 from typing import Any
 from unittest.mock import patch
@@ -22,6 +24,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ejoin.pyejoin import EjoinClient, EjoinConnectionError
+from custom_components.ejoin.sms.inbox import SmsInbox
 from ejoin_simulator import Simulator
 from tests.helpers import (
     entry_for,
@@ -490,3 +493,105 @@ async def test_unreadable_store_is_logged_once_and_read_when_the_gateway_is_back
     # No read had succeeded: what the store holds counts as from before the set-up.
     assert texts(received) == []
     assert entry.runtime_data.inbox.first_read_done
+
+
+# --- nothing lost for a time stamp, nothing repeated after a kill -------------------------
+
+
+async def test_sms_stamped_before_everything_remembered_fire_once(
+    hass: HomeAssistant, client: TestClient, entry: MockConfigEntry
+) -> None:
+    """A gateway clock that went back: SMS older than all 2100 seen still fire, once."""
+    received = async_capture_events(hass, SMS_RECEIVED)
+    newest = 1_714_556_700
+    for batch in range(21):
+        rows = [
+            sms_row(f"m{n}", at=newest - 2100 + n)
+            for n in range(batch * 100, batch * 100 + 100)
+        ]
+        assert await post(hass, client, sms_report(*rows)) == (200, "OK")
+    assert len(received) == 2100
+    assert entry.runtime_data.inbox.forgot  # more than it remembers
+
+    late = [
+        sms_row("an hour before", at=newest - 3600 - 2100),
+        sms_row("a day before", at=newest - 86400 - 2100),
+    ]
+    for _ in range(2):
+        for row in late:
+            assert await post(hass, client, sms_report(row)) == (200, "OK")
+
+    assert texts(received)[2100:] == ["an hour before", "a day before"]
+
+
+class KilledError(Exception):
+    """Home Assistant stops dead at this point (a power cut)."""
+
+
+# Where the kill strikes: at which write of the inbox while a pushed SMS is taken (1:
+# recording it pending, 2: recording it done), before or after that write is on disk.
+KILL_POINTS = {
+    "before recording it pending": (1, "before"),
+    "after recording it pending, before firing": (1, "after"),
+    "after firing, before recording it done": (2, "before"),
+    "after firing and recording it done": (2, "after"),
+}
+
+
+@pytest.mark.parametrize(
+    ("kill_at", "events"),
+    [
+        ("before recording it pending", 1),
+        ("after recording it pending, before firing", 1),
+        ("after firing and recording it done", 1),
+        # The one instant no process can close: fired, and not yet on disk.
+        ("after firing, before recording it done", 2),
+    ],
+)
+async def test_a_kill_at_any_step_of_taking_an_sms_loses_and_repeats_nothing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    kill_at: str,
+    events: int,
+) -> None:
+    """An SMS pushed as Home Assistant dies fires once in all, before and after restart."""
+    received = async_capture_events(hass, SMS_RECEIVED)
+    key = f"ejoin.{entry.entry_id}.sms"
+    _, row = simulator.gateway.receive_sms(4, 1, "+15550006666", "Door opened")
+    body = json.dumps(simulator.gateway.recv_sms(row, port=4)).encode()
+    write_number, when = KILL_POINTS[kill_at]
+    on_disk: list[Any] = []
+    writes = 0
+    write = SmsInbox.async_write
+
+    async def write_then_maybe_die(inbox: SmsInbox) -> None:
+        nonlocal writes
+        writes += 1
+        if writes == write_number and when == "before":
+            on_disk.append(copy.deepcopy(hass_storage.get(key)))
+            raise KilledError
+        await write(inbox)
+        if writes == write_number:
+            on_disk.append(copy.deepcopy(hass_storage.get(key)))
+            raise KilledError
+
+    with (
+        patch.object(SmsInbox, "async_write", write_then_maybe_die),
+        pytest.raises(KilledError),
+    ):
+        await entry.runtime_data.ingest.ingest(body)
+    fired_before = len(received)
+
+    # Restart with what was on disk at the kill (unloading would write the rest).
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[key] = on_disk[0]
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await next_period(hass)
+
+    assert texts(received) == ["Door opened"] * events
+    assert [event.data["recovered"] for event in received[fired_before:]] == [True] * (
+        events - fired_before
+    )

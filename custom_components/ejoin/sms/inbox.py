@@ -2,39 +2,52 @@
 
 An SMS can reach Home Assistant twice: pushed by the gateway and read back from its SMS
 store, or pushed again by a gateway that did not get our answer. It can also be missed:
-pushed while Home Assistant was restarting. The inbox remembers a fingerprint of every
-message it let through, and where in the gateway's store reading goes on (see
-store.py), so that each message fires exactly one event.
+pushed while Home Assistant was restarting. The inbox knows every message by a
+fingerprint of what it says and where it arrived, so that each fires exactly one event.
+
+A message is never dropped for its time stamp: a gateway whose clock went back sends
+messages older than everything remembered, and they are new all the same. What is
+remembered is bounded by count and by how long ago *Home Assistant* first saw each
+message; forgetting can only make a message look new again, never hide one.
+
+A new message is recorded as pending and written to disk before its event fires, and
+recorded as done (written again) right after; the pending ones of a run that was cut
+short fire when the entry is set up again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import hashlib
-import time
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
 
-from ..const import DOMAIN, LOGGER, SEEN_SMS_LIMIT
+from ..const import DOMAIN, SEEN_SMS_LIMIT, SEEN_SMS_MAX_AGE
 from ..pyejoin import DeliveryReport, ReceivedSms
 
 type SmsItem = ReceivedSms | DeliveryReport
 
 STORAGE_VERSION = 1
-# Pushes come in bursts; one write a second at most is enough, and pending writes are
-# flushed when the entry unloads and when Home Assistant stops.
-SAVE_DELAY = 1.0
 
 
-class InboxData(TypedDict):
-    """The inbox as stored."""
+class PendingSms(TypedDict):
+    """A message recorded before its event fired: the event, ready to fire."""
+
+    event_type: str
+    data: dict[str, Any]
+
+
+class InboxData(TypedDict, total=False):
+    """The inbox as stored (older versions lack ``forgot`` and ``pending``)."""
 
     ssrc: str | None
     position: int | None
-    horizon: float | None
+    # Fingerprint and when Home Assistant first saw the message (Unix seconds).
     seen: list[tuple[str, float | None]]
+    forgot: bool
+    pending: dict[str, PendingSms]
 
 
 def fingerprint(item: SmsItem) -> str:
@@ -67,27 +80,45 @@ class SmsInbox:
     """The record of seen messages and the reading position in the gateway's store."""
 
     def __init__(
-        self, hass: HomeAssistant, entry_id: str, *, limit: int = SEEN_SMS_LIMIT
+        self,
+        hass: HomeAssistant,
+        entry_id: str,
+        *,
+        limit: int = SEEN_SMS_LIMIT,
+        max_age: float = SEEN_SMS_MAX_AGE.total_seconds(),
     ) -> None:
         """Keep the record in Home Assistant's storage under the entry's id."""
         self._store: Store[InboxData] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.sms"
         )
         self._limit = limit
-        self._seen: dict[str, float | None] = {}  # fingerprint -> time, oldest first
+        self._max_age = max_age
+        self._seen: dict[str, float] = {}  # fingerprint -> first seen, oldest first
+        self._pending: dict[str, PendingSms] = {}
+        self._changed = False  # the record differs from what was last written
         self.ssrc: str | None = None  # the store's identity; it changes on a restart
         self.position: int | None = None  # where the next read starts; None: never read
-        # Messages not newer than this were seen and forgotten to keep the record small.
-        self.horizon: float | None = None
+        # Whether any message was forgotten: the store's older rows may then be unknown.
+        self.forgot = False
 
     async def async_load(self) -> None:
         """Load the record kept by an earlier run (none on the first set-up)."""
-        if (data := await self._store.async_load()) is None:
+        if (stored := await self._store.async_load()) is None:
             return
+        data: dict[str, Any] = dict(stored)
+        now = _now()
         self.ssrc = data.get("ssrc")
         self.position = data.get("position")
-        self.horizon = data.get("horizon")
-        self._seen = dict(data.get("seen", []))
+        # Records of the first release kept the gateway's time of each message and a
+        # horizon: their age counts from now, and a horizon means some were forgotten.
+        first_release = "horizon" in data
+        self._seen = {
+            key: now if seen is None or first_release else seen
+            for key, seen in data.get("seen", [])
+        }
+        self.forgot = bool(data.get("forgot") or data.get("horizon"))
+        self._pending = dict(data.get("pending", {}))
+        self._forget_old(now)
 
     @property
     def remembered(self) -> int:
@@ -99,53 +130,84 @@ class SmsInbox:
         """Whether the store was read once: before that, what it holds is history."""
         return self.position is not None
 
-    def take(self, item: SmsItem) -> bool:
-        """Record a message; True when it is new and should fire its event."""
-        key = fingerprint(item)
-        if key in self._seen:
-            return False
-        stamp = item.received_at.timestamp() if item.received_at else None
-        if self.horizon is not None and stamp is not None and stamp <= self.horizon:
-            LOGGER.debug("Skipping an SMS older than every one remembered")
-            return False
-        self._seen[key] = stamp
-        while len(self._seen) > self._limit:
-            forgotten = self._seen.pop(next(iter(self._seen)))
-            # A gateway clock set in the future must not hide messages arriving now.
-            if forgotten is not None and forgotten <= time.time():
-                self.horizon = max(self.horizon or forgotten, forgotten)
-        self.save()
-        return True
+    def knows(self, key: str) -> bool:
+        """Whether the message of this fingerprint was seen (or is being announced)."""
+        return key in self._seen or key in self._pending
 
-    def take_all(self, items: Iterable[SmsItem]) -> list[SmsItem]:
-        """Record messages; return those that are new, in order."""
-        return [item for item in items if self.take(item)]
+    def hold(self, key: str, pending: PendingSms) -> None:
+        """Record a new message as pending: its event is about to fire."""
+        self._pending[key] = pending
+        self._changed = True
+
+    def pending(self) -> list[tuple[str, PendingSms]]:
+        """Return the messages recorded as pending, whose events may not have fired."""
+        return list(self._pending.items())
+
+    def done(self, keys: list[str]) -> None:
+        """Record that the events of these pending messages fired."""
+        for key in keys:
+            self._pending.pop(key, None)
+        self.remember(keys)
+
+    def remember(self, keys: list[str]) -> None:
+        """Record messages as seen, without an event (history, or fired)."""
+        now = _now()
+        for key in keys:
+            if key not in self._seen:
+                self._seen[key] = now
+                self._changed = True
+        while len(self._seen) > self._limit:
+            del self._seen[next(iter(self._seen))]
+            self.forgot = True
+        self._forget_old(now)
 
     def record_read(self, ssrc: str | None, position: int) -> None:
         """Remember where a read of the store ended, and the store's identity then.
 
         A store that gave no identity keeps the one known before.
         """
-        self.ssrc = ssrc or self.ssrc
-        self.position = position
-        self.save()
+        ssrc = ssrc or self.ssrc
+        if (ssrc, position) != (self.ssrc, self.position):
+            self.ssrc, self.position = ssrc, position
+            self._changed = True
+
+    async def async_write(self) -> None:
+        """Write the record now if it changed; return once it is on disk.
+
+        Writes asked for while one is under way are gathered into the next one.
+        """
+        if not self._changed:
+            return
+        self._changed = False
+        await self._store.async_save(self._data())
 
     async def async_flush(self) -> None:
-        """Write the record now (the entry is unloading)."""
-        await self._store.async_save(self._data())
+        """Write what changed before the entry unloads (a record of a read, say)."""
+        await self.async_write()
 
     async def async_remove(self) -> None:
         """Delete the record (the entry is removed)."""
         await self._store.async_remove()
 
-    def save(self) -> None:
-        """Write the record soon (writes of a burst are gathered into one)."""
-        self._store.async_delay_save(self._data, SAVE_DELAY)
+    def _forget_old(self, now: float) -> None:
+        """Forget messages first seen longer ago than the age limit."""
+        while self._seen:
+            key, seen = next(iter(self._seen.items()))
+            if now - seen <= self._max_age:
+                return
+            del self._seen[key]
+            self.forgot = self._changed = True
 
     def _data(self) -> InboxData:
         return InboxData(
             ssrc=self.ssrc,
             position=self.position,
-            horizon=self.horizon,
             seen=list(self._seen.items()),
+            forgot=self.forgot,
+            pending=dict(self._pending),
         )
+
+
+def _now() -> float:
+    """Home Assistant's clock, in Unix seconds."""
+    return dt_util.utcnow().timestamp()

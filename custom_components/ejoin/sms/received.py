@@ -3,11 +3,24 @@
 Every message of a ``recv-sms`` that the inbox has not seen fires its event; so does
 every message the store reader recovers, marked as such. A port's SMS event entity
 listens to the messages of its port.
+
+Each new message goes through three steps, so that a process killed at any point
+loses nothing and repeats nothing:
+
+1. it is recorded as pending, with its event, and the record is written to disk;
+2. its event fires;
+3. it is recorded as done, and the record is written again at once.
+
+Killed before 1, the message is still in the gateway's store and is recovered at the
+next set-up; killed between 1 and 2, the pending event fires at the next set-up. Only
+a kill after 2 and before the write of 3 is on disk repeats it: that write starts in
+the same step of the event loop as the firing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 
@@ -16,13 +29,12 @@ from ..bus import (
     SmsShown,
     delivery_report_data,
     sms_received_data,
-    sms_shown,
 )
 from ..const import EVENT_SMS_DELIVERY_REPORT, EVENT_SMS_RECEIVED
 from ..gateway import Listeners
 from ..identifiers import DeviceIds
 from ..pyejoin import DeliveryReport, Report, SmsReceivedReport
-from .inbox import SmsInbox, SmsItem
+from .inbox import PendingSms, SmsInbox, SmsItem, fingerprint
 
 type SmsHeard = Callable[[str, SmsShown], None]
 
@@ -44,29 +56,74 @@ class ReceivedSmsEvents:
         """Call ``heard(event_type, what)`` on each SMS the port receives."""
         return self._ports.setdefault(port, Listeners()).add(heard)
 
-    @callback
-    def report(self, report: Report) -> None:
+    async def async_report(self, report: Report) -> None:
         """Announce the messages of a pushed ``recv-sms`` that were not seen yet."""
         if isinstance(report, SmsReceivedReport):
-            items: list[SmsItem] = [*report.messages, *report.delivery_reports]
-            for item in self.inbox.take_all(items):
-                self.announce(item, recovered=False)
+            await self.async_take(
+                [*report.messages, *report.delivery_reports], recovered=False
+            )
 
-    @callback
-    def announce(self, item: SmsItem, *, recovered: bool) -> None:
-        """Fire the event of one message or delivery report."""
+    async def async_take(self, items: Iterable[SmsItem], *, recovered: bool) -> None:
+        """Announce each message not seen before, once (see the module's steps)."""
+        held: list[tuple[str, PendingSms]] = []
+        for item in items:
+            key = fingerprint(item)
+            if self.inbox.knows(key):
+                continue
+            pending = self._pending(item, recovered=recovered)
+            self.inbox.hold(key, pending)
+            held.append((key, pending))
+        if held:
+            await self._announce(held)
+
+    async def async_replay(self) -> None:
+        """Fire the events a run cut short recorded and may not have fired."""
+        held = self.inbox.pending()
+        for _, pending in held:
+            pending["data"]["recovered"] = True
+        if held:
+            await self._announce(held)
+
+    async def _announce(self, held: list[tuple[str, PendingSms]]) -> None:
+        """Write the pending record, fire each event, record it done."""
+        await self.inbox.async_write()
+        for _, pending in held:
+            self._fire(pending)
+        self.inbox.done([key for key, _ in held])
+        await self.inbox.async_write()
+
+    def _pending(self, item: SmsItem, *, recovered: bool) -> PendingSms:
+        """Build the event of one message or delivery report."""
         origin = self.devices.origin(item.address)
         if isinstance(item, DeliveryReport):
-            self.hass.bus.async_fire(
-                EVENT_SMS_DELIVERY_REPORT,
-                dict(delivery_report_data(origin, item, recovered=recovered)),
+            return PendingSms(
+                event_type=EVENT_SMS_DELIVERY_REPORT,
+                data=dict(delivery_report_data(origin, item, recovered=recovered)),
             )
-            return
-        self.hass.bus.async_fire(
-            EVENT_SMS_RECEIVED,
-            dict(sms_received_data(origin, item, recovered=recovered)),
+        return PendingSms(
+            event_type=EVENT_SMS_RECEIVED,
+            data=dict(sms_received_data(origin, item, recovered=recovered)),
         )
-        if item.address is not None and (
-            listeners := self._ports.get(item.address.port)
+
+    def _fire(self, pending: PendingSms) -> None:
+        """Fire one event; an SMS is also shown by its port's event entity."""
+        data = pending["data"]
+        self.hass.bus.async_fire(pending["event_type"], dict(data))
+        port = data.get("port")
+        if (
+            pending["event_type"] == EVENT_SMS_RECEIVED
+            and isinstance(port, int)
+            and (listeners := self._ports.get(port))
         ):
-            listeners.notify(SMS_RECEIVED, sms_shown(item, recovered=recovered))
+            listeners.notify(SMS_RECEIVED, _shown(data))
+
+
+def _shown(data: dict[str, Any]) -> SmsShown:
+    """Say what a port's SMS event entity shows of an ``ejoin_sms_received``."""
+    return SmsShown(
+        sender=data.get("sender"),
+        recipient=data.get("recipient"),
+        text=data.get("text", ""),
+        received_at=data.get("received_at"),
+        recovered=bool(data.get("recovered")),
+    )

@@ -5,12 +5,17 @@ which a new ``ssrc`` tells). The reader goes on where the last read ended, at th
 set-up, every report period and as soon as the gateway talks again after a failed
 read; what the inbox has not seen is announced as recovered. The first read ever only
 records what the store holds: messages from before the set-up are history.
+
+After a restart renumbered the store, the rows are read again from 1. Rows are kept in
+the order they arrived, so once the inbox has forgotten messages, the rows up to the
+last one it still knows are old; only the rows after it can be new. No time stamp is
+compared: a gateway clock that went back hides nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 import time
 
 from homeassistant.config_entries import ConfigEntry
@@ -18,7 +23,7 @@ from homeassistant.core import HomeAssistant, callback
 
 from ..const import DOMAIN, LOGGER, SMS_STORE_MAX_PAGES, SMS_STORE_PAGE
 from ..pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError, StoredSms
-from .inbox import SmsInbox, SmsItem
+from .inbox import SmsInbox, SmsItem, fingerprint
 
 # While the store cannot be read, a report from the gateway (it is back) prompts a
 # new try, at most this often (seconds).
@@ -36,11 +41,11 @@ class SmsStoreReader:
         entry: ConfigEntry,
         client: EjoinClient,
         inbox: SmsInbox,
-        recovered: Callable[[SmsItem], None],
+        recovered: Callable[[list[SmsItem]], Awaitable[None]],
         *,
         mac: str,
     ) -> None:
-        """Read with ``client``, record in ``inbox``, call ``recovered`` for each find."""
+        """Read with ``client``, record in ``inbox``, hand what was missed to ``recovered``."""
         self.hass = hass
         self.mac = mac
         self.entry = entry
@@ -94,8 +99,7 @@ class SmsStoreReader:
                 len(new),
                 self.mac,
             )
-        for item in new:
-            self._recovered(item)
+            await self._recovered(new)
 
     async def async_read(self) -> list[SmsItem]:
         """Read the store from where the last read ended; return messages never seen."""
@@ -105,7 +109,8 @@ class SmsStoreReader:
             page = await self._page(start)
             restarted = bool(inbox.ssrc and page.ssrc and page.ssrc != inbox.ssrc)
             emptied = not _rows(page) and page.next_index < start
-            if start > 1 and (restarted or emptied):
+            renumbered = start > 1 and (restarted or emptied)
+            if renumbered:
                 LOGGER.info(
                     "The gateway's SMS store was %s; reading it from the start",
                     "renumbered by a restart" if restarted else "emptied",
@@ -125,13 +130,16 @@ class SmsStoreReader:
                     break
                 start = position
                 page = await self._page(start)
-            history = not inbox.first_read_done
-            new = inbox.take_all(items)
+            found = [(fingerprint(item), item) for item in items]
+            if not inbox.first_read_done:
+                inbox.remember([key for key, _ in found])
+                LOGGER.debug("Recorded %d SMS stored before the set-up", len(found))
+                found = []
+            elif renumbered and inbox.forgot:
+                found = _after_last_known(found, inbox)
             inbox.record_read(page.ssrc, position)
-        if history:
-            LOGGER.debug("Recorded %d SMS stored before the set-up as seen", len(new))
-            return []
-        return new
+            await inbox.async_write()
+        return [item for key, item in found if not inbox.knows(key)]
 
     async def _page(self, start: int) -> StoredSms:
         """Read one page of the store."""
@@ -148,6 +156,20 @@ class SmsStoreReader:
             "Rows of the gateway's SMS store are odd (what could be read was taken): %s",
             "; ".join(str(problem)[:120] for problem in page.problems[:10]),
         )
+
+
+def _after_last_known(
+    found: list[tuple[str, SmsItem]], inbox: SmsInbox
+) -> list[tuple[str, SmsItem]]:
+    """Keep the rows after the last one the inbox knows: those before it are old.
+
+    With no row known, the store holds only messages that arrived since (a store
+    emptied by the restart), and every row is kept.
+    """
+    for index in range(len(found) - 1, -1, -1):
+        if inbox.knows(found[index][0]):
+            return found[index + 1 :]
+    return found
 
 
 def _rows(page: StoredSms) -> list[SmsItem]:
