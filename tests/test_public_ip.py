@@ -8,6 +8,8 @@ import logging
 from typing import Any
 from unittest.mock import patch
 
+from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -35,9 +37,12 @@ from .helpers import (
     PUBLIC_IPS,
     TRAFFIC,
     act,
+    advance,
     command,
     devices,
     entry_for,
+    port_report,
+    post,
     press,
     sent,
     set_up_entry,
@@ -145,6 +150,57 @@ async def test_a_failed_reading_makes_the_readings_unavailable(
     ):
         await poll(hass, 903)
     assert {state(hass, reading) for reading in readings} == {STATE_UNAVAILABLE}
+
+
+@PROXY_FIRMWARE
+async def test_readings_come_back_with_the_first_report_after_a_failed_one(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient,
+    entry: MockConfigEntry,
+) -> None:
+    """Back from a silence, the gateway's first report brings its readings back at once.
+
+    They are not left unavailable until the next reading, minutes later.
+    """
+    readings = [f"sensor.port_1_{key}" for key in PROXY_KEYS]
+    simulator.offline = True
+    await poll(hass, 301)
+    assert {state(hass, reading) for reading in readings} == {STATE_UNAVAILABLE}
+
+    simulator.offline = False
+    simulator.gateway.ports[1].public_ip = "100.64.9.9"  # it restarted: a new address
+    assert await post(hass, client, port_report(simulator, 1)) == (200, "OK")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert state(hass, "sensor.port_1_public_ip") == "100.64.9.9"
+    assert value(hass, "sensor.port_1_data_sent") == 0.0
+
+
+@PROXY_FIRMWARE
+async def test_a_gateway_heard_again_after_a_silence_has_its_addresses_read(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient,
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Silent for minutes (maybe restarting), then heard: its public IPs are read anew."""
+    simulator.offline = True
+    await advance(hass, freezer, 4)  # silent: the readings are not due yet
+    assert state(hass, "sensor.port_1_status") == STATE_UNAVAILABLE
+    simulator.offline = False
+    simulator.gateway.ports[1].public_ip = "100.64.9.10"
+    simulator.request_log.clear()
+
+    assert await post(hass, client, port_report(simulator, 1)) == (200, "OK")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert state(hass, "sensor.port_1_public_ip") == "100.64.9.10"
+    assert sent(simulator)[:2] == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
+    assert await post(hass, client, port_report(simulator, 2)) == (200, "OK")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(sent(simulator)) == 2  # read once, not at every report
 
 
 @PROXY_FIRMWARE

@@ -10,17 +10,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import CONF_PUBLIC_IP_INTERVAL, DEFAULT_PUBLIC_IP_INTERVAL, DOMAIN, LOGGER
+from .gateway import EjoinGateway
 from .pyejoin import (
     EjoinAuthenticationError,
     EjoinClient,
     EjoinCommandError,
     EjoinError,
     EjoinMalformedReplyError,
+    Report,
 )
 
 
@@ -113,3 +115,35 @@ async def async_probe_public_ips(
         return None
     coordinator.async_set_updated_data(data)
     return coordinator
+
+
+@callback
+def refresh_when_heard_again(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    gateway: EjoinGateway,
+    coordinator: PublicIpCoordinator,
+) -> None:
+    """Read public IPs at the first report after a silence or a failed reading.
+
+    Otherwise they would stay unavailable (or stale: a gateway that restarted has new
+    addresses) until the next scheduled reading, minutes later. The coordinator's
+    cool-down keeps a gateway whose pushes come but whose API fails from being asked
+    more than every few seconds.
+    """
+    silent = False
+
+    @callback
+    def ports_changed(_ports: set[int]) -> None:
+        nonlocal silent
+        silent = silent or not gateway.available
+
+    @callback
+    def heard(_report: Report) -> None:
+        nonlocal silent
+        if silent or not coordinator.last_update_success:
+            silent = False
+            entry.async_create_task(hass, coordinator.async_request_refresh())
+
+    entry.async_on_unload(gateway.ports_changed.add(ports_changed))
+    entry.async_on_unload(gateway.report_applied.add(heard))

@@ -43,7 +43,11 @@ from .const import (
 )
 from .gateway import EjoinGateway
 from .identifiers import DeviceIds, gateway_device_info
-from .public_ip import PublicIpCoordinator, async_probe_public_ips
+from .public_ip import (
+    PublicIpCoordinator,
+    async_probe_public_ips,
+    refresh_when_heard_again,
+)
 from .pyejoin import (
     DeviceStatusReport,
     EjoinAuthenticationError,
@@ -85,7 +89,8 @@ class EjoinRuntimeData:
         """Start the periodic work, once the entities listen (after the platforms).
 
         The SMS store is read now, then every report period: an SMS that was not
-        pushed is recovered, marked as such, never fired twice. Redials not seen to
+        pushed is recovered, marked as such, never fired twice. SMS a run cut short
+        recorded and may not have announced are announced now. Redials not seen to
         end are looked at twice a minute.
         """
 
@@ -93,6 +98,9 @@ class EjoinRuntimeData:
         def read_sms_store(_now: datetime | None = None) -> None:
             self.sms_store.schedule()
 
+        entry.async_create_background_task(
+            hass, self.received_sms.async_replay(), f"{DOMAIN} replay pending SMS"
+        )
         read_sms_store()
         entry.async_on_unload(
             async_track_time_interval(
@@ -128,16 +136,17 @@ async def async_create_runtime(
         entry,
         client,
         inbox,
-        lambda item: received_sms.announce(item, recovered=True),
+        lambda items: received_sms.async_take(items, recovered=True),
         mac=gateway.mac,
     )
-    for listener in (received_sms.report, sent_sms.report, call_events.report):
+    for listener in (sent_sms.report, call_events.report):
         entry.async_on_unload(gateway.report_applied.add(listener))
     entry.async_on_unload(
         gateway.report_applied.add(lambda _: sms_store.gateway_heard())
     )
 
     ingest = ReportIngest(hass, gateway)
+    ingest.settle = received_sms.async_report  # answered once recorded and fired
     webhook_id = entry.data[CONF_WEBHOOK_ID]
     async_register_webhook(
         hass,
@@ -193,6 +202,7 @@ async def async_create_runtime(
             entry.async_create_task(hass, public_ips.async_request_refresh())
 
         entry.async_on_unload(redial.done.add(read_new_addresses))
+        refresh_when_heard_again(hass, entry, gateway, public_ips)
     watch = ReportWatch(
         hass,
         entry,
