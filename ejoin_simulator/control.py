@@ -1,7 +1,7 @@
 """The simulator's control API under ``/_sim/``: what tests and demos make happen.
 
-It delivers SMS and calls, changes ports and SIMs, and takes the gateway offline or
-reboots it:
+It delivers SMS and calls, changes ports and SIMs, takes the gateway offline, makes it
+stall, or reboots it:
 
 - ``GET /_sim/state``: the model (ports, slots, SIMs, settings running and saved);
 - ``POST /_sim/sms`` ``{port, slot, sender, text, envelope, padded, push}``;
@@ -9,7 +9,9 @@ reboots it:
 - ``POST /_sim/call`` ``{port, caller, callee, direction, duration, answered}``;
 - ``POST /_sim/port`` ``{port, slot, signal, balance, data_mb, locked, registering,
   insert_sim, remove_sim}``;
-- ``POST /_sim/offline``, ``/_sim/online``, ``/_sim/reboot``.
+- ``POST /_sim/offline``, ``/_sim/online``, ``/_sim/reboot``;
+- ``POST /_sim/hang``, ``/_sim/resume`` (requests wait, unanswered, until resumed) and
+  ``/_sim/answer-delay`` ``{seconds}`` (requests are carried out, answered late).
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ class ControlApi:
             web.post(f"{CONTROL}/offline", self._go_offline),
             web.post(f"{CONTROL}/online", self._come_online),
             web.post(f"{CONTROL}/reboot", self._start_reboot),
+            web.post(f"{CONTROL}/hang", self._hang),
+            web.post(f"{CONTROL}/resume", self._resume),
+            web.post(f"{CONTROL}/answer-delay", self._set_answer_delay),
         ]
 
     def _port_and_slot(self, value: Any) -> tuple[Port, int | None]:
@@ -95,6 +100,8 @@ class ControlApi:
                 "mac": gateway.mac,
                 "ssrc": gateway.ssrc,
                 "offline": gateway.offline,
+                "hanging": self._gateway_api.stall.hanging,
+                "answer_delay": self._gateway_api.stall.answer_delay,
                 "bad_login": self._gateway_api.bad_login,
                 "report_url": gateway.report_url,
                 "report_period": gateway.report_period,
@@ -104,6 +111,7 @@ class ControlApi:
                 "data_service": gateway.data_service,
                 "saved_data_service": gateway.saved_data_service,
                 "inbox": len(gateway.inbox.rows),
+                "outbox": len(gateway.outbox),
                 "pushes": len(self._pushes.sent),
                 "push_failures": self._pushes.failures,
                 "ports": {
@@ -240,3 +248,22 @@ class ControlApi:
     async def _start_reboot(self, request: web.Request) -> web.Response:
         seconds = self._reboot()
         return web.json_response({"rebooting": True, "seconds": seconds})
+
+    async def _hang(self, request: web.Request) -> web.Response:
+        self._gateway_api.stall.hanging = True
+        return web.json_response({"hanging": True})
+
+    async def _resume(self, request: web.Request) -> web.Response:
+        self._gateway_api.stall.hanging = False  # the waiting requests go on
+        return web.json_response({"hanging": False})
+
+    async def _set_answer_delay(self, request: web.Request) -> web.Response:
+        body = await self._json_body(request)
+        try:
+            seconds = float(body.get("seconds", 0))
+        except (TypeError, ValueError):
+            seconds = math.nan
+        if not 0 <= seconds <= 3600:
+            raise web.HTTPBadRequest(text="seconds must be from 0 to 3600")
+        self._gateway_api.stall.answer_delay = seconds
+        return web.json_response({"answer_delay": seconds})

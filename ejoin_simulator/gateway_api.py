@@ -3,7 +3,7 @@
 Endpoints: ``goip_get_status.html``, ``goip_send_cmd.html``, ``goip_post_sms.html``,
 ``goip_get_sms.html``, ``goip_get_sms_stat.html``, ``goip_get_call_stat.html`` and the
 web interface's ``login.html``. Every request to the gateway is counted and recorded
-as it arrived; an offline gateway answers none.
+as it arrived; an offline gateway answers none, a stalled one (``stall``) answers late.
 """
 
 from __future__ import annotations
@@ -16,14 +16,15 @@ import math
 import re
 import secrets
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 
-from .model import Port, random_ip
+from .model import Port, SentMessage, random_ip
 from .pushes import PushWorker
 from .recorded import RecordedRequest
 from .reports import JSON_TYPE, Gateway
+from .stall import Stall
 
 # The simulator's own control API lives under this prefix: the device's login, request
 # log and offline state do not apply there.
@@ -99,6 +100,7 @@ class GatewayApi:
         self.bad_login = bad_login
         self.requests = 0
         self.request_log: deque[RecordedRequest] = deque(maxlen=200)
+        self.stall = Stall()
         self._pushes = pushes
         self._reboot = reboot
 
@@ -119,18 +121,30 @@ class GatewayApi:
     async def middleware(
         self, request: web.Request, handler: Handler
     ) -> web.StreamResponse:
-        """Answer nothing while offline; else count, record and check the login."""
+        """Answer nothing while offline; else record (on arrival), stall, check the login."""
         if request.path.startswith(CONTROL):
             return await handler(request)
         if self.gateway.offline:
-            if request.transport:
-                request.transport.close()  # a device that is gone answers nothing
-            raise web.HTTPServiceUnavailable
+            self._answer_nothing(request)
         self.requests += 1
         self.request_log.append(await RecordedRequest.of(request))
+        if not await self.stall.wait_to_carry_out():
+            self._answer_nothing(request)
+        response: web.StreamResponse
         if request.path != LOGIN_PATH and not self._logged_in(request):
-            return self._refuse_login()
-        return await handler(request)
+            response = self._refuse_login()
+        else:
+            response = await handler(request)
+        if not await self.stall.wait_to_answer():
+            self._answer_nothing(request)
+        return response
+
+    @staticmethod
+    def _answer_nothing(request: web.Request) -> NoReturn:
+        """Drop the connection, as a device that is gone (or stopped) does."""
+        if request.transport:
+            request.transport.close()
+        raise web.HTTPServiceUnavailable
 
     def _logged_in(self, request: web.Request) -> bool:
         """Check the credentials; vendor examples capitalise the names (Username=)."""
@@ -381,17 +395,16 @@ class GatewayApi:
             if sim is not None:
                 sim.sms_sent = [count + 1 for count in sim.sms_sent]
             now = int(time.time())
+            text = str(task.get("sms", ""))
             self._pushes.push(
                 gateway.sent_sms(
-                    port,
-                    tid=tid,
-                    seq=index,
-                    recipient=number,
-                    text=str(task.get("sms", "")),
-                    at=now,
+                    port, tid=tid, seq=index, recipient=number, text=text, at=now
                 )
             )
             address = gateway.address(port.number, port.active_slot)
+            gateway.outbox.append(
+                SentMessage(task_id=tid, port=address, recipient=number, text=text)
+            )
             sent_rows.append([index, number, address, now])
             if task.get("dr"):
                 _, row = gateway.delivery_report(

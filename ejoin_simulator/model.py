@@ -187,6 +187,16 @@ def make_sim(rng: random.Random, port: int, slot: int) -> Sim:
     return sim
 
 
+@dataclass(frozen=True, kw_only=True)
+class SentMessage:
+    """One SMS the gateway sent: its task, the port it left from, recipient and text."""
+
+    task_id: int
+    port: str  # as the gateway writes the port and slot
+    recipient: str
+    text: str
+
+
 @dataclass
 class GatewayState:
     """The whole simulated device's state, configuration and SMS store."""
@@ -202,6 +212,7 @@ class GatewayState:
     ssrc: str = field(default_factory=lambda: secrets.token_hex(4))
     inbox: Inbox = field(default_factory=Inbox)
     task_ids: set[int] = field(default_factory=set)
+    outbox: list[SentMessage] = field(default_factory=list)  # every SMS sent, in order
     # Given with goip_get_status.html; the device remembers them over a reboot.
     report_url: str | None = None
     report_period: int = 0

@@ -18,7 +18,7 @@ from aiohttp import ClientSession, ClientTimeout, web
 
 from .control import ControlApi
 from .gateway_api import GatewayApi
-from .model import Port
+from .model import Port, SentMessage
 from .pushes import PushWorker
 from .recorded import RecordedRequest
 from .reports import Gateway
@@ -108,6 +108,7 @@ class Simulator:
 
     async def stop(self) -> None:
         """Stop listening and cancel every timer and push."""
+        self.gateway_api.stall.stop()  # a hung request would hold the server up
         await self.push_worker.stop()
         if self._runner:
             await self._runner.cleanup()
@@ -128,6 +129,34 @@ class Simulator:
     @offline.setter
     def offline(self, offline: bool) -> None:
         self.gateway.offline = offline
+
+    @property
+    def hanging(self) -> bool:
+        """Whether the gateway hangs: it takes requests, and answers none until resumed.
+
+        Resumed, it carries each waiting request out in the order they came and
+        answers it, as a device that froze and went on would: a hung SMS post is
+        sent then, even when its client has given up.
+        """
+        return self.gateway_api.stall.hanging
+
+    @hanging.setter
+    def hanging(self, hanging: bool) -> None:
+        self.gateway_api.stall.hanging = hanging
+
+    @property
+    def answer_delay(self) -> float:
+        """Seconds the gateway takes to answer a request it has already carried out."""
+        return self.gateway_api.stall.answer_delay
+
+    @answer_delay.setter
+    def answer_delay(self, seconds: float) -> None:
+        self.gateway_api.stall.answer_delay = seconds
+
+    @property
+    def outbox(self) -> list[SentMessage]:
+        """Every SMS the gateway sent, one per recipient, in order."""
+        return self.gateway.outbox
 
     def reboot(self) -> float:
         """Stop answering for a while, then come back with a new ssrc and a dev-status.
