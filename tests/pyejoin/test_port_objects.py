@@ -45,9 +45,13 @@ def test_malformed_port_objects_are_skipped() -> None:
         report,
         ReportProblem(item="status[1]", reason="not a JSON object"),
         ReportProblem(item="status[2]", reason="has no port"),
-        ReportProblem(item="status[3]", reason="port '0.01' is not a port address"),
-        ReportProblem(item="port 2A bal", reason="'abc' is not a number"),
+        ReportProblem(item="status[3] port", reason="not a port address"),
+        ReportProblem(item="port 2A bal", reason="not a number"),
     )
+    assert sorted(problem.detail for problem in report.problems)[-2:] == [
+        "status[2]: has no port",
+        "status[3] port: not a port address: '0.01'",
+    ]
     bad_balance = report.ports[1]
     assert bad_balance.balance is None
     assert bad_balance.status is PortStatus.REGISTERED
@@ -61,8 +65,9 @@ def test_bad_balance_keeps_the_port() -> None:
     report = parse_fixture("port_status_bad_balance.json", PortStatusReport)
 
     assert report.problems == (
-        ReportProblem(item="port 11A bal", reason="'abc' is not a number"),
+        ReportProblem(item="port 11A bal", reason="not a number"),
     )
+    assert report.problems[0].value == "'abc'"
     assert report.port == PortState(
         address=addr(11, 1),
         status_code=3,
@@ -74,15 +79,15 @@ def test_bad_balance_keeps_the_port() -> None:
 
 
 @pytest.mark.parametrize(
-    ("st", "code", "text", "reason"),
+    ("st", "code", "text", "reason", "shown"),
     [
-        ("OK", None, "OK", "'OK' has no status code"),
-        (True, None, None, "True is not text"),
-        ([3], None, None, "[3] is not text"),
+        ("OK", None, "OK", "no status code", "'OK'"),
+        (True, None, None, "not text", "True"),
+        ([3], None, None, "not text", "[3]"),
     ],
 )
 def test_unreadable_status(
-    st: Any, code: int | None, text: str | None, reason: str
+    st: Any, code: int | None, text: str | None, reason: str, shown: str
 ) -> None:
     """A status without a code is a problem; the port is kept."""
     report = port_status({"port": "1A", "st": st, "sig": 10})
@@ -93,32 +98,36 @@ def test_unreadable_status(
     assert report.port.status is None
     assert report.port.signal == 10
     assert report.problems == (ReportProblem(item="port 1A st", reason=reason),)
+    assert report.problems[0].value == shown
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "reason"),
+    ("field", "value", "reason", "shown"),
     [
-        ("bal", True, "True is not a number"),
-        ("bal", "NaN", "'NaN' is not a finite number"),
-        ("bal", [1], "[1] is not a number"),
-        ("bal", float("inf"), "inf is not a finite number"),
-        ("sig", "strong", "'strong' is not a whole number"),
-        ("sig", 2.5, "2.5 is not a whole number"),
-        ("sig", False, "False is not a number"),
-        ("seq", {"n": 1}, "{'n': 1} is not a whole number"),
-        ("active", "2", "'2' is not 0 or 1"),
-        ("imei", ["3536"], "['3536'] is not text"),
-        ("sn", False, "False is not text"),
-        ("opr", {"code": 46000}, "{'code': 46000} is not text"),
-        ("tot_dur", "/5", "'/5' is not a used/limit counter"),
-        ("tot_dur", "x/5", "'x' is not a whole number"),
-        ("tot_dur", [1], "[1] is not a whole number"),
-        ("dataflow_tot", "lots", "'lots' is not a number"),
-        ("dataflow_url", ["http://x"], "['http://x'] is not text"),
+        ("bal", True, "not a number", "True"),
+        ("bal", "NaN", "not a finite number", "'NaN'"),
+        ("bal", [1], "not a number", "[1]"),
+        ("bal", float("inf"), "not a finite number", "inf"),
+        ("sig", "strong", "not a whole number", "'strong'"),
+        ("sig", 2.5, "not a whole number", "2.5"),
+        ("sig", False, "not a number", "False"),
+        ("seq", {"n": 1}, "not a whole number", "{'n': 1}"),
+        ("active", "2", "not 0 or 1", "'2'"),
+        ("imei", ["3536"], "not text", "['3536']"),
+        ("sn", False, "not text", "False"),
+        ("opr", {"code": 46000}, "not text", "{'code': 46000}"),
+        ("tot_dur", "/5", "not a used/limit counter", "'/5'"),
+        ("tot_dur", "x/5", "not a whole number", "'x'"),
+        ("tot_dur", [1], "not a whole number", "[1]"),
+        ("dataflow_tot", "lots", "not a number", "'lots'"),
+        ("dataflow_url", ["http://x"], "not text", "['http://x']"),
     ],
 )
-def test_bad_port_field(field: str, value: Any, reason: str) -> None:
-    """One bad field is None with a problem naming it; the port is kept."""
+def test_bad_port_field(field: str, value: Any, reason: str, shown: str) -> None:
+    """One bad field is None with a problem naming it (not its value); the port is kept.
+
+    The value, shortened, is kept apart for a debug log.
+    """
     report = port_status({"port": "1A", "st": 3, "sig": 12, field: value})
 
     assert report.port is not None
@@ -126,6 +135,7 @@ def test_bad_port_field(field: str, value: Any, reason: str) -> None:
     if field != "sig":
         assert report.port.signal == 12
     assert report.problems == (ReportProblem(item=f"port 1A {field}", reason=reason),)
+    assert report.problems[0].value == shown
 
 
 def test_bad_field_becomes_none() -> None:
@@ -177,7 +187,7 @@ def test_unchanged_ports_are_the_same_objects() -> None:
     assert ports_of(second)[0] is ports_of(first)[0]
     assert ports_of(second)[1] is ports_of(first)[1]
     assert [str(problem) for problem in second.problems] == [
-        "port 2A bal: 'abc' is not a number"
+        "port 2A bal: not a number"
     ]
 
 
@@ -213,6 +223,27 @@ def test_memory_is_bounded() -> None:
         parse_report({"type": "port-status", "port": str(port), "st": 3}, memory)
 
     assert len(memory._last) <= 3
+
+
+@pytest.mark.parametrize(
+    "large",
+    [{"sn": "9" * 100_000}, {"imsi": ["4600"] * 10}, {f"k{n}": n for n in range(70)}],
+    ids=["a long value", "a list", "many keys"],
+)
+def test_memory_keeps_no_port_object_larger_than_a_gateways(
+    large: dict[str, Any],
+) -> None:
+    """An object no gateway sends (a stranger's) is read every time, never kept.
+
+    What the memory keeps stays of a gateway's size, whatever is posted.
+    """
+    memory = PortMemory()
+    first = ports_of(parse_report(dev_status(**large), memory))
+    second = ports_of(parse_report(dev_status(**large), memory))
+
+    assert second[0] is not first[0]
+    assert second[0] == first[0]
+    assert second[1] is first[1]  # the gateway's own object is still kept
 
 
 def test_results_match_with_and_without_memory() -> None:

@@ -455,9 +455,13 @@ def test_dev_status_bad_top_level_field() -> None:
     assert report.ports == (PortState(address=addr(1)),)
     assert_problems(
         report,
-        ReportProblem(item="dev-status seq", reason="'abc' is not a whole number"),
-        ReportProblem(item="dev-status mac", reason="['x'] is not text"),
+        ReportProblem(item="dev-status seq", reason="not a whole number"),
+        ReportProblem(item="dev-status mac", reason="not text"),
     )
+    assert sorted(problem.detail for problem in report.problems) == [
+        "dev-status mac: not text: ['x']",
+        "dev-status seq: not a whole number: 'abc'",
+    ]
 
 
 # --- port-status ----------------------------------------------------------------------
@@ -656,7 +660,7 @@ def test_port_status_with_a_list_as_port() -> None:
     assert isinstance(report, PortStatusReport)
     assert report.port is None
     assert report.problems == (
-        ReportProblem(item="port-status", reason="port ['1A'] is not a port address"),
+        ReportProblem(item="port-status port", reason="not a port address"),
     )
 
 
@@ -718,7 +722,7 @@ def test_recv_sms_without_rows_and_bad_sim_src() -> None:
     assert report.remote_sim is False
     assert report.unknown_keys == frozenset({"id"})
     assert report.problems == (
-        ReportProblem(item="recv-sms sim_src", reason="'remote' is not a whole number"),
+        ReportProblem(item="recv-sms sim_src", reason="not a whole number"),
     )
 
 
@@ -845,17 +849,14 @@ def test_status_report_bad_tasks_and_rows() -> None:
         ReportProblem(item="rpts[1]", reason="no task id"),
         ReportProblem(item="rpts[2] sdr", reason="not a list of rows"),
         ReportProblem(item="rpts[2] fdr", reason="not a list of rows"),
-        ReportProblem(
-            item="rpts[3] sdr[0]",
-            reason="rpts[3] sdr[0] is not a row of at least 4 values",
-        ),
-        ReportProblem(
-            item="rpts[3] sdr[1]", reason="rpts[3] sdr[1] has no index or number"
-        ),
-        ReportProblem(item="rpts[3] sdr[2]", reason="'0' is not a port address"),
-        ReportProblem(item="rpts[3] fdr[0]", reason="['5'] is not text"),
-        ReportProblem(item="rpts[3] sent", reason="'x' is not a whole number"),
+        ReportProblem(item="rpts[3] sdr[0]", reason="not a row of at least 4 values"),
+        ReportProblem(item="rpts[3] sdr[1]", reason="no index or number"),
+        ReportProblem(item="rpts[3] sdr[2]", reason="not a port address"),
+        ReportProblem(item="rpts[3] fdr[0]", reason="not text"),
+        ReportProblem(item="rpts[3] sent", reason="not a whole number"),
     )
+    # The phone numbers of the rows are in no problem, not even as the odd value.
+    assert not any("+11" in problem.detail for problem in report.problems)
 
 
 def test_status_report_rpts_not_a_list() -> None:
@@ -948,8 +949,8 @@ def test_cdr_without_port_and_odd_fields() -> None:
     assert call.unknown_keys == frozenset({"extra"})
     assert_problems(
         call,
-        ReportProblem(item="cdr begin", reason="'yesterday' is not a whole number"),
-        ReportProblem(item="cdr end", reason="100000000000000000 is not a time"),
+        ReportProblem(item="cdr begin", reason="not a whole number"),
+        ReportProblem(item="cdr end", reason="not a time"),
     )
 
 
@@ -963,7 +964,7 @@ def test_cdr_with_bad_port() -> None:
     assert call.direction is CallDirection.INCOMING
     assert call.ended_at == utc(1970, 1, 1, 0, 0, 5)
     assert call.problems == (
-        ReportProblem(item="cdr port", reason="port 'x' is not a port address"),
+        ReportProblem(item="cdr port port", reason="not a port address"),
     )
 
 
@@ -1033,8 +1034,8 @@ def test_sent_sms_odd_fields() -> None:
     assert report.unknown_keys == frozenset({"note"})
     assert_problems(
         report,
-        ReportProblem(item="sent-sms port", reason="'0' is not a port address"),
-        ReportProblem(item="sent-sms status", reason="['0'] is not text"),
+        ReportProblem(item="sent-sms port", reason="not a port address"),
+        ReportProblem(item="sent-sms status", reason="not text"),
     )
 
 

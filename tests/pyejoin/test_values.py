@@ -121,14 +121,40 @@ def test_int_subclass_from_a_mapping_body() -> None:
 
 
 def test_huge_balance_from_a_mapping_body() -> None:
-    """A balance too large for a float is a problem, not a crash."""
+    """A balance too large for a float is a problem, not a crash; it is shown short."""
     report = parse_report({"type": "port-status", "port": "1A", "bal": 10**400})
 
     assert isinstance(report, PortStatusReport)
     assert report.port.balance is None
-    assert report.problems == (
-        ReportProblem(item="port 1A bal", reason=f"{10**400!r} is too large"),
-    )
+    assert report.problems == (ReportProblem(item="port 1A bal", reason="too large"),)
+    value = report.problems[0].value
+    assert value is not None
+    assert value.startswith("1000")
+    assert len(value) <= 48
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("bal", "+15550001111" * 300_000, "not a number"),
+        ("imsi", ["+15550001111"] * 100_000, "not text"),
+        ("iccid", {"a": "b" * 10**6}, "not text"),
+    ],
+)
+def test_a_huge_odd_value_is_kept_short_and_out_of_the_reason(
+    key: str, value: Any, reason: str
+) -> None:
+    """A megabyte-sized odd value: the problem names the field; its value is cut short.
+
+    The reason is what a warning may say; the shortened value is for a debug log.
+    """
+    report = parse_report({"type": "port-status", "port": "1A", key: value})
+
+    [problem] = report.problems
+    assert str(problem) == f"port 1A {key}: {reason}"
+    assert problem.value is not None
+    assert len(problem.value) <= 48
+    assert len(problem.detail) < 100
 
 
 def test_boolean_counter_after_numeric_counter() -> None:
@@ -140,7 +166,7 @@ def test_boolean_counter_after_numeric_counter() -> None:
 
     assert second.port.call_minutes.total is None
     assert second.problems == (
-        ReportProblem(item="port 1A tot_dur", reason="True is not a number"),
+        ReportProblem(item="port 1A tot_dur", reason="not a number"),
     )
 
 

@@ -30,15 +30,24 @@ class ReportProblem:
     """Something in a report that was skipped or could not be read, and why.
 
     ``key`` names the wire field whose value could not be read, when it was one field.
+    ``item`` and ``reason`` never hold the value itself: that may be a phone number, an
+    SMS text or a stranger's megabyte, and a problem is logged. ``value`` holds it, cut
+    short, for a debug log.
     """
 
     item: str
     reason: str
     key: str | None = field(default=None, compare=False)  # derived from the item
+    value: str | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
-        """Say what was wrong, in one line."""
+        """Say what was wrong, in one line, without the value."""
         return f"{self.item}: {self.reason}"
+
+    @property
+    def detail(self) -> str:
+        """Say what was wrong with the value (shortened), for a debug log only."""
+        return str(self) if self.value is None else f"{self}: {self.value}"
 
 
 @dataclass(frozen=True, kw_only=True)

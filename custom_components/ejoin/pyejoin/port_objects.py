@@ -18,8 +18,10 @@ from .values import (
     BadValueError,
     as_address,
     as_code_and_text,
+    problem_of,
     read_counters,
     read_port_fields,
+    shortened,
 )
 from .wire import PORT_COUNTERS, PORT_KEYS, carried_fields
 
@@ -58,10 +60,37 @@ class PortMemory:
         state: PortState,
         problems: tuple[ReportProblem, ...],
     ) -> None:
-        """Keep an object and what it was read as."""
+        """Keep an object and what it was read as, unless it is larger than a gateway's.
+
+        A gateway's port objects hold some forty short values; one far larger (a
+        stranger's post) is read every time rather than kept.
+        """
+        if not _small(data):
+            self._last.pop(data["port"], None)
+            return
         if len(self._last) >= self._limit and data["port"] not in self._last:
             self._last.clear()
         self._last[data["port"]] = (data, state, problems)
+
+
+# The largest port object a memory keeps: a gateway's hold some forty short values.
+_KEYS_KEPT: Final = 64
+_CHARACTERS_KEPT: Final = 2048
+
+
+def _small(data: Mapping[str, Any]) -> bool:
+    """Whether a port object is of a gateway's size: few keys, short flat values."""
+    if len(data) > _KEYS_KEPT:
+        return False
+    size = 0
+    for key, value in data.items():
+        if type(value) is str:
+            size += len(key) + len(value)
+        elif value is None or type(value) in (int, float, bool):
+            size += len(key) + 8
+        else:
+            return False  # a list or an object: no gateway nests in a port object
+    return size <= _CHARACTERS_KEPT
 
 
 def parse_port(
@@ -90,7 +119,7 @@ def parse_port(
     try:
         address = as_address(data["port"])
     except BadValueError as err:
-        problems.append(ReportProblem(item=item, reason=f"port {err}"))
+        problems.append(problem_of(f"{item} port", None, err))
         return None
     return _read_port(data, address, problems)
 
@@ -106,15 +135,14 @@ def _read_port(
         status_code, status_text = as_code_and_text(data.get(status_key))
     except BadValueError as err:
         status_code = status_text = None
-        problems.append(
-            ReportProblem(item=f"{item} {status_key}", reason=str(err), key=status_key)
-        )
+        problems.append(problem_of(f"{item} {status_key}", status_key, err))
     if status_code is None and status_text is not None:
         problems.append(
             ReportProblem(
                 item=f"{item} {status_key}",
-                reason=f"{status_text!r} has no status code",
+                reason="no status code",
                 key=status_key,
+                value=shortened(status_text),
             )
         )
     values, usage = read_port_fields(data, item, problems)

@@ -46,6 +46,7 @@ from .values import (
     counter_periods,
     counter_text,
     operator_text,
+    problem_of,
 )
 from .wire import (
     CDR_KEYS,
@@ -206,16 +207,14 @@ def _parse_cdr(data: Mapping[str, Any], memory: PortMemory | None) -> CallRecord
     )
 
 
-def _recipient_row(
-    row: Any, item: str
-) -> tuple[int, str, PortAddress | None, datetime | None]:
+def _recipient_row(row: Any) -> tuple[int, str, PortAddress | None, datetime | None]:
     """Read the first four values of an ``sdr``/``fdr`` row: index, number, port, time."""
     if not isinstance(row, list) or len(row) < 4:
-        raise BadValueError(f"{item} is not a row of at least 4 values")
+        raise BadValueError("not a row of at least 4 values")
     index = as_integer(row[0])
     number = as_text(row[1])
     if index is None or number is None:
-        raise BadValueError(f"{item} has no index or number")
+        raise BadValueError("no index or number")
     address = as_address(row[2]) if as_text(row[2]) else None
     return index, number, address, as_timestamp(row[3])
 
@@ -244,7 +243,7 @@ def _parse_task(
         for index, row in enumerate(rows):
             row_item = f"{item} {key}[{index}]"
             try:
-                number_index, number, address, at = _recipient_row(row, row_item)
+                number_index, number, address, at = _recipient_row(row)
                 if key == "sdr":
                     sent_to.append(
                         SentRecipient(
@@ -266,7 +265,7 @@ def _parse_task(
                         )
                     )
             except BadValueError as err:
-                problems.append(ReportProblem(item=row_item, reason=str(err)))
+                problems.append(problem_of(row_item, None, err))
     return TaskProgress(
         task_id=task_id,
         sending=fields.integer("sending") or 0,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import lru_cache
 import math
+import reprlib
 from typing import Any, Final
 
 from .models import ReportProblem
@@ -24,7 +25,37 @@ from .wire import DATA_NUMBERS, PORT_FLAGS, PORT_INTEGERS, PORT_TEXTS
 
 
 class BadValueError(ValueError):
-    """A field whose value cannot be read as what the protocol says it is."""
+    """A field whose value cannot be read as what the protocol says it is.
+
+    The message says what is wrong ("not a number"), never the value: that may be a
+    phone number, or a stranger's megabyte. The value, shortened, is ``value``.
+    """
+
+    def __init__(self, reason: str, value: Any = ...) -> None:
+        """Say what is wrong; keep the value (if given) shortened."""
+        super().__init__(reason)
+        self.reason = reason
+        self.value = None if value is ... else shortened(value)
+
+
+_SHORT = reprlib.Repr(
+    maxlevel=2, maxdict=4, maxlist=4, maxtuple=4, maxset=4, maxstring=40, maxother=40
+)
+_SHORT.maxlong = 40
+
+
+def shortened(value: Any, limit: int = 48) -> str:
+    """Return ``repr(value)`` cut to about ``limit`` characters, however large it is."""
+    try:
+        text = _SHORT.repr(value)
+    except Exception:  # noqa: BLE001 - a value that cannot even be shown
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def problem_of(item: str, key: str | None, err: BadValueError) -> ReportProblem:
+    """Describe a value that could not be read as a problem of the report."""
+    return ReportProblem(item=item, reason=err.reason, key=key, value=err.value)
 
 
 def as_integer(value: Any) -> int | None:
@@ -34,7 +65,7 @@ def as_integer(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise BadValueError(f"{value!r} is not a number")
+        raise BadValueError("not a number", value)
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -52,7 +83,7 @@ def as_integer(value: Any) -> int | None:
                 number = float("nan")
             if number.is_integer():
                 return int(number)
-    raise BadValueError(f"{value!r} is not a whole number")
+    raise BadValueError("not a whole number", value)
 
 
 def read_integer(value: Any) -> int | None:
@@ -68,17 +99,17 @@ def as_number(value: Any) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadValueError(f"{value!r} is not a number")
+        raise BadValueError("not a number", value)
     if isinstance(value, str) and not value.strip():
         return None
     try:
         number = float(value)
     except ValueError:
-        raise BadValueError(f"{value!r} is not a number") from None
+        raise BadValueError("not a number", value) from None
     except OverflowError:
-        raise BadValueError(f"{value!r} is too large") from None
+        raise BadValueError("too large", value) from None
     if not math.isfinite(number):
-        raise BadValueError(f"{value!r} is not a finite number")
+        raise BadValueError("not a finite number", value)
     return number
 
 
@@ -89,7 +120,7 @@ def as_text(value: Any) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise BadValueError(f"{value!r} is not text")
+        raise BadValueError("not text", value)
     text = str(value).strip()
     return text or None
 
@@ -102,7 +133,7 @@ def as_flag(value: Any) -> bool | None:
     if number is None:
         return None
     if number not in (0, 1):
-        raise BadValueError(f"{value!r} is not 0 or 1")
+        raise BadValueError("not 0 or 1", value)
     return number == 1
 
 
@@ -120,7 +151,7 @@ def as_timestamp(value: Any) -> datetime | None:
             return datetime.fromtimestamp(seconds / 1000, UTC)
         return datetime.fromtimestamp(seconds, UTC)
     except (OverflowError, OSError, ValueError):
-        raise BadValueError(f"{value!r} is not a time") from None
+        raise BadValueError("not a time", value) from None
 
 
 def as_counter(value: Any) -> Counter | None:
@@ -142,7 +173,7 @@ def counter_text(value: str) -> Counter | None:
     used = as_integer(used_text)
     limit = as_integer(limit_text) if slash else None
     if used is None:
-        raise BadValueError(f"{value!r} is not a used/limit counter")
+        raise BadValueError("not a used/limit counter", value)
     return Counter(used=used, limit=None if limit is None or limit < 0 else limit)
 
 
@@ -202,9 +233,7 @@ class Fields:
         try:
             return reader(self._data.get(key))
         except BadValueError as err:
-            self._problems.append(
-                ReportProblem(item=f"{self._item} {key}", reason=str(err), key=key)
-            )
+            self._problems.append(problem_of(f"{self._item} {key}", key, err))
             return default
 
     def integer(self, key: str) -> int | None:
@@ -217,7 +246,9 @@ class Fields:
         if value is not None and not 0 <= value <= limit:
             self._problems.append(
                 ReportProblem(
-                    item=f"{self._item} {key}", reason=f"{value} is not 0 to {limit}"
+                    item=f"{self._item} {key}",
+                    reason=f"not 0 to {limit}",
+                    value=shortened(value),
                 )
             )
             return None
@@ -240,7 +271,7 @@ class Fields:
 def as_address(value: Any) -> PortAddress:
     """Read a port address sent as text or as a bare number."""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise BadValueError(f"{value!r} is not a port address")
+        raise BadValueError("not a port address", value)
     return address_text(str(value))
 
 
@@ -250,7 +281,7 @@ def address_text(text: str) -> PortAddress:
     try:
         return PortAddress.parse(text)
     except ValueError:
-        raise BadValueError(f"{text!r} is not a port address") from None
+        raise BadValueError("not a port address", text) from None
 
 
 # --- the fast path for port objects ----------------------------------------------------
@@ -267,7 +298,7 @@ def _read_field(
     try:
         return reader(data.get(key))
     except BadValueError as err:
-        problems.append(ReportProblem(item=f"{item} {key}", reason=str(err), key=key))
+        problems.append(problem_of(f"{item} {key}", key, err))
         return None
 
 
@@ -376,7 +407,5 @@ def read_counters(
             counters[name] = as_counter(value)
         except BadValueError as err:
             counters[name] = None
-            problems.append(
-                ReportProblem(item=f"{item} {key}", reason=str(err), key=key)
-            )
+            problems.append(problem_of(f"{item} {key}", key, err))
     return build_frozen(CounterPeriods, counters)
