@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.components.notify import DOMAIN as NOTIFY_DOMAIN
 from homeassistant.const import STATE_UNKNOWN, Platform
@@ -11,6 +13,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
+from pytest_homeassistant_custom_component.common import (
+    async_capture_events,
+    async_fire_time_changed,
+)
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.ejoin.const import CONF_DEFAULT_RECIPIENTS
@@ -27,6 +33,7 @@ from .helpers import (
     set_up_platform,
     snapshot_of_states,
     state,
+    wait_for,
 )
 
 
@@ -126,6 +133,38 @@ async def test_notify_texts_the_default_recipients(
         sms_task(first + 1, to, "Closed again."),
     ]
     assert dt_util.parse_datetime(state(hass, notify) or "") is not None
+
+
+async def test_notify_not_answered_does_not_fail_and_sends_once(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """No answer: no error (a retry would text twice); the same task again, sent once."""
+    with patch("custom_components.ejoin.connection.REQUEST_TIMEOUT", 0.2):
+        await set_up_entry(
+            hass,
+            simulator,
+            entry_for(simulator, options={CONF_DEFAULT_RECIPIENTS: ["+4915112345678"]}),
+        )
+    events = async_capture_events(hass, "ejoin_sms_sent")
+    simulator.hanging = True
+
+    await hass.services.async_call(
+        NOTIFY_DOMAIN,
+        "send_message",
+        {"entity_id": "notify.ejoin_127_0_0_1_sms", "message": "Hi"},
+        blocking=True,
+    )
+    simulator.hanging = False
+    await wait_for(lambda: len(simulator.outbox) == 1, "the SMS to be sent")
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    first, again = sms_tasks(simulator)
+    assert again == first == sms_task(first["tid"], "+4915112345678", "Hi")
+    assert [(event.data["result"], event.data["task_id"]) for event in events] == [
+        ("not_confirmed", first["tid"])
+    ]
+    assert [message.recipient for message in simulator.outbox] == ["+4915112345678"]
 
 
 async def test_notify_refused_by_the_gateway_raises(

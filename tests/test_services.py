@@ -316,9 +316,13 @@ async def test_task_ids_increase_and_survive_setting_up_again(
     assert ids == [ids[0], ids[0] + 1, ids[0] + 2]
     bodies = [body for *_, body in sent(simulator) if body and "tasks" in body]
     assert [body["tasks"][0]["tid"] for body in bodies] == ids
-    assert hass_storage[f"{DOMAIN}.{entry.entry_id}.tasks"]["data"] == {
-        "next": ids[0] + 3
-    }
+    stored = hass_storage[f"{DOMAIN}.{entry.entry_id}.tasks"]["data"]
+    assert stored["next"] == ids[0] + 3
+    assert {
+        int(task_id): (len(task["fingerprint"]), task["state"])
+        for task_id, task in stored["tasks"].items()
+    } == dict.fromkeys(ids, (32, "accepted"))
+    assert "+1555000111" not in str(stored)  # a fingerprint, not the message
 
 
 async def test_two_sms_sent_at_once_get_different_task_ids(
@@ -576,7 +580,14 @@ async def test_switch_to_a_slot_the_gateway_lacks_is_refused(
     assert sent(simulator) == []
 
 
-@pytest.mark.parametrize(("service", "extra"), ACTIONS, ids=[a for a, _ in ACTIONS])
+# An SMS the offline gateway took and dropped unanswered may have reached it: it is
+# not confirmed, not failed (tests/sms/test_sender.py).
+FAILING_OFFLINE = [action for action in ACTIONS if action[0] != "send_sms"]
+
+
+@pytest.mark.parametrize(
+    ("service", "extra"), FAILING_OFFLINE, ids=[a for a, _ in FAILING_OFFLINE]
+)
 async def test_an_offline_gateway_fails_every_action(
     hass: HomeAssistant,
     simulator: Simulator,

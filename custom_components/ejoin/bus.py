@@ -8,7 +8,7 @@ integration's runtime, so that device triggers and the logbook load only this.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypedDict
+from typing import Final, Literal, TypedDict
 
 from .pyejoin import (
     CallDirection,
@@ -25,6 +25,13 @@ CALL_MISSED = "missed"
 CALL_OUTGOING = "outgoing"
 SMS_EVENT_TYPES = [SMS_RECEIVED]
 CALL_EVENT_TYPES = [CALL_INCOMING, CALL_MISSED, CALL_OUTGOING]
+
+# What ``ejoin_sms_sent`` says became of an SMS: the gateway sent it, or failed to;
+# or it did not answer when the SMS was handed to it, so it may send it or not.
+SMS_RESULT_SENT: Final = "sent"
+SMS_RESULT_FAILED: Final = "failed"
+SMS_RESULT_NOT_CONFIRMED: Final = "not_confirmed"
+type SmsResult = Literal["sent", "failed", "not_confirmed"]
 
 
 class EventOrigin(TypedDict):
@@ -64,11 +71,19 @@ class DeliveryReportData(EventOrigin):
 
 
 class SmsSentData(EventOrigin):
-    """``ejoin_sms_sent``: the gateway sent, or failed to send, one SMS of a task."""
+    """``ejoin_sms_sent``: what became of one SMS of a task, to one recipient.
+
+    ``result`` "sent" (``ok`` True) or "failed" (``ok`` False, with the reason), as the
+    gateway reports; or "not_confirmed" (``ok`` None): the gateway did not answer when
+    the task was handed to it, so it may send it or not. Home Assistant hands it over
+    again under the same task id (the gateway refuses a second copy), and a "sent" or
+    "failed" follows when the gateway reports it.
+    """
 
     task_id: int | None
     recipient: str | None
-    ok: bool
+    result: SmsResult
+    ok: bool | None
     status_code: int | None
     reason: str | None
     sent_at: str | None
@@ -158,7 +173,7 @@ def delivery_report_data(
 
 
 def sms_sent_data(origin: EventOrigin, report: SmsSentReport) -> SmsSentData:
-    """Build the data of ``ejoin_sms_sent``; a failure says why."""
+    """Build the data of ``ejoin_sms_sent`` from a ``sent-sms``; a failure says why."""
     reason = None
     if not report.ok:
         reason = report.status_text or f"code {report.status_code}"
@@ -166,10 +181,36 @@ def sms_sent_data(origin: EventOrigin, report: SmsSentReport) -> SmsSentData:
         **origin,
         task_id=report.task_id,
         recipient=report.recipient,
+        result=SMS_RESULT_SENT if report.ok else SMS_RESULT_FAILED,
         ok=report.ok,
         status_code=report.status_code,
         reason=reason,
         sent_at=iso_time(report.sent_at),
+    )
+
+
+def sms_handed_over_data(
+    origin: EventOrigin,
+    *,
+    task_id: int,
+    recipient: str,
+    result: Literal["failed", "not_confirmed"],
+    reason: str,
+    status_code: int | None = None,
+) -> SmsSentData:
+    """Build ``ejoin_sms_sent`` for what handing a task over told: no answer, or a refusal.
+
+    The gateway says neither the port nor the time: it sent nothing (yet).
+    """
+    return SmsSentData(
+        **origin,
+        task_id=task_id,
+        recipient=recipient,
+        result=result,
+        ok=None if result == SMS_RESULT_NOT_CONFIRMED else False,
+        status_code=status_code,
+        reason=reason,
+        sent_at=None,
     )
 
 

@@ -3,7 +3,8 @@
 One place turns the protocol package's errors into the user's: the gateway could not be
 reached; it rejected the login (then the user is also asked for a new one); it refused
 the request, with its reason; or its answer could not be read. Every command of an
-entity or an action goes through here.
+entity or an action goes through here. An SMS the gateway did not answer is no error:
+it is handed over again under the same task id (see ``sms/sender.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
+from .bus import EventOrigin
 from .const import CONF_REPORT_URL, DOMAIN
 from .pyejoin import (
     EjoinAuthenticationError,
@@ -24,7 +26,7 @@ from .pyejoin import (
     RedialMode,
 )
 from .runtime import EjoinConfigEntry
-from .sms.sender import SentTask, async_send_sms
+from .sms.sender import SentTask, SmsMessage, SmsSender
 
 
 def gateway_error(
@@ -108,18 +110,32 @@ async def async_send(
     text: str,
     ports: str | None = None,
     delivery_report: bool = False,
+    task_id: int | None = None,
 ) -> list[SentTask]:
-    """Send one SMS task from a gateway (``ports`` None: the gateway chooses)."""
+    """Send one SMS task from a gateway (``ports`` None: the gateway chooses).
+
+    With ``task_id`` (from an earlier answer) the same task is handed over again: the
+    gateway sends it at most once. An unanswered hand-over does not raise: the task
+    is answered "not_confirmed", and handed over again in the background.
+    """
     runtime = entry.runtime_data
+    sender = SmsSender(
+        hass=hass,
+        entry=entry,
+        client=runtime.client,
+        task_ids=runtime.task_ids,
+        status_report_url=entry.data[CONF_REPORT_URL],
+        origin=EventOrigin(
+            gateway_device_id=runtime.gateway_device_id,
+            device_id=None,  # the gateway names the port when it reports the SMS
+            port=None,
+            slot=None,
+        ),
+    )
+    message = SmsMessage(
+        recipients=recipients, text=text, ports=ports, delivery_report=delivery_report
+    )
     try:
-        return await async_send_sms(
-            runtime.client,
-            runtime.task_ids,
-            recipients=recipients,
-            text=text,
-            ports=ports,
-            delivery_report=delivery_report,
-            status_report_url=entry.data[CONF_REPORT_URL],
-        )
+        return [await sender.send(message, task_id)]
     except EjoinError as err:
         raise gateway_error(hass, entry, err) from err

@@ -44,6 +44,7 @@ from .pyejoin import EjoinClient, RedialMode, ports_expression
 from .runtime import EjoinConfigEntry
 
 ATTR_DEVICE_ID = "device_id"
+ATTR_TASK_ID = "task_id"
 REDIAL_MODES = {"flight": RedialMode.FLIGHT, "fast": RedialMode.FAST}
 
 DEVICES = vol.All(cv.ensure_list, [cv.string])
@@ -56,6 +57,10 @@ SEND_SMS_SCHEMA = vol.Schema(
         ),
         vol.Required(ATTR_MESSAGE): cv.string,
         vol.Optional(ATTR_DELIVERY_REPORT, default=False): cv.boolean,
+        # An earlier answer's task id: the same task again, sent at most once.
+        vol.Optional(ATTR_TASK_ID): vol.All(
+            vol.Coerce(int), vol.Range(min=1, max=2**32 - 1)
+        ),
     }
 )
 REDIAL_SCHEMA = TARGET_SCHEMA.extend(
@@ -218,7 +223,10 @@ def async_setup_services(hass: HomeAssistant) -> None:
             text=call.data[ATTR_MESSAGE],
             ports=ports,
             delivery_report=call.data[ATTR_DELIVERY_REPORT],
+            task_id=call.data.get(ATTR_TASK_ID),
         )
+        # accepted None, status "not_confirmed": the gateway did not answer, and the
+        # task is handed over again; "already_accepted": the gateway had it already.
         return {
             "tasks": [
                 {

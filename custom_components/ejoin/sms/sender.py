@@ -1,67 +1,278 @@
-"""Sending SMS: one task per message, with an id no earlier task had.
+"""Sending SMS: one task per message, handed to the gateway so that it goes out once.
 
-The gateway answers each task with a verdict; a refused task raises an error with the
-gateway's reason. Its progress comes later, pushed to the webhook (see sent.py).
+The gateway answers a task with a verdict: taken, or refused with a reason (then the
+action raises). When no answer comes (the time ran out, or the connection broke after
+the task may have reached the gateway) the task is *not confirmed*: the gateway may
+send it or not. That is not a failure, or an automation that retries would text the
+recipients twice. It fires ``ejoin_sms_sent`` with result "not_confirmed" for each
+recipient, and the task is handed over again later under the same id, with the same
+body. The gateway refuses an id it has seen (code 13, "Duplicated task id"), so nobody
+gets the SMS twice, and that refusal of a task handed over before means it has it. The
+user may hand it over again too, with the task id the action answered. What the gateway
+then does with it comes later, pushed to the webhook (see sent.py).
 """
 
 from __future__ import annotations
 
-from typing import TypedDict
+from dataclasses import dataclass
+from datetime import datetime
+import hashlib
+from typing import Final, Literal, TypedDict
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.event import async_call_later
 
-from ..const import DOMAIN
-from ..pyejoin import EjoinClient, SmsTask, TaskStatus
-from .task_ids import TaskIds
+from ..bus import (
+    SMS_RESULT_FAILED,
+    SMS_RESULT_NOT_CONFIRMED,
+    EventOrigin,
+    sms_handed_over_data,
+)
+from ..const import DOMAIN, EVENT_SMS_SENT, LOGGER
+from ..pyejoin import (
+    EjoinClient,
+    EjoinConnectionError,
+    EjoinError,
+    EjoinMalformedReplyError,
+    EjoinNoAnswerError,
+    SmsTask,
+    TaskStatus,
+)
+from .task_ids import TaskIds, TaskState
+
+# Seconds before each new hand-over of a task the gateway did not confirm.
+RETRY_DELAYS: Final = (10, 30, 90, 300)
+DUPLICATED_TASK_ID: Final = 13  # the gateway's verdict on an id it has seen
+# What the send action answers of a task, besides the gateway's own word ("OK").
+ALREADY_ACCEPTED: Final = "already_accepted"
+NOT_CONFIRMED: Final = "not_confirmed"
+# Errors after which the task may have reached the gateway, and been taken.
+UNANSWERED = (EjoinNoAnswerError, EjoinMalformedReplyError)
 
 
 class SentTask(TypedDict):
-    """What the send action answers of each task."""
+    """What the send action answers of each task.
+
+    ``accepted`` True with ``status`` the gateway's word ("OK"), or "already_accepted"
+    when the gateway had the task already; ``accepted`` None with ``status``
+    "not_confirmed" when the gateway did not answer (it may send it or not).
+    """
 
     task_id: int
-    accepted: bool
+    accepted: bool | None
     status: str
 
 
-async def async_send_sms(
-    client: EjoinClient,
-    task_ids: TaskIds,
-    *,
-    recipients: tuple[str, ...],
-    text: str,
-    ports: str | None,
-    delivery_report: bool,
-    status_report_url: str,
-) -> list[SentTask]:
-    """Hand one SMS task to the gateway (``ports`` None: it chooses); raise if refused.
+@dataclass(frozen=True, kw_only=True)
+class SmsMessage:
+    """An SMS as the user asks for it: to whom, what, from which ports (None: any)."""
 
-    Protocol errors (the gateway unreachable, the login refused) are raised as they
-    come, for the caller to turn into the user's error.
-    """
-    if not recipients:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="no_recipients"
+    recipients: tuple[str, ...]
+    text: str
+    ports: str | None = None
+    delivery_report: bool = False
+
+    @property
+    def fingerprint(self) -> str:
+        """Name the message by its recipients, text and ports (none of them readable)."""
+        parts = ["\x1e".join(self.recipients), self.text, self.ports or ""]
+        return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+    def task(self, task_id: int) -> SmsTask:
+        """Return the message as the task with this id."""
+        return SmsTask(
+            task_id=task_id,
+            recipients=self.recipients,
+            text=self.text,
+            ports=self.ports,
+            delivery_report=self.delivery_report,
         )
-    task = SmsTask(
-        task_id=await task_ids.next(),
-        recipients=recipients,
-        text=text,
-        ports=ports,
-        delivery_report=delivery_report,
-    )
-    # Progress reports come to the webhook, as ejoin_sms_task_progress events.
-    statuses = await client.send_sms([task], status_report_url=status_report_url)
-    refused = [status for status in statuses if not status.accepted]
-    if refused:
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmsSender:
+    """Hands SMS tasks to one gateway, and hands unconfirmed ones over again."""
+
+    hass: HomeAssistant
+    entry: ConfigEntry
+    client: EjoinClient
+    task_ids: TaskIds
+    status_report_url: str  # where the gateway reports each task's progress
+    origin: EventOrigin  # the gateway, as the events name it
+
+    async def send(self, message: SmsMessage, task_id: int | None = None) -> SentTask:
+        """Hand one SMS task to the gateway; raise if it is refused or not reached.
+
+        With ``task_id`` (one this integration issued for the same message) the task
+        is handed over again, or answered "already accepted" when the gateway took it.
+        Errors that say the task did not reach the gateway (the gateway unreachable,
+        the login refused) are raised as they come, for the caller to turn into the
+        user's error.
+        """
+        if not message.recipients:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN, translation_key="no_recipients"
+            )
+        again = task_id is not None
+        if task_id is None:
+            task_id = await self.task_ids.issue(message.fingerprint)
+        elif await self._known(task_id, message) is TaskState.ACCEPTED:
+            return SentTask(task_id=task_id, accepted=True, status=ALREADY_ACCEPTED)
+        task = message.task(task_id)
+        try:
+            status = await self._hand_over(task)
+        except UNANSWERED as err:
+            self._announce(task, SMS_RESULT_NOT_CONFIRMED, str(err))
+            self._hand_over_later(task)
+            return SentTask(task_id=task_id, accepted=None, status=NOT_CONFIRMED)
+        except EjoinError:
+            if not again:  # never reached the gateway; handed over before, it may have
+                await self.task_ids.settle(task_id, TaskState.FAILED)
+            raise
+        if status.accepted or (again and status.code == DUPLICATED_TASK_ID):
+            await self.task_ids.settle(task_id, TaskState.ACCEPTED)
+            word = status.reason if status.accepted else ALREADY_ACCEPTED
+            return SentTask(task_id=task_id, accepted=True, status=word)
+        await self.task_ids.settle(task_id, TaskState.FAILED)
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="sms_refused",
-            translation_placeholders={"reason": _task_reason(refused[0])},
+            translation_placeholders={"reason": _task_reason(status)},
         )
-    return [
-        SentTask(task_id=status.task_id, accepted=status.accepted, status=status.reason)
-        for status in statuses
-    ]
+
+    async def _known(self, task_id: int, message: SmsMessage) -> TaskState:
+        """Check that this task id was issued here for this message; return its state."""
+        issued = await self.task_ids.get(task_id)
+        placeholders = {"task_id": str(task_id)}
+        if issued is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_task_id",
+                translation_placeholders=placeholders,
+            )
+        if issued.fingerprint != message.fingerprint:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="task_id_of_another_message",
+                translation_placeholders=placeholders,
+            )
+        if issued.state is TaskState.FAILED:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="task_failed",
+                translation_placeholders=placeholders,
+            )
+        return issued.state
+
+    async def _hand_over(self, task: SmsTask) -> TaskStatus:
+        """Hand the task to the gateway once; return its verdict on it."""
+        # Progress reports come to the webhook, as ejoin_sms_task_progress events.
+        statuses = await self.client.send_sms(
+            [task], status_report_url=self.status_report_url
+        )
+        for status in statuses:
+            if status.task_id == task.task_id:
+                return status
+        raise EjoinMalformedReplyError("gateway's SMS reply does not name the task")
+
+    def _hand_over_later(self, task: SmsTask) -> None:
+        """Hand an unconfirmed task over again, later and later, until it is answered.
+
+        Only in this run: the timers end when the entry unloads.
+        """
+        retrying = self.task_ids.retrying
+        if task.task_id in retrying:
+            return  # handed over again already
+        retrying.add(task.task_id)
+        delays = iter(RETRY_DELAYS)
+        cancel: CALLBACK_TYPE | None = None
+
+        def schedule() -> None:
+            nonlocal cancel
+            cancel = None
+            if (delay := next(delays, None)) is None:
+                retrying.discard(task.task_id)
+                LOGGER.warning(
+                    "Gateway %s did not confirm SMS task %s after %s attempts: it may "
+                    "have sent it or not. Send it again with its task id to find out",
+                    self.entry.title,
+                    task.task_id,
+                    len(RETRY_DELAYS) + 1,
+                )
+                return
+            cancel = async_call_later(
+                self.hass,
+                delay,
+                HassJob(run, f"{DOMAIN} SMS task again", cancel_on_shutdown=True),
+            )
+
+        @callback
+        def run(_now: datetime) -> None:
+            self.entry.async_create_background_task(
+                self.hass, attempt(), f"{DOMAIN} SMS task {task.task_id} again"
+            )
+
+        async def attempt() -> None:
+            if await self._hand_over_again(task):
+                retrying.discard(task.task_id)
+            else:
+                schedule()
+
+        @callback
+        def stop() -> None:
+            if cancel is not None:
+                cancel()
+
+        self.entry.async_on_unload(stop)
+        schedule()
+
+    async def _hand_over_again(self, task: SmsTask) -> bool:
+        """Hand an unconfirmed task over again; True once the gateway answered."""
+        issued = await self.task_ids.get(task.task_id)
+        if issued is None or issued.state is not TaskState.PENDING:
+            return True  # settled meanwhile: the user handed it over again
+        try:
+            status = await self._hand_over(task)
+        except (*UNANSWERED, EjoinConnectionError) as err:
+            LOGGER.debug("SMS task %s still not confirmed: %s", task.task_id, err)
+            return False
+        except EjoinError as err:  # the request refused: of the task, nothing is known
+            LOGGER.warning(
+                "Gateway %s refused to take SMS task %s again: %s. It may have sent it "
+                "or not; send it again with its task id to find out",
+                self.entry.title,
+                task.task_id,
+                err,
+            )
+            return True
+        if status.accepted or status.code == DUPLICATED_TASK_ID:
+            LOGGER.debug("Gateway %s has SMS task %s", self.entry.title, task.task_id)
+            await self.task_ids.settle(task.task_id, TaskState.ACCEPTED)
+        else:
+            await self.task_ids.settle(task.task_id, TaskState.FAILED)
+            self._announce(task, SMS_RESULT_FAILED, _task_reason(status), status.code)
+        return True
+
+    def _announce(
+        self,
+        task: SmsTask,
+        result: Literal["failed", "not_confirmed"],
+        reason: str,
+        status_code: int | None = None,
+    ) -> None:
+        """Fire ``ejoin_sms_sent`` for each recipient of a task the gateway did not send."""
+        for recipient in task.recipients:
+            data = sms_handed_over_data(
+                self.origin,
+                task_id=task.task_id,
+                recipient=recipient,
+                result=result,
+                reason=reason,
+                status_code=status_code,
+            )
+            self.hass.bus.async_fire(EVENT_SMS_SENT, dict(data))
 
 
 def _task_reason(status: TaskStatus) -> str:
