@@ -31,6 +31,7 @@ from .helpers import (
 )
 
 SMS_RECEIVED = "ejoin_sms_received"
+SMS_SENT = "ejoin_sms_sent"
 CALL = "ejoin_call"
 
 type Describe = Callable[[Event[dict[str, Any]]], dict[str, str]]
@@ -51,7 +52,7 @@ def describe(hass: HomeAssistant) -> dict[str, Describe]:
         found[event_type] = describer
 
     logbook.async_describe_events(hass, collect)
-    assert set(found) == {SMS_RECEIVED, CALL}
+    assert set(found) == {SMS_RECEIVED, SMS_SENT, CALL}
     return found
 
 
@@ -66,6 +67,22 @@ def sms(**data: Any) -> dict[str, Any]:
         "received_at": "2024-05-01T09:45:00+00:00",
         "recovered": False,
         "smsc": None,
+        **data,
+    }
+
+
+def sent_sms(**data: Any) -> dict[str, Any]:
+    """Build the data of an SMS sent from port 3, with changes."""
+    return {
+        "port": 3,
+        "slot": 1,
+        "task_id": 1027,
+        "recipient": "+79031112233",
+        "result": "sent",
+        "ok": True,
+        "status_code": 0,
+        "reason": None,
+        "sent_at": "2024-05-01T09:45:00+00:00",
         **data,
     }
 
@@ -202,6 +219,68 @@ async def test_the_entry_is_named_after_the_port_else_the_gateway(
     for event_type, event_data in ((SMS_RECEIVED, sms()), (CALL, call())):
         entry = describe[event_type](Event(event_type, {**event_data, **data}))
         assert entry["name"] == name
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        (sent_sms(), "Port 3", "sent an SMS to +79031112233"),
+        (
+            sent_sms(result="failed", ok=False, status_code=6, reason="Timeout"),
+            "Port 3",
+            "could not send an SMS to +79031112233: Timeout",
+        ),
+        (
+            sent_sms(
+                port=None,
+                slot=None,
+                result="not_confirmed",
+                ok=None,
+                status_code=None,
+                reason="gateway 127.0.0.1:80 did not answer /goip_post_sms.html",
+                sent_at=None,
+            ),
+            "Ejoin 127.0.0.1",
+            (
+                "did not confirm taking an SMS to +79031112233 (task 1027); it is "
+                "handed over again, and sent at most once"
+            ),
+        ),
+        (
+            sent_sms(result="failed", ok=False, reason=None, recipient=None),
+            "Port 3",
+            "could not send an SMS to an unknown number: failed",
+        ),
+        # Recorded before the result was told: the logbook reads it from "ok".
+        ({**sent_sms(), "result": None}, "Port 3", "sent an SMS to +79031112233"),
+        (
+            {**sent_sms(ok=False, reason="Timeout"), "result": None},
+            "Port 3",
+            "could not send an SMS to +79031112233: Timeout",
+        ),
+    ],
+    ids=["sent", "failed", "not_confirmed", "unknown", "old_sent", "old_failed"],
+)
+@pytest.mark.usefixtures("entry")
+async def test_sent_sms_read_as_what_became_of_them(
+    hass: HomeAssistant,
+    client: TestClient,
+    describe: dict[str, Describe],
+    *,
+    data: dict[str, Any],
+    name: str,
+    message: str,
+) -> None:
+    """Sent, failed with why, or not confirmed (told of the gateway: no port yet)."""
+    data = {
+        "gateway_device_id": gateway_device(hass),
+        "device_id": None if data["port"] is None else port_device(hass, 3),
+        **data,
+    }
+
+    entry = describe[SMS_SENT](Event(SMS_SENT, data))
+
+    assert entry == {"name": name, "message": message}
 
 
 # --- end to end ---------------------------------------------------------------------------

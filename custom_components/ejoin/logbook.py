@@ -1,4 +1,4 @@
-"""Logbook entries for received SMS and finished calls."""
+"""Logbook entries for received and sent SMS, and finished calls."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from homeassistant.components.logbook.const import (
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
-from .bus import CALL_OUTGOING
-from .const import DOMAIN, EVENT_CALL, EVENT_SMS_RECEIVED
+from .bus import CALL_OUTGOING, SMS_RESULT_FAILED, SMS_RESULT_SENT
+from .const import DOMAIN, EVENT_CALL, EVENT_SMS_RECEIVED, EVENT_SMS_SENT
 
 type Describe = Callable[[Event[dict[str, Any]]], dict[str, str]]
 
@@ -37,6 +37,22 @@ def sms_sentence(data: dict[str, Any]) -> str:
     return sentence
 
 
+def sent_sentence(data: dict[str, Any]) -> str:
+    """Describe what became of a sent SMS, without its text."""
+    recipient = data.get("recipient") or "an unknown number"
+    result = data.get("result")
+    if result is None:  # recorded before results were told apart
+        result = SMS_RESULT_SENT if data.get("ok") else SMS_RESULT_FAILED
+    if result == SMS_RESULT_SENT:
+        return f"sent an SMS to {recipient}"
+    if result == SMS_RESULT_FAILED:
+        return f"could not send an SMS to {recipient}: {data.get('reason') or 'failed'}"
+    return (
+        f"did not confirm taking an SMS to {recipient} (task {data.get('task_id')}); "
+        "it is handed over again, and sent at most once"
+    )
+
+
 def call_sentence(data: dict[str, Any]) -> str:
     """Describe a finished call: who called whom, and how long it lasted."""
     if data.get("direction") == CALL_OUTGOING:
@@ -55,7 +71,10 @@ def async_describe_events(
     hass: HomeAssistant,
     async_describe_event: Callable[[str, str, Describe], None],
 ) -> None:
-    """Describe SMS and call events in the logbook as sentences about the port."""
+    """Describe SMS and call events in the logbook as sentences about the port.
+
+    A sent SMS not confirmed yet has no port: it is told of the gateway.
+    """
 
     def port_name(data: dict[str, Any]) -> str:
         registry = dr.async_get(hass)
@@ -72,6 +91,13 @@ def async_describe_events(
         }
 
     @callback
+    def describe_sent(event: Event[dict[str, Any]]) -> dict[str, str]:
+        return {
+            LOGBOOK_ENTRY_NAME: port_name(event.data),
+            LOGBOOK_ENTRY_MESSAGE: sent_sentence(event.data),
+        }
+
+    @callback
     def describe_call(event: Event[dict[str, Any]]) -> dict[str, str]:
         return {
             LOGBOOK_ENTRY_NAME: port_name(event.data),
@@ -79,4 +105,5 @@ def async_describe_events(
         }
 
     async_describe_event(DOMAIN, EVENT_SMS_RECEIVED, describe_sms)
+    async_describe_event(DOMAIN, EVENT_SMS_SENT, describe_sent)
     async_describe_event(DOMAIN, EVENT_CALL, describe_call)
