@@ -313,8 +313,8 @@ async def test_a_task_refused_when_handed_over_again_is_told_as_failed(
     check_error(
         raised.value,
         "task_failed",
-        f"Task {task_id} was not sent: the gateway refused it. Leave the task ID out "
-        "to send the message as a new one",
+        f"Task {task_id} was not sent: the gateway refused it, or was not reached. "
+        "Leave the task ID out to send the message as a new one",
         {"task_id": str(task_id)},
     )
     assert simulator.outbox == []
