@@ -175,7 +175,9 @@ class SmsSender:
         for status in statuses:
             if status.task_id == task.task_id:
                 return status
-        raise EjoinMalformedReplyError("gateway's SMS reply does not name the task")
+        if len(statuses) == 1:  # one task, one verdict, whatever id it names
+            return statuses[0]
+        raise EjoinMalformedReplyError("gateway's SMS reply has no verdict on the task")
 
     def _hand_over_later(self, task: SmsTask) -> None:
         """Hand an unconfirmed task over again, later and later, until it is answered.
