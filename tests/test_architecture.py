@@ -26,6 +26,7 @@ MAX_LINES = 450
 
 LAYERS: dict[str, int] = {
     "const": 0,
+    "log_limit": 0,
     "pyejoin": 0,
     "bus": 1,
     "connection": 1,
@@ -35,6 +36,7 @@ LAYERS: dict[str, int] = {
     "port_values": 1,
     "sms.inbox": 4,
     "sms.task_ids": 4,
+    "ingest": 4,
     "calls": 5,
     "public_ip": 5,
     "redial": 5,

@@ -29,8 +29,6 @@ MIN_REPORT_PERIOD: Final = 60  # the gateway's own minimum
 # larger is not a gateway report.
 MAX_REPORT_BYTES: Final = 4 * 1024 * 1024
 
-UNKNOWN_REPORT_LOG_INTERVAL: Final = timedelta(hours=1)
-
 CONF_REDIAL_INTERVAL: Final = "redial_interval"
 CONF_PUBLIC_IP_INTERVAL: Final = "public_ip_interval"
 CONF_DEFAULT_RECIPIENTS: Final = "default_recipients"

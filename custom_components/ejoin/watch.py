@@ -35,6 +35,7 @@ from homeassistant.util import dt as dt_util
 from .connection import AnotherGatewayError, async_read_own_status
 from .const import CONF_REPORT_URL, DOMAIN, LOGGER
 from .gateway import EjoinGateway
+from .log_limit import LogLimiter
 from .pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError
 from .report_url import pushes_missing_issue_id, report_address
 
@@ -67,7 +68,8 @@ class ReportWatch:
         self.started = dt_util.utcnow()
         self.last_poll_ok: datetime | None = None
         self._poll_failing = False
-        self._stranger = ""  # the MAC of another gateway answering at the address
+        # Other gateways answering at the address, each said once an hour at most.
+        self._strangers = LogLimiter()
         self._stop_silence_timer: Callable[[], None] | None = None
 
     @callback
@@ -147,14 +149,13 @@ class ReportWatch:
                 all_sims=self.all_sims,
             )
         except AnotherGatewayError as err:
-            if err.mac != self._stranger:
+            if self._strangers.allow(err.mac):
                 LOGGER.warning(
                     "Gateway %s answers at the address of gateway %s; "
                     "its status is ignored and its settings left alone",
                     err.mac,
                     self.gateway.mac,
                 )
-            self._stranger = err.mac
             return
         except EjoinAuthenticationError:
             LOGGER.warning(
@@ -169,7 +170,7 @@ class ReportWatch:
             self._poll_failing = True
             return
         self._poll_failing = False
-        self._stranger = ""
+        self._strangers.clear()  # this one answers again: say so if another does
         self.last_poll_ok = dt_util.utcnow()
         self.gateway.apply(status)
 

@@ -93,8 +93,10 @@ async def test_the_same_odd_rows_are_logged_once(
     A row of a kind not seen before is said again.
     """
     inbox = SmsInbox(hass, ENTRY_ID)
-    odd_time = ReportProblem(item="sms row 0 time", reason="'x' is not", key="time")
-    odd_port = ReportProblem(item="sms row 1 port", reason="'y' is not", key="port")
+    odd_time = ReportProblem(item="sms row 0 time", reason="not a time", key="time")
+    odd_port = ReportProblem(
+        item="sms row 1 port", reason="not a port address", key="port"
+    )
     pages = iter(
         [
             StoredSms(ssrc="x", next_index=1, problems=(odd_time,)),
@@ -117,3 +119,42 @@ async def test_the_same_odd_rows_are_logged_once(
     ]
     assert len(logged) == 2
     assert "sms row 1 port" in logged[1]
+
+
+async def test_odd_rows_are_described_without_their_values(
+    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The warning names the odd fields of the rows, never their numbers or texts."""
+    inbox = SmsInbox(hass, ENTRY_ID)
+    odd = (
+        ReportProblem(
+            item="sms row 0 from",
+            reason="a list is not text",
+            key="from",
+            value="['+15550404040']",
+        ),
+        ReportProblem(
+            item="sms row 1 flag",
+            reason="not 0 or 1",
+            key="flag",
+            value="'Your code is 918273'",
+        ),
+    )
+    pages = iter([StoredSms(ssrc="x", next_index=1, problems=odd)])
+
+    async def read_sms(*, start: int = 1, count: int = 0) -> StoredSms:
+        return next(pages)
+
+    store = reader(hass, inbox, SimpleNamespace(read_sms=read_sms))
+    await store.async_read()
+
+    [warning] = [
+        record.getMessage()
+        for record in caplog.records
+        if "SMS store are odd" in record.getMessage()
+    ]
+    assert warning.endswith(
+        "sms row 0 from: a list is not text; sms row 1 flag: not 0 or 1"
+    )
+    assert "+1555" not in warning
+    assert "918273" not in warning

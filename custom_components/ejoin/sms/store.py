@@ -22,14 +22,13 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 
 from ..const import DOMAIN, LOGGER, SMS_STORE_MAX_PAGES, SMS_STORE_PAGE
+from ..log_limit import LogLimiter, cut
 from ..pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError, StoredSms
 from .inbox import SmsInbox, SmsItem, fingerprint
 
 # While the store cannot be read, a report from the gateway (it is back) prompts a
 # new try, at most this often (seconds).
 RETRY_READ_AFTER = 30.0
-# Kinds of odd rows of the SMS store logged (once each); more are not recorded.
-PROBLEMS_LOGGED = 64
 
 
 class SmsStoreReader:
@@ -56,7 +55,7 @@ class SmsStoreReader:
         self._task: asyncio.Task[None] | None = None
         self._failing = False
         self._last_attempt = 0.0
-        self._problems_logged: set[str] = set()
+        self._problems_logged = LogLimiter()  # kinds of odd rows, said once an hour
 
     @callback
     def gateway_heard(self) -> None:
@@ -146,15 +145,19 @@ class SmsStoreReader:
         return await self.client.read_sms(start=start, count=SMS_STORE_PAGE)
 
     def _log_problems(self, page: StoredSms) -> None:
-        """Say once per kind what was odd in the store's rows: they are read again."""
+        """Say once an hour per kind what was odd in the store's rows (read again).
+
+        The problems name the field, never its value: a row holds phone numbers and
+        texts.
+        """
         kinds = {problem.key or "row" for problem in page.problems}
-        new = kinds - self._problems_logged
-        if not new or len(self._problems_logged) >= PROBLEMS_LOGGED:
+        # Every kind is marked as said, not only the first new one.
+        new = [kind for kind in sorted(kinds) if self._problems_logged.allow(kind)]
+        if not new:
             return
-        self._problems_logged |= new
         LOGGER.warning(
             "Rows of the gateway's SMS store are odd (what could be read was taken): %s",
-            "; ".join(str(problem)[:120] for problem in page.problems[:10]),
+            "; ".join(cut(str(problem), 120) for problem in page.problems[:10]),
         )
 
 
