@@ -478,6 +478,23 @@ def test_port_status_unknown_keys() -> None:
     assert report.port.unknown_keys == frozenset({"nettype", "lac", "cellid"})
 
 
+@pytest.mark.parametrize(
+    ("mac", "read"), [("00-30-F1-01-02-03", "00-30-F1-01-02-03"), (None, None)]
+)
+def test_port_status_naming_its_gateway(mac: str | None, read: str | None) -> None:
+    """Some firmware names the gateway in a port-status: its MAC is read, not unknown."""
+    body: dict[str, object] = {"type": "port-status", "port": "2B", "st": 3}
+    if mac is not None:
+        body["mac"] = mac
+
+    report = parse_report(body)
+
+    assert isinstance(report, PortStatusReport)
+    assert report.mac == read
+    assert report.unknown_keys == frozenset()
+    assert report.problems == ()
+
+
 def test_port_unknown_keys_of_a_large_port_object() -> None:
     """A port object with many known fields and extra keys lists the extra keys."""
     body = fixture_json("port_status_counters.json") | {"lac": "2A3F", "band": "B3"}

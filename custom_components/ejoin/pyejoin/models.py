@@ -75,9 +75,13 @@ class DeviceStatusReport(Report):
 
 @dataclass(frozen=True, kw_only=True)
 class PortStatusReport(Report):
-    """``port-status``: one port changed. ``port`` is None when it could not be read."""
+    """``port-status``: one port changed. ``port`` is None when it could not be read.
+
+    Some firmware names the gateway (``mac``), as a ``dev-status`` does; most does not.
+    """
 
     port: PortState | None = None
+    mac: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -100,11 +100,13 @@ def _parse_port_status(
     """Read a ``port-status``: one port object."""
     problems: list[ReportProblem] = []
     port = parse_port(data, "port-status", problems, memory)
+    mac = Fields(data, "port-status", problems).text("mac") if "mac" in data else None
     return PortStatusReport(
         type="port-status",
         port=port,
+        mac=mac,
         problems=tuple(problems),
-        unknown_keys=port.unknown_keys if port else frozenset(),
+        unknown_keys=port.unknown_keys - {"mac"} if port else frozenset(),
     )
 
 
