@@ -50,10 +50,14 @@ async def test_an_sms_pushed_while_setting_up_fires(
     ]
 
 
-async def test_a_failed_set_up_leaves_no_webhook(
+async def test_a_set_up_to_be_tried_again_lets_go_of_its_reports(
     hass: HomeAssistant, simulator: Simulator, client: TestClient
 ) -> None:
-    """The webhook made before the status read goes when the read fails: one path."""
+    """The runtime stops taking reports when the status read fails: one clean-up path.
+
+    The webhook stays while Home Assistant tries again, holding the reports for the
+    next runtime rather than feeding the one that failed.
+    """
     simulator.offline = True
 
     entry = entry_for(simulator, client=client)
@@ -62,8 +66,10 @@ async def test_a_failed_set_up_leaves_no_webhook(
     await hass.async_block_till_done()
 
     assert entry.state is ConfigEntryState.SETUP_RETRY
-    assert WEBHOOK_ID not in hass.data.get("webhook", {})
+    assert WEBHOOK_ID in hass.data["webhook"]
     assert hass.config_entries.async_entries(DOMAIN) == [entry]
+    report = {"type": "port-status", "port": "1.01", "st": 3}
+    assert await post(hass, client, report) == (202, "held until the gateway is set up")
 
 
 async def test_an_idle_hour_writes_no_storage(

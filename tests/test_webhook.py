@@ -1,36 +1,49 @@
 """The webhook: how it answers what is posted, and what it refuses, logs and keeps.
 
 HTTP answers, content types, bodies that are not reports, reports of other gateways,
-size limits and bodies that arrive in pieces, POST only, odd reports logged once. How
-the port states read and merge the reports is tested with the gateway model.
+size limits, bodies that arrive in pieces or never end, POST only, odd reports logged
+once; reports held while the entry reloads or waits to be set up again, and the
+webhook given back when the entry goes. How the port states read and merge the
+reports is tested with the gateway model; which reports may add ports, in test_ingest.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import AsyncIterator
+from datetime import timedelta
 import json
 import logging
 import time
+from typing import Any
+from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryDisabler, ConfigEntryState
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
+    async_fire_time_changed,
 )
 
 from custom_components.ejoin.const import MAX_REPORT_BYTES
+from custom_components.ejoin.sms.inbox import SmsInbox
 from ejoin_simulator import Gateway, Simulator
 
 from .helpers import (
     GATEWAY_MAC_DASHED,
     JSON_TYPE,
+    WEBHOOK_ID,
     WEBHOOK_URL,
     dev_status,
+    entry_for,
     integration_states,
     load_fixture,
+    messages,
     port_report,
     post,
     value_of,
@@ -451,3 +464,235 @@ async def test_unknown_keys_of_port_objects_are_logged_once_at_debug(
             ),
         )
     ]
+
+
+# --- a body that never ends -----------------------------------------------------------
+
+
+async def test_a_body_that_never_ends_is_cut_off(
+    hass: HomeAssistant,
+    client: TestClient,
+    entry: MockConfigEntry,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A body still arriving after the time limit gets 408; nothing of it is applied."""
+    before = integration_states(hass, entry)
+    body = json.dumps(port_report(simulator, 1, bal="44.44")).encode()
+
+    async def stalls() -> AsyncIterator[bytes]:
+        yield body[:10]
+        await asyncio.sleep(2)
+        yield body[10:]
+
+    with patch("custom_components.ejoin.webhook.READ_TIMEOUT", 0.5):
+        response = await client.post(
+            WEBHOOK_URL, data=stalls(), headers={"Content-Type": JSON_TYPE}
+        )
+        answer = (response.status, await response.text())
+    await hass.async_block_till_done()
+
+    assert answer == (408, "body not received within 0 s")
+    assert response.headers["Connection"].lower() == "close"
+    assert integration_states(hass, entry) == before
+    assert warnings_of_the_integration(caplog) == [
+        "Refused a report for gateway 00:30:f1:01:02:03: body not received within 0 s"
+    ]
+
+
+# --- reports while the entry is not set up --------------------------------------------
+
+HELD = (202, "held until the gateway is set up")
+
+
+def sms_report(text: str) -> dict[str, Any]:
+    """Build a recv-sms of one message, as the gateway pushes it."""
+    content = base64.b64encode(text.encode()).decode()
+    return {
+        "type": "recv-sms",
+        "sms_num": 1,
+        "sms": [[0, "2.01", 1714566005, "+15550001", "+15550002", content]],
+    }
+
+
+async def retrying(hass: HomeAssistant, simulator: Simulator) -> MockConfigEntry:
+    """Set the gateway up while it does not answer: Home Assistant will try again."""
+    simulator.offline = True
+    entry = entry_for(simulator)
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    return entry
+
+
+async def try_again(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, minutes: int = 2
+) -> None:
+    """Let Home Assistant's next try at the set-up come, ``minutes`` from now."""
+    freezer.tick(timedelta(minutes=minutes))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+async def test_reports_posted_while_the_set_up_is_retried_are_applied_after_it(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """A gateway that pushes while Home Assistant cannot reach it loses nothing.
+
+    Home Assistant answers 200 to a webhook nobody holds, and the report was lost.
+    The webhook is held while the set-up is retried: its reports are answered 202
+    and applied, in order, once the set-up works.
+    """
+    received = async_capture_events(hass, "ejoin_sms_received")
+    entry = await retrying(hass, simulator)
+
+    for text in ("First while away", "Second while away"):
+        assert await post(hass, client, sms_report(text)) == HELD
+    assert received == []
+
+    simulator.offline = False
+    await try_again(hass, freezer)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert [(event.data["text"], event.data["recovered"]) for event in received] == [
+        ("First while away", False),
+        ("Second while away", False),
+    ]
+    assert await post(hass, client, sms_report("Once set up")) == (200, "OK")
+
+
+async def test_a_report_posted_while_the_entry_reloads_is_applied_after_it(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+) -> None:
+    """A push that comes while the entry reloads (options changed) is not lost."""
+    received = async_capture_events(hass, "ejoin_sms_received")
+    loading, go_on = asyncio.Event(), asyncio.Event()
+    load = SmsInbox.async_load
+
+    async def slow_load(inbox: SmsInbox) -> None:
+        loading.set()
+        await go_on.wait()
+        await load(inbox)
+
+    with patch.object(SmsInbox, "async_load", slow_load):
+        reloading = asyncio.get_running_loop().create_task(
+            hass.config_entries.async_reload(entry.entry_id)
+        )
+        await loading.wait()
+        response = await client.post(WEBHOOK_URL, json=sms_report("While reloading"))
+        answer = (response.status, await response.text())
+        go_on.set()
+        assert await reloading
+    await hass.async_block_till_done()
+
+    assert answer == HELD
+    assert entry.state is ConfigEntryState.LOADED
+    assert [event.data["text"] for event in received] == ["While reloading"]
+
+
+async def test_only_so_many_reports_are_held(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """32 reports are held; more get 503 with Retry-After until the set-up works.
+
+    A body announced larger than the room left is not even read.
+    """
+    received = async_capture_events(hass, "ejoin_sms_received")
+    await retrying(hass, simulator)
+
+    for number in range(32):
+        assert await post(hass, client, sms_report(f"Held {number}")) == HELD
+    refused = await client.post(WEBHOOK_URL, json=sms_report("One too many"))
+    assert refused.status == 503
+    assert refused.headers["Retry-After"] == "30"
+    simulator.offline = False
+    await try_again(hass, freezer)
+
+    assert [event.data["text"] for event in received] == [
+        f"Held {number}" for number in range(32)
+    ]
+    assert [
+        message for message in warnings_of_the_integration(caplog) if "503" in message
+    ] == [
+        (
+            "Gateway 00:30:f1:01:02:03 is not set up and 32 of its reports are held; "
+            "answering 503 to more, until it is"
+        )
+    ]
+
+
+async def test_reports_held_for_over_an_hour_are_dropped(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A report held for more than an hour is not applied: it is dropped, and said."""
+    received = async_capture_events(hass, "ejoin_sms_received")
+    entry = await retrying(hass, simulator)
+    assert await post(hass, client, sms_report("Long ago")) == HELD
+    await try_again(hass, freezer, minutes=61)  # in vain: the gateway is still away
+    assert entry.state is ConfigEntryState.SETUP_RETRY
+    assert await post(hass, client, sms_report("Just now")) == HELD
+
+    simulator.offline = False
+    await try_again(hass, freezer)
+
+    assert [event.data["text"] for event in received] == ["Just now"]
+    assert messages(caplog, "held for over") == [
+        (
+            "Dropped 1 report(s) of gateway 00:30:f1:01:02:03 held for over 60 minutes: "
+            "it is still not set up"
+        )
+    ]
+
+
+@pytest.mark.parametrize("retry", [False, True], ids=["loaded", "retrying"])
+@pytest.mark.parametrize("how", ["removed", "disabled", "unloaded"])
+async def test_the_webhook_is_given_back_when_the_entry_goes(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    retry: bool,
+    how: str,
+) -> None:
+    """Removed, disabled or unloaded, loaded or waiting to be set up again: no webhook.
+
+    Home Assistant then answers for it as for any unknown webhook, and nothing of
+    the report is kept or applied.
+    """
+    received = async_capture_events(hass, "ejoin_sms_received")
+    if retry:
+        entry = await retrying(hass, simulator)
+        assert WEBHOOK_ID in hass.data["webhook"]
+    else:
+        entry = entry_for(simulator)
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    if how == "removed":
+        await hass.config_entries.async_remove(entry.entry_id)
+    elif how == "disabled":
+        await hass.config_entries.async_set_disabled_by(
+            entry.entry_id, ConfigEntryDisabler.USER
+        )
+    else:
+        await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert WEBHOOK_ID not in hass.data["webhook"]
+    assert await post(hass, client, sms_report("Too late")) == (200, "")
+    assert received == []

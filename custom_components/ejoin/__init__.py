@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import (
     config_validation as cv,
     device_registry as dr,
@@ -12,7 +13,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.typing import ConfigType
 
 from .connection import client_for
-from .const import CONF_CONFIGURE_GATEWAY, CONF_WEBHOOK_ID, DOMAIN, LOGGER
+from .const import CONF_CONFIGURE_GATEWAY, DOMAIN, LOGGER
 from .identifiers import port_of_identifier
 from .pyejoin import EjoinError
 from .report_url import pushes_missing_issue_id
@@ -20,7 +21,7 @@ from .runtime import EjoinConfigEntry, async_create_runtime
 from .services import async_setup_services
 from .sms.inbox import SmsInbox
 from .sms.task_ids import TaskIds
-from .webhook import async_unregister_webhook
+from .webhook import async_hold_webhook, async_release_webhook
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -42,15 +43,18 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 async def async_setup_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bool:
     """Point the gateway at its webhook, show its ports, and start watching it."""
+    # Reports that come before the set-up is done (or while it is retried) are held.
+    async_hold_webhook(hass, entry)
     try:
         entry.runtime_data = await async_create_runtime(hass, entry)
         await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
         entry.runtime_data.start(hass, entry)
+    except ConfigEntryNotReady:
+        raise  # Home Assistant tries again: the webhook holds reports meanwhile
     except BaseException:
-        # Home Assistant 2025.4 runs the entry's clean-ups only after its own set-up
-        # errors. A webhook id can be registered once: left behind, it would keep the
-        # entry from ever being set up again.
-        async_unregister_webhook(hass, entry.data[CONF_WEBHOOK_ID])
+        # Not tried again by itself: give the webhook back (Home Assistant 2025.4 runs
+        # the entry's clean-ups only after its own set-up errors).
+        async_release_webhook(hass, entry.entry_id)
         raise
     entry.async_on_unload(entry.add_update_listener(async_reload_entry))
     return True
@@ -71,6 +75,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bo
 
 async def async_remove_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> None:
     """Tell the gateway to stop reporting here; delete what the entry stored."""
+    async_release_webhook(hass, entry.entry_id)
     await SmsInbox(hass, entry.entry_id).async_remove()
     await TaskIds(hass, entry.entry_id).async_remove()
     ir.async_delete_issue(hass, DOMAIN, pushes_missing_issue_id(entry.entry_id))

@@ -7,6 +7,7 @@ hand the address to another gateway, whose settings must then be left alone.
 from __future__ import annotations
 
 from collections.abc import Mapping
+import re
 from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
@@ -44,13 +45,37 @@ def web_interface(login: Mapping[str, Any]) -> str:
     return f"http://{login[CONF_HOST]}:{login[CONF_PORT]}"
 
 
+# What a report's (or a status's) ``mac`` is called when it is no MAC address at all:
+# it may be anything a stranger posted, and it is logged.
+NOT_A_MAC = "<not a MAC address>"
+_MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
+
+
+def reported_mac(report: Report) -> str:
+    """Return the MAC address a report names, as Home Assistant writes it.
+
+    "" when it names none, and ``NOT_A_MAC`` when its ``mac`` is something else.
+    """
+    value = getattr(report, "mac", None)
+    if not value:
+        return ""
+    formatted = format_mac(value.strip())
+    return formatted if _MAC.fullmatch(formatted) else NOT_A_MAC
+
+
 def other_gateway_mac(report: Report, mac: str) -> str:
     """Return the MAC address a report names if it is not ``mac``; else "".
 
-    A report that names no MAC address is taken as the gateway's own.
+    A report that names no MAC address is taken as the gateway's own (but see
+    ``names_gateway``: it may not add ports).
     """
-    reported = format_mac(getattr(report, "mac", None) or "")
+    reported = reported_mac(report)
     return "" if reported in ("", mac) else reported
+
+
+def names_gateway(report: Report, mac: str) -> bool:
+    """Whether a report names the gateway ``mac``: it proves to come from it."""
+    return reported_mac(report) == mac
 
 
 async def async_read_own_status(

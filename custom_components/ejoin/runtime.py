@@ -1,12 +1,13 @@
 """Everything a set-up gateway needs, built in one place and torn down by one path.
 
 ``async_create_runtime`` builds, in this order: the client, the gateway model, the SMS
-inbox, what turns reports into events, the webhook (before the gateway learns its URL:
-it may push at once), the gateway's first status (which points it at the webhook), the
+inbox, what turns reports into events, what takes the webhook's reports (reports held
+while the entry was not set up first; before the gateway learns its URL: it may push
+at once), the gateway's first status (which points it at the webhook), the
 public IP readings of proxy firmware and the gateway's device. Every piece
 registers its clean-up with the entry right where it is made; Home Assistant runs
 them when the entry unloads, and when its set-up fails with one of Home Assistant's
-set-up errors (after any other error, ``async_setup_entry`` takes the webhook down).
+set-up errors. The webhook itself outlives a reload (see ``webhook.py``).
 """
 
 from __future__ import annotations
@@ -31,11 +32,9 @@ from .connection import (
 from .const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
-    CONF_LOCAL_ONLY,
     CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
-    CONF_WEBHOOK_ID,
     DEFAULT_REDIAL_INTERVAL,
     DEFAULT_REPORT_PERIOD,
     DOMAIN,
@@ -43,6 +42,7 @@ from .const import (
 )
 from .gateway import EjoinGateway
 from .identifiers import DeviceIds, gateway_device_info
+from .ingest import ReportIngest
 from .public_ip import (
     PublicIpCoordinator,
     async_probe_public_ips,
@@ -61,7 +61,7 @@ from .sms.sent import SentSmsEvents
 from .sms.store import SmsStoreReader
 from .sms.task_ids import TaskIds
 from .watch import ReportWatch
-from .webhook import ReportIngest, async_register_webhook, async_unregister_webhook
+from .webhook import async_take_reports
 
 type EjoinConfigEntry = ConfigEntry[EjoinRuntimeData]
 
@@ -147,15 +147,8 @@ async def async_create_runtime(
 
     ingest = ReportIngest(hass, gateway)
     ingest.settle = received_sms.async_report  # answered once recorded and fired
-    webhook_id = entry.data[CONF_WEBHOOK_ID]
-    async_register_webhook(
-        hass,
-        webhook_id,
-        entry.title,
-        ingest,
-        local_only=entry.options.get(CONF_LOCAL_ONLY, True),
-    )
-    entry.async_on_unload(lambda: async_unregister_webhook(hass, webhook_id))
+    # Reports held while the entry was not set up are taken first, in order.
+    entry.async_on_unload(await async_take_reports(hass, entry, ingest))
 
     status = await _first_status(
         client, gateway, report_url=report_url if configure else None, period=period

@@ -1,251 +1,315 @@
-"""The webhook the gateway pushes its reports to, and how a report is taken.
+"""The webhook the gateway pushes its reports to, for as long as its entry exists.
 
-A report is read with a size limit, parsed (a large one in the executor, so the event
-loop never stalls), checked to be this gateway's, applied to the gateway model, and
-answered: 200 whenever its usable parts were applied (how a gateway takes another
-answer is not documented: it might resend), 400 when nothing of it can be used.
+Home Assistant answers 200 to a post for a webhook nobody holds, and the report is
+lost. So an entry's webhook is held from its first set-up until the entry is removed,
+disabled, or unloaded or failed for good; across a reload or a set-up retry, reports
+are held (a bounded few, none for long) and handed to the next set-up in the order
+they came, before it reads the gateway's status. A post the holder has no room for
+gets 503, with Retry-After.
+
+A body is read only when it can be taken: never a compressed one (415: aiohttp would
+unpack it whole, a few kilobytes into a gigabyte), nor one announced larger than the
+limit (413); one that keeps coming is cut off after a while (408).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from http import HTTPStatus
-import logging
+from typing import Final
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import format_mac
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
-from .connection import other_gateway_mac
-from .const import DOMAIN, LOGGER, MAX_REPORT_BYTES
-from .gateway import EjoinGateway
-from .pyejoin import (
-    DeviceStatusReport,
-    EjoinMalformedReportError,
-    PortMemory,
-    PortStatusReport,
-    Report,
-    SmsReceivedReport,
-    UnknownReport,
-    parse_report,
+from .const import CONF_LOCAL_ONLY, CONF_WEBHOOK_ID, DOMAIN, LOGGER, MAX_REPORT_BYTES
+from .ingest import ReportIngest
+from .log_limit import LogLimiter
+
+# A body that has not arrived whole within this many seconds is not a gateway's.
+READ_TIMEOUT: Final = 30.0
+# What is held while the entry is not set up: a few periods of a large gateway.
+HELD_REPORTS: Final = 32
+HELD_BYTES: Final = MAX_REPORT_BYTES
+HELD_FOR: Final = timedelta(hours=1)  # older ones are dropped, not applied
+RETRY_AFTER: Final = 30  # seconds, told with a 503
+# The states in which an entry will take reports again by itself.
+_COMING_BACK: Final = frozenset(
+    {
+        ConfigEntryState.LOADED,
+        ConfigEntryState.SETUP_IN_PROGRESS,
+        ConfigEntryState.SETUP_RETRY,
+        ConfigEntryState.UNLOAD_IN_PROGRESS,
+    }
 )
-
-# Bodies up to this size are parsed in the event loop; larger ones (a big gateway's
-# dev-status) in the executor, so that the loop never stalls for several milliseconds.
-INLINE_PARSE_BYTES = 16 * 1024
-# The last reports are kept as they came, for diagnostics; a big dev-status only by size.
-RAW_REPORTS_KEPT = 10
-RAW_REPORT_BYTES_KEPT = 64 * 1024
-# Distinct oddities of reports logged (once each) per gateway; more are not recorded.
-ODDITIES_LOGGED = 256
+_HOLDERS: HassKey[dict[str, WebhookHolder]] = HassKey(f"{DOMAIN}_webhooks")
 
 
 @dataclass(frozen=True, kw_only=True)
-class IngestResult:
-    """How a report was taken: the webhook's answer."""
+class HeldReport:
+    """A body that came while the entry was not set up."""
 
-    status: int
-    message: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class RawReport:
-    """A report as it came (None when too large to keep), for diagnostics."""
-
+    body: bytes
     received_at: datetime
-    body: bytes | None
-    size: int
 
 
-class ReportIngest:
-    """Takes one gateway's pushed reports and applies them to its model, in order."""
+class WebhookHolder:
+    """Holds one entry's webhook: hands reports to its ingest, or holds them."""
 
-    def __init__(self, hass: HomeAssistant, gateway: EjoinGateway) -> None:
-        """Feed ``gateway``."""
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Hold the webhook of ``entry`` (registered by ``register``)."""
         self.hass = hass
-        self.gateway = gateway
-        self.memory = PortMemory()
-        self.raw_reports: deque[RawReport] = deque(maxlen=RAW_REPORTS_KEPT)
-        self._foreign_macs: set[str] = set()
-        self._oddities_logged: set[tuple[str, ...]] = set()
-        # What must be done with an applied report before it is answered (received
-        # SMS are recorded durably, then fired): outside the lock, so that a burst of
-        # reports shares its writes.
-        self.settle: Callable[[Report], Awaitable[None]] | None = None
-        # One report at a time: asyncio.Lock is fair, so they apply in arrival order.
-        self._lock = asyncio.Lock()
+        self.entry = entry
+        self.webhook_id: str = entry.data[CONF_WEBHOOK_ID]
+        self.mac = format_mac(entry.unique_id or "")
+        self.held: deque[HeldReport] = deque()
+        self.refusals = LogLimiter()  # bodies refused unread, said once an hour
+        self._held_bytes = 0
+        self._ingest: ReportIngest | None = None
+        self._registered: tuple[str, bool] | None = None  # name and local_only
+        self._settling: asyncio.Task[None] | None = None
+        self._stop_watching: Callable[[], None] | None = entry.async_on_state_change(
+            self._entry_changed
+        )
+
+    @callback
+    def register(self) -> None:
+        """Register the webhook, or register it again with the entry's options now."""
+        wanted = (self.entry.title, bool(self.entry.options.get(CONF_LOCAL_ONLY, True)))
+        if self._registered == wanted:
+            return
+        if self._registered is not None:
+            webhook.async_unregister(self.hass, self.webhook_id)
+        webhook.async_register(
+            self.hass,
+            DOMAIN,
+            wanted[0],
+            self.webhook_id,
+            self.handle,
+            allowed_methods=["POST"],
+            local_only=wanted[1],
+        )
+        self._registered = wanted
+
+    @callback
+    def release(self) -> None:
+        """Give the webhook back: the entry is gone, disabled or failed for good."""
+        if self._registered is not None:
+            webhook.async_unregister(self.hass, self.webhook_id)
+            self._registered = None
+        if self.hass.data.get(_HOLDERS, {}).get(self.entry.entry_id) is self:
+            del self.hass.data[_HOLDERS][self.entry.entry_id]
+        self._ingest = None
+        if self.held:
+            LOGGER.info(
+                "Dropped %d report(s) of gateway %s held while it was not set up",
+                len(self.held),
+                self.mac,
+            )
+            self.held.clear()
+            self._held_bytes = 0
+        if self._settling is not None and self._settling is not asyncio.current_task():
+            self._settling.cancel()
+        if self._stop_watching is not None:
+            # Not while Home Assistant goes through the entry's state listeners.
+            self.hass.loop.call_soon(self._stop_watching)
+            self._stop_watching = None
+
+    async def take_reports(self, ingest: ReportIngest) -> Callable[[], None]:
+        """Hand the held reports to ``ingest`` in order, then every report; return the stop."""
+        self._drop_old()
+        if self.held:
+            LOGGER.debug("Taking %d held reports of %s", len(self.held), self.mac)
+        while self.held:
+            held = self.held.popleft()
+            self._held_bytes -= len(held.body)
+            await ingest.ingest(held.body, received_at=held.received_at)
+        self._ingest = ingest
+
+        @callback
+        def stop() -> None:
+            if self._ingest is ingest:
+                self._ingest = None
+
+        return stop
+
+    @callback
+    def _entry_changed(self) -> None:
+        """Give the webhook back once the entry will not take reports by itself again."""
+        entry = self.entry
+        if entry.disabled_by is not None or entry.state not in (
+            *_COMING_BACK,
+            ConfigEntryState.NOT_LOADED,
+        ):
+            self.release()
+        elif entry.state is ConfigEntryState.NOT_LOADED and (
+            self._settling is None or self._settling.done()
+        ):
+            # Unloaded: for good, unless it is reloading. A reload holds the entry's
+            # set-up lock from the unload until the set-up is done.
+            self._settling = self.hass.async_create_task(
+                self._release_unless_set_up_again(), eager_start=False
+            )
+
+    async def _release_unless_set_up_again(self) -> None:
+        """Once the entry's set-up lock is free, release unless it is set up again."""
+        async with self.entry.setup_lock:
+            pass
+        if self.entry.state not in _COMING_BACK or self.entry.disabled_by is not None:
+            self.release()
+
+    # --- posts ---------------------------------------------------------------------
 
     async def handle(
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
-        """Read a posted body, within the size limit, and take it."""
-        if (request.content_length or 0) > MAX_REPORT_BYTES:
-            return self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "report too large")
+        """Read a posted body within the limits; apply it, or hold it for the set-up."""
+        encoding = request.headers.get(hdrs.CONTENT_ENCODING, "").strip().lower()
+        if encoding not in ("", "identity"):
+            return self._refuse(
+                request, HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "compressed body refused"
+            )
+        announced = getattr(request, "content_length", None) or 0
+        if announced > MAX_REPORT_BYTES:
+            return self._refuse(
+                request, HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "report too large"
+            )
+        if self._ingest is None and not self._room_for(announced):
+            return self._busy(request)
+        body = await self._read(request)
+        if isinstance(body, web.Response):
+            return body
+        if (ingest := self._ingest) is not None:
+            result = await ingest.ingest(body)
+            return web.Response(status=result.status, text=result.message)
+        if not self._room_for(len(body)):
+            return self._busy(request)
+        self.held.append(HeldReport(body=body, received_at=dt_util.utcnow()))
+        self._held_bytes += len(body)
+        if self.refusals.allow("holding"):
+            LOGGER.info(
+                "Holding the reports of gateway %s until it is set up again", self.mac
+            )
+        return web.Response(
+            status=HTTPStatus.ACCEPTED, text="held until the gateway is set up"
+        )
+
+    async def _read(self, request: web.Request) -> bytes | web.Response:
+        """Read the body to its end, within the size limit and the time limit."""
         chunks: list[bytes] = []
         size = 0
         try:
-            # read() returns what has arrived so far, so read until the end of the body.
-            while chunk := await request.content.read(64 * 1024):
-                size += len(chunk)
-                if size > MAX_REPORT_BYTES:
-                    return self._refuse(
-                        HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "report too large"
-                    )
-                chunks.append(chunk)
+            async with asyncio.timeout(READ_TIMEOUT):
+                # read() returns what has arrived so far: read until the end.
+                while chunk := await request.content.read(64 * 1024):
+                    size += len(chunk)
+                    if size > MAX_REPORT_BYTES:
+                        return self._refuse(
+                            request,
+                            HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                            "report too large",
+                        )
+                    chunks.append(chunk)
+        except TimeoutError:
+            return self._refuse(
+                request,
+                HTTPStatus.REQUEST_TIMEOUT,
+                f"body not received within {READ_TIMEOUT:.0f} s",
+            )
         except web.RequestPayloadError:
-            # A body announced as compressed that does not unpack.
-            return self._refuse(HTTPStatus.BAD_REQUEST, "body could not be read")
-        result = await self.ingest(b"".join(chunks))
-        return web.Response(status=result.status, text=result.message)
-
-    async def ingest(self, body: bytes) -> IngestResult:
-        """Parse and apply one pushed report, in arrival order."""
-        self.raw_reports.append(
-            RawReport(
-                received_at=dt_util.utcnow(),
-                body=body if len(body) <= RAW_REPORT_BYTES_KEPT else None,
-                size=len(body),
+            # The body broke off, or its chunked framing is wrong.
+            return self._refuse(
+                request, HTTPStatus.BAD_REQUEST, "body could not be read"
             )
-        )
-        async with self._lock:
-            try:
-                if len(body) <= INLINE_PARSE_BYTES:
-                    report = parse_report(body, self.memory)
-                else:
-                    report = await self.hass.async_add_executor_job(
-                        parse_report, body, self.memory
-                    )
-            except EjoinMalformedReportError as err:
-                LOGGER.warning(
-                    "Refused a report from the gateway %s: %s", self.gateway.mac, err
-                )
-                return IngestResult(status=400, message=str(err))
-            if isinstance(report, UnknownReport):
-                self._log_once(
-                    logging.DEBUG,
-                    ("unknown type", report.type),
-                    "Ignoring reports of unknown type %r from %s",
-                    report.type,
-                    self.gateway.mac,
-                )
-                return IngestResult(status=200, message="unknown report type ignored")
-            if not self.is_mine(report):
-                return IngestResult(status=403, message="report of another gateway")
-            if not _usable(report):
-                self._log_once(
-                    logging.WARNING,
-                    ("unusable", report.type, *_problem_kinds(report)),
-                    "Refused a %s from %s: nothing in it could be read (%s)",
-                    report.type,
-                    self.gateway.mac,
-                    _describe_problems(report),
-                )
-                return IngestResult(status=400, message="nothing could be read")
-            self.gateway.apply(report, pushed=True)
-        if self.settle is not None:
-            await self.settle(report)
-        if LOGGER.isEnabledFor(logging.DEBUG):
-            unknown = sorted(_unknown_keys(report))
-            if report.problems or unknown:
-                self._log_once(
-                    logging.DEBUG,
-                    ("odd", report.type, *_problem_kinds(report), "|", *unknown),
-                    "Applied what could be read of a %s from %s; skipped: %s; "
-                    "unknown keys: %s",
-                    report.type,
-                    self.gateway.mac,
-                    _describe_problems(report),
-                    ", ".join(unknown[:20]) or "none",
-                )
-        return IngestResult(status=200, message="OK")
+        return b"".join(chunks)
 
-    def is_mine(self, report: Report) -> bool:
-        """Whether a report that names a MAC names this gateway's; log a stranger once."""
-        mac = other_gateway_mac(report, self.gateway.mac)
-        if not mac:
-            return True
-        if mac not in self._foreign_macs:
-            self._foreign_macs.add(mac)
+    def _room_for(self, size: int) -> bool:
+        """Whether a body of ``size`` bytes can be held (old ones are dropped first)."""
+        self._drop_old()
+        return len(self.held) < HELD_REPORTS and self._held_bytes + size <= HELD_BYTES
+
+    def _drop_old(self) -> None:
+        """Drop the reports held for longer than ``HELD_FOR``, and say so."""
+        oldest = dt_util.utcnow() - HELD_FOR
+        dropped = 0
+        while self.held and self.held[0].received_at < oldest:
+            self._held_bytes -= len(self.held.popleft().body)
+            dropped += 1
+        if dropped:
+            LOGGER.info(
+                "Dropped %d report(s) of gateway %s held for over %d minutes: "
+                "it is still not set up",
+                dropped,
+                self.mac,
+                HELD_FOR.total_seconds() // 60,
+            )
+
+    def _busy(self, request: web.Request) -> web.Response:
+        """Answer a post that can be neither applied nor held: try again later."""
+        if self.refusals.allow("busy"):
             LOGGER.warning(
-                "Refused a %s from %s on the webhook of gateway %s",
-                report.type,
-                mac,
-                self.gateway.mac,
+                "Gateway %s is not set up and %d of its reports are held; "
+                "answering 503 to more, until it is",
+                self.mac,
+                len(self.held),
             )
-        return False
+        return _read_no_more(
+            request,
+            web.Response(
+                status=HTTPStatus.SERVICE_UNAVAILABLE,
+                text="not set up yet; try again later",
+                headers={hdrs.RETRY_AFTER: str(RETRY_AFTER)},
+            ),
+        )
 
-    def _log_once(
-        self, level: int, kind: tuple[str, ...], message: str, *args: object
-    ) -> None:
-        """Log something odd about reports once per kind (a bounded number of kinds)."""
-        if not LOGGER.isEnabledFor(level) or kind in self._oddities_logged:
-            return
-        if len(self._oddities_logged) < ODDITIES_LOGGED:
-            self._oddities_logged.add(kind)
-            LOGGER.log(level, message, *args)
-
-    def _refuse(self, status: HTTPStatus, reason: str) -> web.Response:
-        """Answer a body that was not read at all."""
-        LOGGER.warning("Refused a report for gateway %s: %s", self.gateway.mac, reason)
-        return web.Response(status=status, text=reason)
+    def _refuse(
+        self, request: web.Request, status: HTTPStatus, reason: str
+    ) -> web.Response:
+        """Answer a body that is not read (any further)."""
+        if self.refusals.allow(int(status)):
+            LOGGER.warning("Refused a report for gateway %s: %s", self.mac, reason)
+        return _read_no_more(request, web.Response(status=status, text=reason))
 
 
-def async_register_webhook(
-    hass: HomeAssistant,
-    webhook_id: str,
-    name: str,
-    ingest: ReportIngest,
-    *,
-    local_only: bool = True,
-) -> None:
-    """Receive the gateway's reports at /api/webhook/<webhook_id> (POST only)."""
-    webhook.async_register(
-        hass,
-        DOMAIN,
-        name,
-        webhook_id,
-        ingest.handle,
-        allowed_methods=["POST"],
-        local_only=local_only,
-    )
+def _read_no_more(request: web.Request, response: web.Response) -> web.Response:
+    """Have aiohttp read (and unpack) nothing more of this connection, once answered.
+
+    Otherwise it reads on for a while after the answer, unpacking as it goes. The
+    answer says so (``Connection: close``): the sender opens another for its next post.
+    """
+    response.force_close()
+    if (protocol := getattr(request, "protocol", None)) is not None:
+        protocol.close()
+    return response
 
 
 @callback
-def async_unregister_webhook(hass: HomeAssistant, webhook_id: str) -> None:
-    """Stop receiving reports at the webhook (nothing happens if it is gone already)."""
-    webhook.async_unregister(hass, webhook_id)
+def async_hold_webhook(hass: HomeAssistant, entry: ConfigEntry) -> WebhookHolder:
+    """Hold the entry's webhook from now until the entry is gone (or set it up again)."""
+    holders = hass.data.setdefault(_HOLDERS, {})
+    if (holder := holders.get(entry.entry_id)) is None:
+        holder = holders[entry.entry_id] = WebhookHolder(hass, entry)
+    holder.register()
+    return holder
 
 
-def _problem_kinds(report: Report) -> list[str]:
-    """Name the kinds of problems of a report: the wire fields, else the items."""
-    return sorted({problem.key or problem.item for problem in report.problems})
+async def async_take_reports(
+    hass: HomeAssistant, entry: ConfigEntry, ingest: ReportIngest
+) -> Callable[[], None]:
+    """Hand the entry's reports, held ones first, to ``ingest``; return the stop."""
+    return await async_hold_webhook(hass, entry).take_reports(ingest)
 
 
-def _describe_problems(report: Report) -> str:
-    """Describe the first problems of a report in one line of bounded length."""
-    return (
-        "; ".join(str(problem)[:120] for problem in report.problems[:10]) or "nothing"
-    )
-
-
-def _unknown_keys(report: Report) -> set[str]:
-    """Return the keys a report holds that this integration does not know, anywhere."""
-    unknown = set(report.unknown_keys)
-    if isinstance(report, DeviceStatusReport):
-        for port in report.ports:
-            unknown |= port.unknown_keys
-    return unknown
-
-
-def _usable(report: Report) -> bool:
-    """Whether anything of a report can be applied (else it is answered 400)."""
-    if isinstance(report, PortStatusReport):
-        return report.port is not None
-    if isinstance(report, SmsReceivedReport):
-        return bool(report.messages or report.delivery_reports or not report.problems)
-    return True
+@callback
+def async_release_webhook(hass: HomeAssistant, entry_id: str) -> None:
+    """Give the entry's webhook back (nothing happens if it is given back already)."""
+    if (holder := hass.data.get(_HOLDERS, {}).get(entry_id)) is not None:
+        holder.release()

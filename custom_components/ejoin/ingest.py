@@ -1,0 +1,265 @@
+"""How a pushed report is taken: parsed, checked to be this gateway's, and applied.
+
+A report is parsed (a large one in the executor, so the event loop never stalls),
+checked, applied to the gateway model and answered: 200 whenever its usable parts
+were applied (how a gateway takes another answer is not documented: it might resend),
+400 when nothing of it can be used, 403 when it names another gateway.
+
+Anyone who can reach the webhook can post to it, so a report must show it is this
+gateway's before it may add anything: only one that names this gateway's MAC address
+adds ports (and so devices and entities). One that names no MAC address, as a
+``port-status`` usually does, may update the ports the gateway has reported; its
+other ports are skipped and said so, once an hour at most.
+
+What is odd is logged once an hour at most, each value cut short, and at warning
+level never a value at all: an odd value may be a phone number or an SMS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+import logging
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+
+from .connection import names_gateway, other_gateway_mac
+from .const import LOGGER
+from .gateway import EjoinGateway
+from .log_limit import LogLimiter, cut, shown
+from .pyejoin import (
+    DeviceStatusReport,
+    EjoinMalformedReportError,
+    PortMemory,
+    PortStatusReport,
+    Report,
+    SmsReceivedReport,
+    UnknownReport,
+    parse_report,
+)
+
+# Bodies up to this size are parsed in the event loop; larger ones (a big gateway's
+# dev-status) in the executor, so that the loop never stalls for several milliseconds.
+INLINE_PARSE_BYTES = 16 * 1024
+# The last reports are kept as they came, for diagnostics; a big dev-status only by size.
+RAW_REPORTS_KEPT = 10
+RAW_REPORT_BYTES_KEPT = 64 * 1024
+# At most this many problems, unknown keys and skipped ports are named in a log line.
+NAMED_IN_A_LINE = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestResult:
+    """How a report was taken: the webhook's answer."""
+
+    status: int
+    message: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RawReport:
+    """A report as it came (None when too large to keep), for diagnostics."""
+
+    received_at: datetime
+    body: bytes | None
+    size: int
+
+
+class ReportIngest:
+    """Takes one gateway's pushed reports and applies them to its model, in order."""
+
+    def __init__(self, hass: HomeAssistant, gateway: EjoinGateway) -> None:
+        """Feed ``gateway``."""
+        self.hass = hass
+        self.gateway = gateway
+        self.memory = PortMemory()
+        self.raw_reports: deque[RawReport] = deque(maxlen=RAW_REPORTS_KEPT)
+        # Said once an hour at most: oddities of reports, and other gateways' MACs.
+        self.oddities = LogLimiter()
+        self.strangers = LogLimiter()
+        # What must be done with an applied report before it is answered (received
+        # SMS are recorded durably, then fired): outside the lock, so that a burst of
+        # reports shares its writes.
+        self.settle: Callable[[Report], Awaitable[None]] | None = None
+        # One report at a time: asyncio.Lock is fair, so they apply in arrival order.
+        self._lock = asyncio.Lock()
+
+    async def ingest(
+        self, body: bytes, *, received_at: datetime | None = None
+    ) -> IngestResult:
+        """Parse and apply one pushed report (received now, or when it was held)."""
+        self.raw_reports.append(
+            RawReport(
+                received_at=received_at or dt_util.utcnow(),
+                body=body if len(body) <= RAW_REPORT_BYTES_KEPT else None,
+                size=len(body),
+            )
+        )
+        async with self._lock:
+            try:
+                if len(body) <= INLINE_PARSE_BYTES:
+                    report = parse_report(body, self.memory)
+                else:
+                    report = await self.hass.async_add_executor_job(
+                        parse_report, body, self.memory
+                    )
+            except EjoinMalformedReportError as err:
+                self._log(
+                    logging.WARNING,
+                    ("malformed", str(err)),
+                    "Refused a report from the gateway %s: %s",
+                    self.gateway.mac,
+                    err,
+                )
+                return IngestResult(status=400, message=str(err))
+            if isinstance(report, UnknownReport):
+                self._log(
+                    logging.DEBUG,
+                    ("unknown type", report.type),
+                    "Ignoring reports of unknown type %s from %s",
+                    shown(report.type),
+                    self.gateway.mac,
+                )
+                return IngestResult(status=200, message="unknown report type ignored")
+            if not self.is_mine(report):
+                return IngestResult(status=403, message="report of another gateway")
+            if not _usable(report):
+                self._log(
+                    logging.WARNING,
+                    ("unusable", report.type, *_problem_kinds(report)),
+                    "Refused a %s from %s: nothing in it could be read (%s)",
+                    report.type,
+                    self.gateway.mac,
+                    _describe_problems(report),
+                )
+                return IngestResult(status=400, message="nothing could be read")
+            taken = self._known_ports_only(report)
+            if taken is None:
+                return IngestResult(status=200, message="unknown ports ignored")
+            self.gateway.apply(taken, pushed=True)
+        if self.settle is not None:
+            await self.settle(taken)
+        if LOGGER.isEnabledFor(logging.DEBUG):
+            self._log_oddities(report)
+        return IngestResult(status=200, message="OK")
+
+    def is_mine(self, report: Report) -> bool:
+        """Whether a report that names a MAC names this gateway's; log a stranger."""
+        mac = other_gateway_mac(report, self.gateway.mac)
+        if not mac:
+            return True
+        if self.strangers.allow(mac):
+            LOGGER.warning(
+                "Refused a %s from %s on the webhook of gateway %s",
+                report.type,
+                mac,
+                self.gateway.mac,
+            )
+        return False
+
+    def _known_ports_only(self, report: Report) -> Report | None:
+        """Return the report as it may be applied; None when nothing of it may.
+
+        A report that names this gateway's MAC is taken whole. From one that names
+        none, only ports the gateway has reported are taken: a port-status of another
+        port is skipped, as are such ports of a dev-status.
+        """
+        if names_gateway(report, self.gateway.mac):
+            return report
+        known = self.gateway.known_ports
+        skipped: list[int] = []
+        taken: Report | None = report
+        if isinstance(report, DeviceStatusReport):
+            kept = tuple(state for state in report.ports if state.address.port in known)
+            skipped = sorted(
+                {state.address.port for state in report.ports} - set(known)
+            )
+            if skipped and not kept:
+                taken = None
+            elif skipped:
+                taken = replace(report, ports=kept)
+        elif (
+            isinstance(report, PortStatusReport)
+            and report.port is not None
+            and report.port.address.port not in known
+        ):
+            skipped, taken = [report.port.address.port], None
+        if skipped:
+            self._log(
+                logging.WARNING,
+                ("ports of no gateway", report.type),
+                "Skipped port(s) %s of a %s for gateway %s: it names no MAC address, "
+                "and only a report that names the gateway's adds ports",
+                _ports_text(skipped),
+                report.type,
+                self.gateway.mac,
+            )
+        return taken
+
+    def _log_oddities(self, report: Report) -> None:
+        """Say at debug level what was skipped and which keys are not known, once."""
+        unknown = sorted(_unknown_keys(report))
+        if not (report.problems or unknown):
+            return
+        self._log(
+            logging.DEBUG,
+            ("odd", report.type, *_problem_kinds(report), "|", *unknown),
+            "Applied what could be read of a %s from %s; skipped: %s; unknown keys: %s",
+            report.type,
+            self.gateway.mac,
+            "; ".join(
+                cut(problem.detail, 160)
+                for problem in report.problems[:NAMED_IN_A_LINE]
+            )
+            or "nothing",
+            ", ".join(cut(key) for key in unknown[:NAMED_IN_A_LINE]) or "none",
+        )
+
+    def _log(
+        self, level: int, kind: tuple[str, ...], message: str, *args: object
+    ) -> None:
+        """Log something odd about reports once an hour at most (few kinds at once)."""
+        if LOGGER.isEnabledFor(level) and self.oddities.allow(level, *kind):
+            LOGGER.log(level, message, *args)
+
+
+def _ports_text(ports: list[int]) -> str:
+    """Name a few ports of a list, and how many more there are."""
+    named = ", ".join(str(port) for port in ports[:NAMED_IN_A_LINE])
+    more = len(ports) - NAMED_IN_A_LINE
+    return f"{named} and {more} more" if more > 0 else named
+
+
+def _problem_kinds(report: Report) -> list[str]:
+    """Name the kinds of problems of a report: the wire fields, else the items."""
+    return sorted({problem.key or problem.item for problem in report.problems})
+
+
+def _describe_problems(report: Report) -> str:
+    """Describe the first problems of a report in one line, without their values."""
+    return (
+        "; ".join(cut(str(problem), 120) for problem in report.problems[:10])
+        or "nothing"
+    )
+
+
+def _unknown_keys(report: Report) -> set[str]:
+    """Return the keys a report holds that this integration does not know, anywhere."""
+    unknown = set(report.unknown_keys)
+    if isinstance(report, DeviceStatusReport):
+        for port in report.ports:
+            unknown |= port.unknown_keys
+    return unknown
+
+
+def _usable(report: Report) -> bool:
+    """Whether anything of a report can be applied (else it is answered 400)."""
+    if isinstance(report, PortStatusReport):
+        return report.port is not None
+    if isinstance(report, SmsReceivedReport):
+        return bool(report.messages or report.delivery_reports or not report.problems)
+    return True
