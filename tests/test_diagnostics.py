@@ -538,6 +538,47 @@ async def test_refused_bodies_never_show_a_message_text(
     assert SENT_RECIPIENT not in text
 
 
+async def test_what_a_stranger_could_have_written_is_not_shown_as_sent(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient[Any, Any],
+    entry: MockConfigEntry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """Unknown report types, unknown keys' values and overlong texts are not shown.
+
+    Nothing of a report of a type nobody knows can be told safe, not even its type:
+    it shows by the names of its keys. A value under a key nobody knows is redacted;
+    every other text, and every key, is cut to a length no gateway sends.
+    """
+    secret_type = f"Call Alice on {CALLER}"
+    unknown = {"type": secret_type, "note": SMS_TEXT}
+    assert await post(hass, client, unknown) == (200, "unknown report type ignored")
+    status = {**dev_status(simulator), "ip": "1" * 5000, "x-note": SENT_TEXT}
+    assert await post(hass, client, status) == (200, "OK")
+    port = port_report(simulator, 2, vol_sim=CALLEE, **{"k" * 1000: 1})
+    assert await post(hass, client, port) == (200, "OK")
+
+    dump = await dump_of(hass, hass_client, entry)
+
+    shown_unknown, shown_status, shown_port = (
+        item["report"] for item in dump["last_reports"][-3:]
+    )
+    assert shown_unknown == {
+        "bytes": len(json.dumps(unknown).encode()),
+        "type": REDACTED,
+        "keys": ["note", "type"],
+    }
+    assert shown_port["vol_sim"] == REDACTED
+    assert shown_port["k" * 39 + "…"] == REDACTED
+    assert shown_status["x-note"] == REDACTED
+    assert shown_status["ip"] == "1" * 99 + "…"
+    assert dump["gateway"]["ports"]["2"]["unknown_keys"] == ["k" * 39 + "…", "vol_sim"]
+    text = json.dumps(dump, ensure_ascii=False)
+    for secret in (CALLER, CALLEE, SMS_TEXT, SENT_TEXT, "1" * 101):
+        assert secret not in text
+
+
 async def test_a_report_with_trailing_nuls_is_shown_as_it_was_read(
     hass: HomeAssistant,
     simulator: Simulator,

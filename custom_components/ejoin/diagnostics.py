@@ -13,7 +13,14 @@ from homeassistant.const import CONF_PASSWORD, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_DEFAULT_RECIPIENTS, CONF_REPORT_URL, CONF_WEBHOOK_ID
-from .pyejoin import EjoinMalformedReportError, load_json_object
+from .log_limit import cut
+from .pyejoin import (
+    DeviceStatusReport,
+    EjoinMalformedReportError,
+    UnknownReport,
+    load_json_object,
+    parse_report,
+)
 from .runtime import EjoinConfigEntry
 
 # Credentials, the webhook (whoever knows its id can post reports), SIM and modem
@@ -70,7 +77,8 @@ def plain(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [plain(item) for item in value]
     if isinstance(value, set | frozenset):
-        return sorted(str(item) for item in value)
+        # Unknown keys of port objects: a stranger's names, of any length and number.
+        return sorted(cut(str(item)) for item in value)[:SHOWN_ITEMS]
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
@@ -112,7 +120,56 @@ def raw_report(body: bytes | None, size: int) -> Any:
     if "data" in report:
         # In a sent-sms, "data" is the message; elsewhere it names data usage.
         report["data"] = REDACTED
-    return report
+    try:
+        parsed = parse_report(report)
+    except EjoinMalformedReportError:
+        parsed = None
+    if parsed is None or isinstance(parsed, UnknownReport):
+        # Nothing of a report this integration does not know can be told safe, not
+        # even its type: only the names of its keys are shown.
+        return {
+            "bytes": size,
+            "type": REDACTED,
+            "keys": sorted(cut(str(key)) for key in report)[:SHOWN_ITEMS],
+        }
+    unknown = set(parsed.unknown_keys)
+    if isinstance(parsed, DeviceStatusReport):
+        for port in parsed.ports:
+            unknown |= port.unknown_keys
+    return _known_values_only(report, unknown)
+
+
+def _known_values_only(value: Any, unknown: set[str]) -> Any:
+    """Redact the values of keys this integration does not know, anywhere in a report.
+
+    What a gateway sends under a name nobody knows may be anything at all.
+    """
+    if isinstance(value, dict):
+        return {
+            key: REDACTED if key in unknown else _known_values_only(item, unknown)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_known_values_only(item, unknown) for item in value]
+    return value
+
+
+# The longest text and key a dump shows, and the most items of a set: a real gateway's
+# values are far shorter, a stranger's may be megabytes.
+TEXT_SHOWN = 100
+KEY_SHOWN = 40
+SHOWN_ITEMS = 20
+
+
+def bounded(value: Any) -> Any:
+    """Cut every text and key of a JSON value to a length a real gateway never passes."""
+    if isinstance(value, dict):
+        return {cut(str(key), KEY_SHOWN): bounded(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [bounded(item) for item in value]
+    if isinstance(value, str):
+        return cut(value, TEXT_SHOWN)
+    return value
 
 
 def mask_address(text: str) -> str:
@@ -200,4 +257,5 @@ async def async_get_config_entry_diagnostics(
             for raw in runtime.ingest.raw_reports
         ],
     }
-    return async_redact_data(plain(data), TO_REDACT)
+    shown: dict[str, Any] = bounded(async_redact_data(plain(data), TO_REDACT))
+    return shown
