@@ -17,6 +17,7 @@ short fire when the entry is set up again.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from typing import Any, TypedDict
 
@@ -95,7 +96,11 @@ class SmsInbox:
         self._max_age = max_age
         self._seen: dict[str, float] = {}  # fingerprint -> first seen, oldest first
         self._pending: dict[str, PendingSms] = {}
-        self._changed = False  # the record differs from what was last written
+        # Changes made, and how many of them are on disk: the record is written only
+        # when it changed, and a write covers every change made before it started.
+        self._changes = 0
+        self._written = 0
+        self._write_lock = asyncio.Lock()
         self.ssrc: str | None = None  # the store's identity; it changes on a restart
         self.position: int | None = None  # where the next read starts; None: never read
         # Whether any message was forgotten: the store's older rows may then be unknown.
@@ -137,7 +142,7 @@ class SmsInbox:
     def hold(self, key: str, pending: PendingSms) -> None:
         """Record a new message as pending: its event is about to fire."""
         self._pending[key] = pending
-        self._changed = True
+        self._changes += 1
 
     def pending(self) -> list[tuple[str, PendingSms]]:
         """Return the messages recorded as pending, whose events may not have fired."""
@@ -155,7 +160,7 @@ class SmsInbox:
         for key in keys:
             if key not in self._seen:
                 self._seen[key] = now
-                self._changed = True
+                self._changes += 1
         while len(self._seen) > self._limit:
             del self._seen[next(iter(self._seen))]
             self.forgot = True
@@ -169,17 +174,21 @@ class SmsInbox:
         ssrc = ssrc or self.ssrc
         if (ssrc, position) != (self.ssrc, self.position):
             self.ssrc, self.position = ssrc, position
-            self._changed = True
+            self._changes += 1
 
     async def async_write(self) -> None:
-        """Write the record now if it changed; return once it is on disk.
+        """Write the record if it changed; return once every change so far is on disk.
 
-        Writes asked for while one is under way are gathered into the next one.
+        Callers that come while a write is under way are covered by the next one: a
+        burst of SMS shares its writes.
         """
-        if not self._changed:
-            return
-        self._changed = False
-        await self._store.async_save(self._data())
+        wanted = self._changes
+        async with self._write_lock:
+            if self._written >= wanted:
+                return
+            changes = self._changes
+            await self._store.async_save(self._data())
+            self._written = changes
 
     async def async_flush(self) -> None:
         """Write what changed before the entry unloads (a record of a read, say)."""
@@ -196,7 +205,8 @@ class SmsInbox:
             if now - seen <= self._max_age:
                 return
             del self._seen[key]
-            self.forgot = self._changed = True
+            self.forgot = True
+            self._changes += 1
 
     def _data(self) -> InboxData:
         return InboxData(
