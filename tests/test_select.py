@@ -101,9 +101,16 @@ async def test_slot_select_of_a_port_reported_without_slot_is_unknown(
 ) -> None:
     """A new port reported by its bare number ("9") has no known active slot.
 
-    A port known by its slot keeps it when a report names the bare number.
+    A port known by its slot keeps it when a report names the bare number. (Only a
+    report that names the gateway adds a port.)
     """
-    report = {"type": "port-status", "port": "9", "st": 3, "imei": "1"}
+    report = {
+        "type": "port-status",
+        "mac": GATEWAY_MAC_DASHED,
+        "port": "9",
+        "st": 3,
+        "imei": "1",
+    }
 
     assert await post(hass, client, report) == (200, "OK")
     assert await post(hass, client, port_report(simulator, 3, port="3")) == (200, "OK")

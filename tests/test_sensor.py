@@ -214,10 +214,14 @@ async def test_a_port_appearing_later_gets_its_device_and_entities(
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """A port-status for port 9 of an 8-port gateway adds Port 9 and its entities."""
+    """A port-status naming the gateway, for port 9 of 8, adds Port 9 and its entities.
+
+    (One that names no gateway adds no port: see test_ingest.)
+    """
     entry = await set_up(hass, simulator)
     client = await hass_client_no_auth()
     report = port_report(simulator, 8, port="9.01", imei="864000000099990", sig=20)
+    report["mac"] = GATEWAY_MAC
 
     assert await post(hass, client, report) == (200, "OK")
 

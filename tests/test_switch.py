@@ -14,6 +14,7 @@ from ejoin_simulator import Simulator
 
 from .helpers import (
     EACH_FIRMWARE,
+    GATEWAY_MAC,
     check_unreachable,
     command,
     entity_id,
@@ -73,7 +74,13 @@ async def test_lock_switch_without_a_status_is_unknown(
     client: TestClient,
 ) -> None:
     """A new port reported without a status code has its lock switch unknown."""
-    report = {"type": "port-status", "port": "9.01", "sim": "", "imei": "1"}
+    report = {
+        "type": "port-status",
+        "mac": GATEWAY_MAC,  # only a report naming the gateway adds a port
+        "port": "9.01",
+        "sim": "",
+        "imei": "1",
+    }
 
     assert await post(hass, client, report) == (200, "OK")
 
