@@ -371,6 +371,25 @@ async def test_a_port_status_writes_only_its_port(
     assert read(hass, expected) == expected
 
 
+async def test_a_text_too_long_for_a_state_is_cut_not_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An operator name of 300 characters shows cut to 255; nothing is logged as error."""
+    await set_up(hass, simulator)
+    client = await hass_client_no_auth()
+    name = "Operator " + "x" * 291
+
+    report = port_report(simulator, 2, opr=f"46000 {name}")
+    assert await post(hass, client, report) == (200, "OK")
+
+    shown = state_of(hass, "operator", 2).state
+    assert (len(shown), shown[:20], shown[-1]) == (255, name[:20], "…")
+    assert [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")] == []
+
+
 async def test_switching_sim_follows_the_new_sim(
     hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
 ) -> None:

@@ -5,7 +5,9 @@ Sensors show these, and any other view of the ports must show them the same way.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+
+from homeassistant.const import MAX_LENGTH_STATE_STATE
 
 from .pyejoin import Counter, PortState, PortStatus
 
@@ -42,3 +44,14 @@ def limit_attributes(counter: Counter | None) -> dict[str, Any] | None:
     if counter is None:
         return None
     return {"limit": counter.limit, "remaining": counter.remaining}
+
+
+def fit_state[T](value: T) -> T:
+    """Cut a text the gateway sent to what Home Assistant takes as a state.
+
+    A longer state is refused with an error each time it is written; the gateway's own
+    fields (operator, SIM number, firmware) are short unless something is wrong.
+    """
+    if isinstance(value, str) and len(value) > MAX_LENGTH_STATE_STATE:
+        return cast("T", f"{value[: MAX_LENGTH_STATE_STATE - 1]}…")
+    return value

@@ -34,6 +34,7 @@ from .gateway import EjoinGateway
 from .identifiers import port_device_info, port_unique_id
 from .port_values import (
     STATUS_OPTIONS,
+    fit_state,
     limit_attributes,
     signal_dbm,
     status_option,
@@ -337,7 +338,11 @@ class EjoinPortSensor(EjoinPortEntity, EjoinSensor):
     def native_value(self) -> Any:
         """The value for the port's active SIM."""
         state = self.port_state
-        return None if state is None else self.entity_description.value_fn(state)
+        return (
+            None
+            if state is None
+            else fit_state(self.entity_description.value_fn(state))
+        )
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
@@ -411,7 +416,9 @@ class EjoinPublicIpSensor(CoordinatorEntity[PublicIpCoordinator], SensorEntity):
     @property
     def native_value(self) -> Any:
         """The latest reading for the port."""
-        return self.entity_description.value_fn(self.coordinator.data, self.port)
+        return fit_state(
+            self.entity_description.value_fn(self.coordinator.data, self.port)
+        )
 
 
 class EjoinGatewaySensor(EjoinGatewayEntity, EjoinSensor):
@@ -425,4 +432,4 @@ class EjoinGatewaySensor(EjoinGatewayEntity, EjoinSensor):
         value: str | int | datetime | None = self.entity_description.value_fn(
             self.gateway
         )
-        return value
+        return fit_state(value)
