@@ -535,6 +535,34 @@ async def try_again(
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+async def reload_while_posting(
+    hass: HomeAssistant,
+    client: TestClient,
+    entry: MockConfigEntry,
+    body: dict[str, Any],
+) -> tuple[int, str]:
+    """Reload the entry, posting ``body`` while it is not set up; return the answer."""
+    loading, go_on = asyncio.Event(), asyncio.Event()
+    load = SmsInbox.async_load
+
+    async def slow_load(inbox: SmsInbox) -> None:
+        loading.set()
+        await go_on.wait()
+        await load(inbox)
+
+    with patch.object(SmsInbox, "async_load", slow_load):
+        reloading = asyncio.get_running_loop().create_task(
+            hass.config_entries.async_reload(entry.entry_id)
+        )
+        await loading.wait()
+        response = await client.post(WEBHOOK_URL, json=body)
+        answer = (response.status, await response.text())
+        go_on.set()
+        assert await reloading
+    await hass.async_block_till_done()
+    return answer
+
+
 async def test_reports_posted_while_the_set_up_is_retried_are_applied_after_it(
     hass: HomeAssistant,
     client: TestClient,
@@ -573,28 +601,58 @@ async def test_a_report_posted_while_the_entry_reloads_is_applied_after_it(
 ) -> None:
     """A push that comes while the entry reloads (options changed) is not lost."""
     received = async_capture_events(hass, "ejoin_sms_received")
-    loading, go_on = asyncio.Event(), asyncio.Event()
-    load = SmsInbox.async_load
 
-    async def slow_load(inbox: SmsInbox) -> None:
-        loading.set()
-        await go_on.wait()
-        await load(inbox)
-
-    with patch.object(SmsInbox, "async_load", slow_load):
-        reloading = asyncio.get_running_loop().create_task(
-            hass.config_entries.async_reload(entry.entry_id)
-        )
-        await loading.wait()
-        response = await client.post(WEBHOOK_URL, json=sms_report("While reloading"))
-        answer = (response.status, await response.text())
-        go_on.set()
-        assert await reloading
-    await hass.async_block_till_done()
+    answer = await reload_while_posting(
+        hass, client, entry, sms_report("While reloading")
+    )
 
     assert answer == HELD
     assert entry.state is ConfigEntryState.LOADED
     assert [event.data["text"] for event in received] == ["While reloading"]
+
+
+@pytest.mark.parametrize("port", [2, 9])
+async def test_a_held_port_status_without_mac_updates_a_port_with_a_device(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+    port: int,
+) -> None:
+    """A port-status held over a reload, naming no MAC (as gateways send it), is taken.
+
+    Held reports are applied before the set-up reads the gateway's status, when it
+    knows no port yet: each was skipped, with a warning users are told to report. A
+    port the entry has a device for was reported by the gateway itself, so its
+    report is applied; a port without a device is still skipped, and said so.
+    """
+    report = port_report(simulator, 2, bal="77.77")
+    report.pop("mac", None)
+    if port == 9:
+        report["port"] = "9.01"
+    sim = simulator.gateway.ports[2].sim
+    assert sim is not None
+    sim.balance = 77.77  # what the gateway pushed, and reads back after the reload
+
+    answer = await reload_while_posting(hass, client, entry, report)
+
+    assert answer == HELD
+    assert entry.state is ConfigEntryState.LOADED
+    if port == 2:
+        assert warnings_of_the_integration(caplog) == []
+        assert value_of(hass, "balance", 2) == "77.77"
+        assert entry.runtime_data.gateway.last_push is not None  # heard pushing
+    else:
+        assert warnings_of_the_integration(caplog) == [
+            (
+                "Skipped port(s) 9 of a port-status for gateway 00:30:f1:01:02:03: it "
+                "names no MAC address, and only a report that names the gateway's "
+                "adds ports"
+            )
+        ]
+        assert 9 not in entry.runtime_data.gateway.ports
+        assert entry.runtime_data.gateway.last_push is None
 
 
 async def test_only_so_many_reports_are_held(

@@ -31,6 +31,17 @@ def port_of_identifier(identifier: str) -> int | None:
     return int(port) if separator and port.isdigit() else None
 
 
+def port_devices(hass: HomeAssistant, entry_id: str, mac: str) -> set[int]:
+    """Return the ports of the gateway with this MAC that the entry has devices for."""
+    ports: set[int] = set()
+    for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry_id):
+        for domain, identifier in device.identifiers:
+            port = port_of_identifier(identifier) if domain == DOMAIN else None
+            if port is not None and identifier == port_identifier(mac, port):
+                ports.add(port)
+    return ports
+
+
 def gateway_unique_id(mac: str, key: str) -> str:
     """Return the unique id of one of the gateway's own entities."""
     return f"{mac}_{key}"

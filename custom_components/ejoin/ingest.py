@@ -8,8 +8,9 @@ were applied (how a gateway takes another answer is not documented: it might res
 Anyone who can reach the webhook can post to it, so a report must show it is this
 gateway's before it may add anything: only one that names this gateway's MAC address
 adds ports (and so devices and entities). One that names no MAC address, as a
-``port-status`` usually does, may update the ports the gateway has reported; its
-other ports are skipped and said so, once an hour at most.
+``port-status`` usually does, may update the ports the gateway has reported, and
+those the entry has devices for (reports held over a reload come before the first
+status read); its other ports are skipped and said so, once an hour at most.
 
 What is odd is logged once an hour at most, each value cut short, and at warning
 level never a value at all: an odd value may be a phone number or an SMS.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 import logging
@@ -72,10 +73,19 @@ class RawReport:
 class ReportIngest:
     """Takes one gateway's pushed reports and applies them to its model, in order."""
 
-    def __init__(self, hass: HomeAssistant, gateway: EjoinGateway) -> None:
-        """Feed ``gateway``."""
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        gateway: EjoinGateway,
+        *,
+        port_devices: Iterable[int] = (),
+    ) -> None:
+        """Feed ``gateway``, whose ``port_devices`` the entry has devices for already."""
         self.hass = hass
         self.gateway = gateway
+        # Ports a report that names no MAC may update before the gateway reports them:
+        # their devices were made from the gateway's own word, in an earlier set-up.
+        self.port_devices = frozenset(port_devices)
         self.memory = PortMemory()
         self.raw_reports: deque[RawReport] = deque(maxlen=RAW_REPORTS_KEPT)
         # Said once an hour at most: oddities of reports, and other gateways' MACs.
@@ -170,7 +180,7 @@ class ReportIngest:
         """
         if names_gateway(report, self.gateway.mac):
             return report
-        known = self.gateway.known_ports
+        known = self.gateway.known_ports | self.port_devices
         skipped: list[int] = []
         taken: Report | None = report
         if isinstance(report, DeviceStatusReport):

@@ -41,7 +41,7 @@ from .const import (
     LOGGER,
 )
 from .gateway import EjoinGateway
-from .identifiers import DeviceIds, gateway_device_info
+from .identifiers import DeviceIds, gateway_device_info, port_devices
 from .ingest import ReportIngest
 from .public_ip import (
     PublicIpCoordinator,
@@ -145,7 +145,11 @@ async def async_create_runtime(
         gateway.report_applied.add(lambda _: sms_store.gateway_heard())
     )
 
-    ingest = ReportIngest(hass, gateway)
+    # Held reports come before the first status read: the ports the entry has devices
+    # for (made from the gateway's own word) may be updated by a report without a MAC.
+    ingest = ReportIngest(
+        hass, gateway, port_devices=port_devices(hass, entry.entry_id, gateway.mac)
+    )
     ingest.settle = received_sms.async_report  # answered once recorded and fired
     # Reports held while the entry was not set up are taken first, in order.
     entry.async_on_unload(await async_take_reports(hass, entry, ingest))
