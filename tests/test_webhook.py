@@ -31,7 +31,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ejoin.const import MAX_REPORT_BYTES
+from custom_components.ejoin.pyejoin import Report
 from custom_components.ejoin.sms.inbox import SmsInbox
+from custom_components.ejoin.sms.received import ReceivedSmsEvents
 from ejoin_simulator import Gateway, Simulator
 
 from .helpers import (
@@ -653,6 +655,57 @@ async def test_a_held_port_status_without_mac_updates_a_port_with_a_device(
         ]
         assert 9 not in entry.runtime_data.gateway.ports
         assert entry.runtime_data.gateway.last_push is None
+
+
+async def test_a_held_report_that_fails_is_skipped_and_the_others_applied(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One held report that cannot be applied fails neither the set-up nor the rest.
+
+    It failed the whole set-up, and the webhook was given back: the gateway's next
+    pushes were lost. Now it is logged, once and without its content, and skipped.
+    """
+    received = async_capture_events(hass, "ejoin_sms_received")
+    record = ReceivedSmsEvents.async_report
+    calls = 0
+
+    async def failing_once(events: ReceivedSmsEvents, report: Report) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise RuntimeError("the disk is full")
+        await record(events, report)
+
+    with patch.object(ReceivedSmsEvents, "async_report", failing_once):
+        entry = await retrying(hass, simulator)
+        for text in ("First held", "Second held", "Third held"):
+            assert await post(hass, client, sms_report(text)) == HELD
+        simulator.offline = False
+        await try_again(hass, freezer)
+
+    assert entry.state is ConfigEntryState.LOADED
+    assert [event.data["text"] for event in received] == ["First held", "Third held"]
+    errors = [
+        record
+        for record in caplog.records
+        if record.name == LOGGER_NAME and record.levelno >= logging.ERROR
+    ]
+    assert [(error.getMessage(), bool(error.exc_info)) for error in errors] == [
+        (
+            (
+                "Skipped a report of gateway 00:30:f1:01:02:03 held while it was not "
+                "set up: it could not be applied"
+            ),
+            True,
+        )
+    ]
+    assert "Second held" not in caplog.text
+    assert await post(hass, client, sms_report("Once set up")) == (200, "OK")
+    assert received[-1].data["text"] == "Once set up"
 
 
 async def test_only_so_many_reports_are_held(

@@ -124,14 +124,26 @@ class WebhookHolder:
             self._stop_watching = None
 
     async def take_reports(self, ingest: ReportIngest) -> Callable[[], None]:
-        """Hand the held reports to ``ingest`` in order, then every report; return the stop."""
+        """Hand the held reports to ``ingest`` in order, then every report; return the stop.
+
+        A held report that fails is logged and skipped: one bad report must not fail
+        the set-up (and give the webhook back) nor cost the others.
+        """
         self._drop_old()
         if self.held:
             LOGGER.debug("Taking %d held reports of %s", len(self.held), self.mac)
         while self.held:
             held = self.held.popleft()
             self._held_bytes -= len(held.body)
-            await ingest.ingest(held.body, received_at=held.received_at)
+            try:
+                await ingest.ingest(held.body, received_at=held.received_at)
+            except Exception:  # noqa: BLE001 - whatever it was, take the next
+                # Not the body: it may hold an SMS or a phone number.
+                LOGGER.exception(
+                    "Skipped a report of gateway %s held while it was not set up: "
+                    "it could not be applied",
+                    self.mac,
+                )
         self._ingest = ingest
 
         @callback
