@@ -298,7 +298,10 @@ async def test_a_hundred_megabyte_posts_leave_memory_and_the_log_small(
     assert sum(len(message) for message in logged) < 16 * 1024
     assert max(len(message) for message in logged) < 200
     ingest = entry.runtime_data.ingest
-    kept = ingest.oddities.bytes_kept + ingest.strangers.bytes_kept
+    kept = sum(
+        limiter.bytes_kept
+        for limiter in (ingest.oddities, ingest.details, ingest.strangers)
+    )
     kept += sum(len(raw.body or b"") for raw in ingest.raw_reports)
     assert kept < 16 * 1024
     # The gateway's own reports are still taken.
@@ -307,3 +310,66 @@ async def test_a_hundred_megabyte_posts_leave_memory_and_the_log_small(
         "OK",
     )
     assert value_of(hass, "balance", 2) == "2.22"
+
+
+UNREADABLE_SMS = {"type": "recv-sms", "sms_num": 1, "sms": [[0, "1.01"], "not a row"]}
+UNREADABLE_SMS_WARNING = (
+    f"Refused a recv-sms from {GATEWAY_MAC}: nothing in it could be read "
+    "(sms row 0: not a row of 6 values; sms row 1: not a row of 6 values)"
+)
+
+
+@pytest.mark.usefixtures("entry")
+async def test_junk_does_not_silence_the_gateways_own_warnings(
+    hass: HomeAssistant, client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """100 posts of distinct junk, debug logging on: the gateway's warning still comes.
+
+    Unknown types and unknown keys, each distinct, once filled the one memory of
+    kinds all oddities shared: for an hour nothing new was said, not even a warning
+    about the gateway's own reports. Strangers' oddities and debug details now have
+    memories of their own, and name types and fields, not values.
+    """
+    caplog.set_level(logging.DEBUG, LOGGER_NAME)
+    for number in range(50):
+        assert await post(hass, client, {"type": f"junk-{number}"}) == (
+            200,
+            "unknown report type ignored",
+        )
+        odd_port = {"port": "1.01", f"junk_{number}": number}
+        report = {"type": "dev-status", "status": [odd_port]}
+        assert await post(hass, client, report) == (200, "OK")
+
+    assert await post(hass, client, UNREADABLE_SMS) == (400, "nothing could be read")
+
+    assert warnings_of_the_integration(caplog) == [UNREADABLE_SMS_WARNING]
+
+
+@pytest.mark.usefixtures("entry")
+async def test_kinds_of_oddities_name_no_row_or_port(
+    hass: HomeAssistant, client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """100 unreadable reports, each odd at other rows or ports: each kind said once.
+
+    Kinds once held row indexes and port addresses, so each of these was a kind of
+    its own: a stranger could fill the memory of kinds and silence the rest.
+    """
+    for rows in range(1, 51):
+        report = {"type": "recv-sms", "sms": [[0, "1.01"]] * rows}
+        assert await post(hass, client, report) == (400, "nothing could be read")
+        report = {"type": "port-status", "port": f"{rows}.{rows}.x"}
+        assert await post(hass, client, report) == (400, "nothing could be read")
+
+    assert await post(hass, client, b"<html>") == (400, "body is not JSON")
+
+    assert warnings_of_the_integration(caplog) == [
+        (
+            f"Refused a recv-sms from {GATEWAY_MAC}: nothing in it could be read "
+            "(sms row 0: not a row of 6 values)"
+        ),
+        (
+            f"Refused a port-status from {GATEWAY_MAC}: nothing in it could be read "
+            "(port-status port: not a port address)"
+        ),
+        f"Refused a report from the gateway {GATEWAY_MAC}: body is not JSON",
+    ]

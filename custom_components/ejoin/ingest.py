@@ -13,7 +13,10 @@ those the entry has devices for (reports held over a reload come before the firs
 status read); its other ports are skipped and said so, once an hour at most.
 
 What is odd is logged once an hour at most, each value cut short, and at warning
-level never a value at all: an odd value may be a phone number or an SMS.
+level never a value at all: an odd value may be a phone number or an SMS. What
+strangers may post as they like (other MACs, ports, unknown types) is counted apart
+from the gateway's own oddities, and kinds name types and fields, never indexes or
+values: however much junk is posted, the gateway's own warnings are still said.
 """
 
 from __future__ import annotations
@@ -88,8 +91,12 @@ class ReportIngest:
         self.port_devices = frozenset(port_devices)
         self.memory = PortMemory()
         self.raw_reports: deque[RawReport] = deque(maxlen=RAW_REPORTS_KEPT)
-        # Said once an hour at most: oddities of reports, and other gateways' MACs.
+        # Said once an hour at most, each in its own bounded memory, so that what a
+        # stranger posts never silences the gateway's own warnings: oddities of the
+        # reports taken (warnings), what was skipped of them (debug), and what comes
+        # from strangers (other MACs, ports never reported, unknown types).
         self.oddities = LogLimiter()
+        self.details = LogLimiter()
         self.strangers = LogLimiter()
         # What must be done with an applied report before it is answered (received
         # SMS are recorded durably, then fired): outside the lock, so that a burst of
@@ -120,7 +127,8 @@ class ReportIngest:
             except EjoinMalformedReportError as err:
                 self._log(
                     logging.WARNING,
-                    ("malformed", str(err)),
+                    ("malformed", str(err)),  # one of a few fixed reasons
+                    self.oddities,
                     "Refused a report from the gateway %s: %s",
                     self.gateway.mac,
                     err,
@@ -130,6 +138,7 @@ class ReportIngest:
                 self._log(
                     logging.DEBUG,
                     ("unknown type", report.type),
+                    self.strangers,
                     "Ignoring reports of unknown type %s from %s",
                     shown(report.type),
                     self.gateway.mac,
@@ -141,6 +150,7 @@ class ReportIngest:
                 self._log(
                     logging.WARNING,
                     ("unusable", report.type, *_problem_kinds(report)),
+                    self.oddities,
                     "Refused a %s from %s: nothing in it could be read (%s)",
                     report.type,
                     self.gateway.mac,
@@ -202,6 +212,7 @@ class ReportIngest:
             self._log(
                 logging.WARNING,
                 ("ports of no gateway", report.type),
+                self.strangers,
                 "Skipped port(s) %s of a %s for gateway %s: it names no MAC address, "
                 "and only a report that names the gateway's adds ports",
                 _ports_text(skipped),
@@ -217,7 +228,14 @@ class ReportIngest:
             return
         self._log(
             logging.DEBUG,
-            ("odd", report.type, *_problem_kinds(report), "|", *unknown),
+            (
+                "odd",
+                report.type,
+                *_problem_kinds(report),
+                "unknown keys",
+                bool(unknown),
+            ),
+            self.details,
             "Applied what could be read of a %s from %s; skipped: %s; unknown keys: %s",
             report.type,
             self.gateway.mac,
@@ -230,10 +248,15 @@ class ReportIngest:
         )
 
     def _log(
-        self, level: int, kind: tuple[str, ...], message: str, *args: object
+        self,
+        level: int,
+        kind: tuple[object, ...],
+        limiter: LogLimiter,
+        message: str,
+        *args: object,
     ) -> None:
-        """Log something odd about reports once an hour at most (few kinds at once)."""
-        if LOGGER.isEnabledFor(level) and self.oddities.allow(level, *kind):
+        """Log something odd about reports once an hour per kind (few kinds at once)."""
+        if LOGGER.isEnabledFor(level) and limiter.allow(level, *kind):
             LOGGER.log(level, message, *args)
 
 
@@ -245,8 +268,12 @@ def _ports_text(ports: list[int]) -> str:
 
 
 def _problem_kinds(report: Report) -> list[str]:
-    """Name the kinds of problems of a report: the wire fields, else the items."""
-    return sorted({problem.key or problem.item for problem in report.problems})
+    """Name the kinds of problems of a report: the wire fields, else the reasons.
+
+    Never the items: they hold row indexes and port addresses, which a stranger can
+    vary without end. Fields and reasons are the parser's own few words.
+    """
+    return sorted({problem.key or problem.reason for problem in report.problems})
 
 
 def _describe_problems(report: Report) -> str:
