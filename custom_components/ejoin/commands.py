@@ -124,6 +124,7 @@ async def async_send(
         entry=entry,
         client=runtime.client,
         task_ids=runtime.task_ids,
+        retries=runtime.task_retries,
         status_report_url=entry.data[CONF_REPORT_URL],
         origin=EventOrigin(
             gateway_device_id=runtime.gateway_device_id,

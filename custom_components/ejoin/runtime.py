@@ -57,6 +57,7 @@ from .pyejoin import (
 from .redial import OVERDUE_CHECK, RedialPolicy
 from .sms.inbox import SmsInbox
 from .sms.received import ReceivedSmsEvents
+from .sms.sender import TaskRetries
 from .sms.sent import SentSmsEvents
 from .sms.store import SmsStoreReader
 from .sms.task_ids import TaskIds
@@ -81,6 +82,7 @@ class EjoinRuntimeData:
     received_sms: ReceivedSmsEvents
     call_events: CallEvents
     task_ids: TaskIds
+    task_retries: TaskRetries
     public_ips: PublicIpCoordinator | None
     report_period: int
 
@@ -221,6 +223,7 @@ async def async_create_runtime(
         received_sms=received_sms,
         call_events=call_events,
         task_ids=TaskIds(hass, entry.entry_id),
+        task_retries=TaskRetries(hass, entry),
         public_ips=public_ips,
         report_period=period,
     )

@@ -7,15 +7,17 @@ happens, the gateway's outbox holds each SMS once.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HassJob, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
+from homeassistant.util.async_ import get_scheduled_timer_handles
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -318,6 +320,74 @@ async def test_a_task_refused_when_handed_over_again_is_told_as_failed(
         {"task_id": str(task_id)},
     )
     assert simulator.outbox == []
+
+
+def retry_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:
+    """Return the timers still set for a task's hand-over again."""
+    return [
+        handle
+        for handle in get_scheduled_timer_handles(hass.loop)
+        if not handle.cancelled()
+        and any(
+            isinstance(arg, HassJob) and arg.name == "ejoin SMS task again"
+            for arg in handle._args  # as the lingering-timer check reads it
+        )
+    ]
+
+
+async def test_confirmed_tasks_leave_nothing_registered(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    live: MockConfigEntry,
+    events: list[Event[dict[str, Any]]],
+) -> None:
+    """Three unconfirmed sends, confirmed: no timer, no task, no unload callback left.
+
+    Each retry used to add a callback to the entry's unload, holding the SMS text
+    until the entry unloaded.
+    """
+    retries = live.runtime_data.task_retries
+    callbacks = len(live._on_unload or [])  # what the leak grew
+    simulator.hanging = True
+    for _ in range(3):
+        await send(hass)
+    assert retries.pending == 3
+    assert len(retry_timers(hass)) == 3
+
+    simulator.hanging = False
+    await wait_for(lambda: len(events) == 12, "the gateway's sent-sms reports")
+    await later(hass, RETRY_DELAYS[0] + 1)  # code 13 for each: the gateway has them
+
+    assert retries.pending == 0
+    assert retry_timers(hass) == []
+    assert len(live._on_unload or []) == callbacks
+    assert len(sms_posts(simulator)) == 6
+
+
+async def test_an_unload_stops_every_task_handed_over_again(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    live: MockConfigEntry,
+) -> None:
+    """Unloaded while tasks wait (one of them on its hand-over): nothing is left running."""
+    retries = live.runtime_data.task_retries
+    simulator.hanging = True
+    await send(hass)
+    await send(hass, message="The gate is closed.")
+    await later(hass, RETRY_DELAYS[0] + 1)  # both handed over again, hanging
+    await send(hass, message="The gate is stuck.")
+    assert retries.pending == 3
+
+    assert await hass.config_entries.async_unload(live.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert retries.pending == 0
+    assert retry_timers(hass) == []
+    posts = len(sms_posts(simulator))
+    await later(hass, RETRY_DELAYS[-1] + 1)
+    assert len(sms_posts(simulator)) == posts == 5
+    simulator.hanging = False  # it carries out what it holds, each task once
+    await wait_for(lambda: len(simulator.outbox) == 6, "the SMS to be sent")
 
 
 @pytest.mark.parametrize(

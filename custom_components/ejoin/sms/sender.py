@@ -6,21 +6,25 @@ the task may have reached the gateway) the task is *not confirmed*: the gateway 
 send it or not. That is not a failure, or an automation that retries would text the
 recipients twice. It fires ``ejoin_sms_sent`` with result "not_confirmed" for each
 recipient, and the task is handed over again later under the same id, with the same
-body. The gateway refuses an id it has seen (code 13, "Duplicated task id"), so nobody
-gets the SMS twice, and that refusal of a task handed over before means it has it. The
-user may hand it over again too, with the task id the action answered. What the gateway
-then does with it comes later, pushed to the webhook (see sent.py).
+body: up to ``len(RETRY_DELAYS)`` times, only while the entry stays loaded (a reload, an
+options change or a restart ends the retries; the task stays known by its id). The
+gateway refuses an id it has seen (code 13, "Duplicated task id"), so nobody gets the
+SMS twice, and that refusal of a task handed over before means it has it. The user may
+hand it over again too, with the task id the action answered. What the gateway then
+does with it comes later, pushed to the webhook (see sent.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 import hashlib
 from typing import Final, Literal, TypedDict
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.core import HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.event import async_call_later
 
@@ -91,6 +95,89 @@ class SmsMessage:
         )
 
 
+class TaskRetries:
+    """A gateway's unconfirmed SMS tasks, each handed over again until it is answered.
+
+    One per set-up entry, kept by its runtime. Each task has one thing waiting for it:
+    the timer of its next hand-over, or that hand-over running. It is forgotten as soon
+    as the gateway answers, or after the last of ``RETRY_DELAYS``. Nothing outlives the
+    entry: its unload stops every task, which stays pending in ``TaskIds`` for the user
+    to hand over again with its id.
+    """
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
+        """Start with no task; stop them all when the entry unloads."""
+        self._hass = hass
+        self._entry = entry
+        # Task id -> what stops its timer, or its hand-over while that runs.
+        self._cancels: dict[int, Callable[[], object]] = {}
+        entry.async_on_unload(self._stop)
+
+    @property
+    def pending(self) -> int:
+        """How many tasks wait for a hand-over again, or are being handed over."""
+        return len(self._cancels)
+
+    def start(self, task_id: int, hand_over: Callable[[], Awaitable[bool]]) -> None:
+        """Call ``hand_over`` later and later until it returns True (answered).
+
+        A task handed over again already keeps its own schedule.
+        """
+        if task_id not in self._cancels:
+            self._wait(task_id, hand_over, iter(RETRY_DELAYS))
+
+    def _wait(
+        self,
+        task_id: int,
+        hand_over: Callable[[], Awaitable[bool]],
+        delays: Iterator[int],
+    ) -> None:
+        """Set the timer of the task's next hand-over; after the last one, give up."""
+        if (delay := next(delays, None)) is None:
+            self._cancels.pop(task_id, None)
+            LOGGER.warning(
+                "Gateway %s did not confirm SMS task %s after %s attempts: it may "
+                "have sent it or not. Send it again with its task id to find out",
+                self._entry.title,
+                task_id,
+                len(RETRY_DELAYS) + 1,
+            )
+            return
+
+        @callback
+        def run(_now: datetime) -> None:
+            self._cancels[task_id] = self._entry.async_create_background_task(
+                self._hass,
+                self._attempt(task_id, hand_over, delays),
+                f"{DOMAIN} SMS task {task_id} again",
+            ).cancel
+
+        self._cancels[task_id] = async_call_later(
+            self._hass,
+            delay,
+            HassJob(run, f"{DOMAIN} SMS task again", cancel_on_shutdown=True),
+        )
+
+    async def _attempt(
+        self,
+        task_id: int,
+        hand_over: Callable[[], Awaitable[bool]],
+        delays: Iterator[int],
+    ) -> None:
+        """Hand the task over again; unless answered, wait for the next time."""
+        if await hand_over():
+            self._cancels.pop(task_id, None)
+        else:
+            self._wait(task_id, hand_over, delays)
+
+    @callback
+    def _stop(self) -> None:
+        """Stop every task's timer or hand-over (the entry unloads)."""
+        for cancel in self._cancels.values():
+            cancel()
+        self._cancels.clear()
+
+
 @dataclass(frozen=True, kw_only=True)
 class SmsSender:
     """Hands SMS tasks to one gateway, and hands unconfirmed ones over again."""
@@ -99,6 +186,7 @@ class SmsSender:
     entry: ConfigEntry
     client: EjoinClient
     task_ids: TaskIds
+    retries: TaskRetries  # the entry's, which outlives this sender
     status_report_url: str  # where the gateway reports each task's progress
     origin: EventOrigin  # the gateway, as the events name it
 
@@ -125,7 +213,7 @@ class SmsSender:
             status = await self._hand_over(task)
         except UNANSWERED as err:
             self._announce(task, SMS_RESULT_NOT_CONFIRMED, str(err))
-            self._hand_over_later(task)
+            self.retries.start(task_id, partial(self._hand_over_again, task))
             return SentTask(task_id=task_id, accepted=None, status=NOT_CONFIRMED)
         except EjoinError:
             if not again:  # never reached the gateway; handed over before, it may have
@@ -178,57 +266,6 @@ class SmsSender:
         if len(statuses) == 1:  # one task, one verdict, whatever id it names
             return statuses[0]
         raise EjoinMalformedReplyError("gateway's SMS reply has no verdict on the task")
-
-    def _hand_over_later(self, task: SmsTask) -> None:
-        """Hand an unconfirmed task over again, later and later, until it is answered.
-
-        Only in this run: the timers end when the entry unloads.
-        """
-        retrying = self.task_ids.retrying
-        if task.task_id in retrying:
-            return  # handed over again already
-        retrying.add(task.task_id)
-        delays = iter(RETRY_DELAYS)
-        cancel: CALLBACK_TYPE | None = None
-
-        def schedule() -> None:
-            nonlocal cancel
-            cancel = None
-            if (delay := next(delays, None)) is None:
-                retrying.discard(task.task_id)
-                LOGGER.warning(
-                    "Gateway %s did not confirm SMS task %s after %s attempts: it may "
-                    "have sent it or not. Send it again with its task id to find out",
-                    self.entry.title,
-                    task.task_id,
-                    len(RETRY_DELAYS) + 1,
-                )
-                return
-            cancel = async_call_later(
-                self.hass,
-                delay,
-                HassJob(run, f"{DOMAIN} SMS task again", cancel_on_shutdown=True),
-            )
-
-        @callback
-        def run(_now: datetime) -> None:
-            self.entry.async_create_background_task(
-                self.hass, attempt(), f"{DOMAIN} SMS task {task.task_id} again"
-            )
-
-        async def attempt() -> None:
-            if await self._hand_over_again(task):
-                retrying.discard(task.task_id)
-            else:
-                schedule()
-
-        @callback
-        def stop() -> None:
-            if cancel is not None:
-                cancel()
-
-        self.entry.async_on_unload(stop)
-        schedule()
 
     async def _hand_over_again(self, task: SmsTask) -> bool:
         """Hand an unconfirmed task over again; True once the gateway answered."""

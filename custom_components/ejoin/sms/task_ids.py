@@ -70,8 +70,6 @@ class TaskIds:
         self._tasks: dict[int, IssuedTask] = {}  # the oldest first
         # Two SMS sent at once must not share an id, nor overwrite each other's record.
         self._lock = asyncio.Lock()
-        # Unconfirmed tasks being handed over again in the background (this run only).
-        self.retrying: set[int] = set()
 
     async def next(self) -> int:
         """Return an id no earlier task of this gateway had (not remembered as a task)."""
