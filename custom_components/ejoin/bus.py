@@ -76,8 +76,8 @@ class SmsSentData(EventOrigin):
     ``result`` "sent" (``ok`` True) or "failed" (``ok`` False, with the reason), as the
     gateway reports; or "not_confirmed" (``ok`` None): the gateway did not answer when
     the task was handed to it, so it may send it or not. Home Assistant hands it over
-    again under the same task id (the gateway refuses a second copy), and a "sent" or
-    "failed" follows when the gateway reports it.
+    again under the same task id (the gateway refuses a second copy) a few times, while
+    the entry stays loaded; a "sent" or "failed" follows when the gateway reports it.
     """
 
     task_id: int | None
@@ -189,26 +189,22 @@ def sms_sent_data(origin: EventOrigin, report: SmsSentReport) -> SmsSentData:
     )
 
 
-def sms_handed_over_data(
-    origin: EventOrigin,
-    *,
-    task_id: int,
-    recipient: str,
-    result: Literal["failed", "not_confirmed"],
-    reason: str,
-    status_code: int | None = None,
+def sms_not_confirmed_data(
+    origin: EventOrigin, *, task_id: int, recipient: str, reason: str
 ) -> SmsSentData:
-    """Build ``ejoin_sms_sent`` for what handing a task over told: no answer, or a refusal.
+    """Build ``ejoin_sms_sent`` for a task handed over and not answered (``reason``: how).
 
-    The gateway says neither the port nor the time: it sent nothing (yet).
+    Only what the gateway itself reports is a failure: a refusal of the task handed over
+    again says nothing of the first hand-over, which may have been taken. The gateway
+    says neither the port nor the time: it sent nothing (yet).
     """
     return SmsSentData(
         **origin,
         task_id=task_id,
         recipient=recipient,
-        result=result,
-        ok=None if result == SMS_RESULT_NOT_CONFIRMED else False,
-        status_code=status_code,
+        result=SMS_RESULT_NOT_CONFIRMED,
+        ok=None,
+        status_code=None,
         reason=reason,
         sent_at=None,
     )

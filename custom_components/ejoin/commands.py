@@ -116,7 +116,9 @@ async def async_send(
 
     With ``task_id`` (from an earlier answer) the same task is handed over again: the
     gateway sends it at most once. An unanswered hand-over does not raise: the task
-    is answered "not_confirmed", and handed over again in the background.
+    is answered "not_confirmed", and handed over again in the background while the
+    entry stays loaded. A task handed over again that the gateway refuses is answered
+    "not_confirmed" too: its first hand-over may have been taken.
     """
     runtime = entry.runtime_data
     sender = SmsSender(

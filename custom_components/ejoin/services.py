@@ -225,8 +225,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
             delivery_report=call.data[ATTR_DELIVERY_REPORT],
             task_id=call.data.get(ATTR_TASK_ID),
         )
-        # accepted None, status "not_confirmed": the gateway did not answer, and the
-        # task is handed over again; "already_accepted": the gateway had it already.
+        # accepted None, status "not_confirmed": the gateway did not answer (the task
+        # is handed over again), or refused the task handed over again: either way it
+        # may send it or not. "already_accepted": the gateway had it already.
         return {
             "tasks": [
                 {

@@ -25,7 +25,9 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
+from custom_components.ejoin.pyejoin import SmsTask, TaskStatus
 from custom_components.ejoin.sms.sender import RETRY_DELAYS
+from custom_components.ejoin.sms.task_ids import TaskState
 from ejoin_simulator import Simulator
 from ejoin_simulator.model import SentMessage
 from tests.helpers import (
@@ -277,27 +279,30 @@ async def test_a_slow_answer_is_not_confirmed_and_the_task_is_sent_once(
     assert simulator.outbox == outbox(task_id, FIRST, SECOND)
 
 
-async def test_a_task_refused_when_handed_over_again_is_told_as_failed(
+async def test_a_task_refused_when_handed_over_again_stays_not_confirmed(
     hass: HomeAssistant,
     simulator: Simulator,
     live: MockConfigEntry,
     events: list[Event[dict[str, Any]]],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """Dropped unread, then refused: failed, with the reason; its id is not sent again."""
+    """Dropped unread, then refused: no "failed", a warning; the user's id still works.
+
+    The refusal is of the second hand-over: the first may have been taken and sent, so
+    the task stays pending, and it is not handed over again in the background.
+    """
     simulator.offline = True  # it takes the connection, and drops it unanswered
     task_id = (await send(hass))["task_id"]
     simulator.offline = False
     for port in simulator.gateway.ports.values():
         port.locked = True
 
-    await later(hass, RETRY_DELAYS[0] + 1)
-    await later(hass, RETRY_DELAYS[1] + 1)
+    for delay in RETRY_DELAYS:
+        await later(hass, delay + 1)
 
     assert [(event.data["result"], event.data["ok"]) for event in events] == [
         (NOT_CONFIRMED, None),
         (NOT_CONFIRMED, None),
-        ("failed", False),
-        ("failed", False),
     ]
     assert (
         events[0]
@@ -306,20 +311,69 @@ async def test_a_task_refused_when_handed_over_again_is_told_as_failed(
             f"cannot talk to gateway 127.0.0.1:{simulator.port}: ServerDisconnectedError"
         )
     )
-    assert {
-        key: events[3].data[key] for key in ("recipient", "status_code", "reason")
-    } == {"recipient": SECOND, "status_code": 5, "reason": "SIM unregistered (code 5)"}
     assert len(sms_posts(simulator)) == 1  # the dropped one was not recorded
-    with pytest.raises(ServiceValidationError) as raised:
-        await send(hass, task_id=task_id)
-    check_error(
-        raised.value,
-        "task_failed",
-        f"Task {task_id} was not sent: the gateway refused it, or was not reached. "
-        "Leave the task ID out to send the message as a new one",
-        {"task_id": str(task_id)},
+    [warning] = messages(caplog, "refused SMS task")
+    assert warning == (
+        f"Gateway Ejoin 127.0.0.1 refused SMS task {task_id} when it was handed over "
+        "again: SIM unregistered (code 5). It may have taken the task the first time: "
+        "its reports will say whether it is sent"
     )
-    assert simulator.outbox == []
+    assert live.runtime_data.task_retries.pending == 0
+    issued = await live.runtime_data.task_ids.get(task_id)
+    assert issued is not None
+    assert issued.state is TaskState.PENDING
+    for port in simulator.gateway.ports.values():
+        port.locked = False
+
+    again = await send(hass, task_id=task_id)
+
+    assert again == {"task_id": task_id, "accepted": True, "status": "OK"}
+    await wait_for(lambda: len(events) == 4, "the gateway's sent-sms reports")
+    assert simulator.outbox == outbox(task_id, FIRST, SECOND)
+
+
+async def test_the_user_sending_again_refused_is_not_told_as_failed(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    live: MockConfigEntry,
+    events: list[Event[dict[str, Any]]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The gateway has the first hand-over, then refuses the user's: not confirmed, sent.
+
+    Events: not_confirmed, then sent, never "failed" in between; no number is logged.
+    """
+    simulator.hanging = True  # it holds the first hand-over, and carries it out later
+    task_id = (await send(hass))["task_id"]
+
+    async def refuse(tasks: list[SmsTask], **_: Any) -> tuple[TaskStatus, ...]:
+        """Refuse every task as a gateway with a busy SIM might."""
+        return tuple(
+            TaskStatus(task_id=task.task_id, code=5, reason="SIM unregistered")
+            for task in tasks
+        )
+
+    with patch.object(live.runtime_data.client, "send_sms", refuse):
+        again = await send(hass, task_id=task_id)
+
+    assert again == {"task_id": task_id, "accepted": None, "status": NOT_CONFIRMED}
+    [warning] = messages(caplog, "refused SMS task")
+    assert f"refused SMS task {task_id} when it was handed over again" in warning
+    assert "SIM unregistered (code 5)" in warning
+    assert not [record for record in caplog.records if FIRST in record.getMessage()]
+    simulator.hanging = False
+    await wait_for(lambda: len(events) == 4, "the gateway's sent-sms reports")
+    await later(hass, RETRY_DELAYS[0] + 1)  # the background's: code 13, it has it
+    assert results(events) == [
+        (NOT_CONFIRMED, FIRST, task_id),
+        (NOT_CONFIRMED, SECOND, task_id),
+        ("sent", FIRST, task_id),
+        ("sent", SECOND, task_id),
+    ]
+    issued = await live.runtime_data.task_ids.get(task_id)
+    assert issued is not None
+    assert issued.state is TaskState.ACCEPTED
+    assert simulator.outbox == outbox(task_id, FIRST, SECOND)
 
 
 def retry_timers(hass: HomeAssistant) -> list[asyncio.TimerHandle]:

@@ -9,9 +9,11 @@ recipient, and the task is handed over again later under the same id, with the s
 body: up to ``len(RETRY_DELAYS)`` times, only while the entry stays loaded (a reload, an
 options change or a restart ends the retries; the task stays known by its id). The
 gateway refuses an id it has seen (code 13, "Duplicated task id"), so nobody gets the
-SMS twice, and that refusal of a task handed over before means it has it. The user may
-hand it over again too, with the task id the action answered. What the gateway then
-does with it comes later, pushed to the webhook (see sent.py).
+SMS twice, and that refusal of a task handed over before means it has it. Any other
+refusal of a task handed over again says nothing of the first, unanswered hand-over,
+which may have been taken: the task stays not confirmed. The user may hand it over
+again too, with the task id the action answered. What the gateway then does with it
+comes later, pushed to the webhook (see sent.py).
 """
 
 from __future__ import annotations
@@ -21,19 +23,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 import hashlib
-from typing import Final, Literal, TypedDict
+from typing import Final, TypedDict
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HassJob, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.event import async_call_later
 
-from ..bus import (
-    SMS_RESULT_FAILED,
-    SMS_RESULT_NOT_CONFIRMED,
-    EventOrigin,
-    sms_handed_over_data,
-)
+from ..bus import EventOrigin, sms_not_confirmed_data
 from ..const import DOMAIN, EVENT_SMS_SENT, LOGGER
 from ..pyejoin import (
     EjoinClient,
@@ -61,7 +58,8 @@ class SentTask(TypedDict):
 
     ``accepted`` True with ``status`` the gateway's word ("OK"), or "already_accepted"
     when the gateway had the task already; ``accepted`` None with ``status``
-    "not_confirmed" when the gateway did not answer (it may send it or not).
+    "not_confirmed" when the gateway did not answer (it may send it or not), or refused
+    the task handed over again (it may have taken it the first time).
     """
 
     task_id: int
@@ -194,7 +192,9 @@ class SmsSender:
         """Hand one SMS task to the gateway; raise if it is refused or not reached.
 
         With ``task_id`` (one this integration issued for the same message) the task
-        is handed over again, or answered "already accepted" when the gateway took it.
+        is handed over again, or answered "already accepted" when the gateway took it;
+        refused then, it is answered "not confirmed", not raised: the first hand-over
+        may have been taken.
         Errors that say the task did not reach the gateway (the gateway unreachable,
         the login refused) are raised as they come, for the caller to turn into the
         user's error.
@@ -212,7 +212,7 @@ class SmsSender:
         try:
             status = await self._hand_over(task)
         except UNANSWERED as err:
-            self._announce(task, SMS_RESULT_NOT_CONFIRMED, str(err))
+            self._announce_not_confirmed(task, str(err))
             self.retries.start(task_id, partial(self._hand_over_again, task))
             return SentTask(task_id=task_id, accepted=None, status=NOT_CONFIRMED)
         except EjoinError:
@@ -223,6 +223,9 @@ class SmsSender:
             await self.task_ids.settle(task_id, TaskState.ACCEPTED)
             word = status.reason if status.accepted else ALREADY_ACCEPTED
             return SentTask(task_id=task_id, accepted=True, status=word)
+        if again:  # the first hand-over, unanswered, may have been taken all the same
+            self._warn_refused_again(task_id, _task_reason(status))
+            return SentTask(task_id=task_id, accepted=None, status=NOT_CONFIRMED)
         await self.task_ids.settle(task_id, TaskState.FAILED)
         raise HomeAssistantError(
             translation_domain=DOMAIN,
@@ -278,38 +281,34 @@ class SmsSender:
             LOGGER.debug("SMS task %s still not confirmed: %s", task.task_id, err)
             return False
         except EjoinError as err:  # the request refused: of the task, nothing is known
-            LOGGER.warning(
-                "Gateway %s refused to take SMS task %s again: %s. It may have sent it "
-                "or not; send it again with its task id to find out",
-                self.entry.title,
-                task.task_id,
-                err,
-            )
+            self._warn_refused_again(task.task_id, str(err))
             return True
         if status.accepted or status.code == DUPLICATED_TASK_ID:
             LOGGER.debug("Gateway %s has SMS task %s", self.entry.title, task.task_id)
             await self.task_ids.settle(task.task_id, TaskState.ACCEPTED)
-        else:
-            await self.task_ids.settle(task.task_id, TaskState.FAILED)
-            self._announce(task, SMS_RESULT_FAILED, _task_reason(status), status.code)
+        else:  # answered, though not about the first hand-over
+            self._warn_refused_again(task.task_id, _task_reason(status))
         return True
 
-    def _announce(
-        self,
-        task: SmsTask,
-        result: Literal["failed", "not_confirmed"],
-        reason: str,
-        status_code: int | None = None,
-    ) -> None:
-        """Fire ``ejoin_sms_sent`` for each recipient of a task the gateway did not send."""
+    def _warn_refused_again(self, task_id: int, reason: str) -> None:
+        """Say that a task handed over again was refused, which leaves it unconfirmed.
+
+        Not a failure: the first hand-over, unanswered, may have been taken and sent.
+        The task stays pending; the gateway's reports on it say what became of it.
+        """
+        LOGGER.warning(
+            "Gateway %s refused SMS task %s when it was handed over again: %s. It may "
+            "have taken the task the first time: its reports will say whether it is sent",
+            self.entry.title,
+            task_id,
+            reason,
+        )
+
+    def _announce_not_confirmed(self, task: SmsTask, reason: str) -> None:
+        """Fire ``ejoin_sms_sent`` for each recipient of a task the gateway did not answer."""
         for recipient in task.recipients:
-            data = sms_handed_over_data(
-                self.origin,
-                task_id=task.task_id,
-                recipient=recipient,
-                result=result,
-                reason=reason,
-                status_code=status_code,
+            data = sms_not_confirmed_data(
+                self.origin, task_id=task.task_id, recipient=recipient, reason=reason
             )
             self.hass.bus.async_fire(EVENT_SMS_SENT, dict(data))
 
