@@ -244,7 +244,7 @@ async def test_removal_deletes_what_the_entry_stored(
     entry = config_entry_for(simulator)
     await set_up(hass, entry)
     await hass.async_block_till_done(wait_background_tasks=True)
-    await entry.runtime_data.task_ids.next()
+    await entry.runtime_data.task_ids.issue("fingerprint")
     assert await hass.config_entries.async_unload(entry.entry_id)
     stored = {f"ejoin.{entry.entry_id}.sms", f"ejoin.{entry.entry_id}.tasks"}
     assert stored <= set(hass_storage)

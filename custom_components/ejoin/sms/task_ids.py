@@ -71,13 +71,6 @@ class TaskIds:
         # Two SMS sent at once must not share an id, nor overwrite each other's record.
         self._lock = asyncio.Lock()
 
-    async def next(self) -> int:
-        """Return an id no earlier task of this gateway had (not remembered as a task)."""
-        async with self._lock:
-            task_id = await self._take_id()
-            await self._save()
-            return task_id
-
     async def issue(self, fingerprint: str) -> int:
         """Return a new id for the message with this fingerprint, recorded as pending.
 
