@@ -49,7 +49,8 @@ def sent_sentence(data: dict[str, Any]) -> str:
         return f"could not send an SMS to {recipient}: {data.get('reason') or 'failed'}"
     return (
         f"did not confirm taking an SMS to {recipient} (task {data.get('task_id')}); "
-        "it is handed over again, and sent at most once"
+        "it is sent at most once, and handed over again a few times unless Home "
+        "Assistant restarts or reloads the gateway first"
     )
 
 
