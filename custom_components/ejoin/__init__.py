@@ -69,7 +69,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bo
     """Unload the platforms; the rest goes with the entry's unload callbacks."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     # What was seen must be on disk before the entry is set up again.
-    await entry.runtime_data.inbox.async_flush()
+    await entry.runtime_data.inbox.async_write()
     return unloaded
 
 

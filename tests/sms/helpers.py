@@ -11,6 +11,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ejoin.const import DOMAIN
 from custom_components.ejoin.pyejoin import (
+    DeliveryReport,
     EjoinClient,
     PortAddress,
     ReceivedSms,
@@ -33,11 +34,22 @@ def message(text: str, *, at: int = 1714556700, port: str = "1.01") -> ReceivedS
     )
 
 
+def delivery_report(recipient: str, *, at: int = 1714556700) -> DeliveryReport:
+    """Build a delivery report as the protocol package reads it."""
+    return DeliveryReport(
+        address=PortAddress.parse("1.01"),
+        received_at=datetime.fromtimestamp(at, UTC),
+        smsc="+15550001111",
+        recipient=recipient,
+        status_code=0,
+    )
+
+
 @dataclass
 class FakeStore:
     """A gateway SMS store: rows numbered from 1, read a page at a time."""
 
-    rows: list[ReceivedSms] = field(default_factory=list)
+    rows: list[ReceivedSms | DeliveryReport] = field(default_factory=list)
     ssrc: str = "first"
     reads: list[tuple[int, int]] = field(default_factory=list)
     next_when_empty: int | None = None  # what next_sms says past the end
@@ -52,7 +64,15 @@ class FakeStore:
             next_index = self.next_when_empty
         else:
             next_index = start
-        return StoredSms(ssrc=self.ssrc, next_index=next_index, messages=tuple(page))
+        return StoredSms(
+            ssrc=self.ssrc,
+            next_index=next_index,
+            # A page lists its messages first, then its delivery reports.
+            messages=tuple(row for row in page if isinstance(row, ReceivedSms)),
+            delivery_reports=tuple(
+                row for row in page if isinstance(row, DeliveryReport)
+            ),
+        )
 
     def client(self) -> EjoinClient:
         """Stand in for the client (only read_sms is used)."""

@@ -80,7 +80,9 @@ async def test_record_forgets_what_it_first_saw_long_ago(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory
 ) -> None:
     """What Home Assistant first saw more than the age limit ago is forgotten."""
-    inbox = SmsInbox(hass, ENTRY_ID, max_age=timedelta(days=30).total_seconds())
+    inbox = SmsInbox(
+        hass, ENTRY_ID, max_age=timedelta(days=30).total_seconds(), keep_newest=1
+    )
     inbox.remember([fingerprint(message("a month ago"))])
     freezer.tick(timedelta(days=29))
     inbox.remember([fingerprint(message("yesterday"))])
@@ -90,6 +92,18 @@ async def test_record_forgets_what_it_first_saw_long_ago(
     assert not inbox.knows(fingerprint(message("a month ago")))
     assert inbox.knows(fingerprint(message("yesterday")))
     assert inbox.forgot
+
+
+async def test_the_newest_messages_are_kept_however_old(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """After months without an SMS, the last ones are still known (a store anchor)."""
+    inbox = SmsInbox(hass, ENTRY_ID)
+    inbox.remember([fingerprint(message(f"m{n}")) for n in range(3)])
+    freezer.tick(timedelta(days=90))
+    inbox.remember([fingerprint(message("today"))])
+
+    assert all(inbox.knows(fingerprint(message(f"m{n}"))) for n in range(3))
 
 
 async def test_record_survives_a_restart_and_is_removed_with_the_entry(
@@ -155,7 +169,7 @@ async def test_record_is_written_only_when_it_changed(
         inbox.record_read(None, 5)
         inbox.remember([fingerprint(message("one"))])
         await inbox.async_write()
-        await inbox.async_flush()
+        await inbox.async_write()
     assert save.call_count == 1
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+from datetime import timedelta
 import json
 import logging
 from typing import Any
 from unittest.mock import patch
 
 from aiohttp.test_utils import TestClient
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import Event, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import (
@@ -595,3 +597,112 @@ async def test_a_kill_at_any_step_of_taking_an_sms_loses_and_repeats_nothing(
     assert [event.data["recovered"] for event in received[fired_before:]] == [True] * (
         events - fired_before
     )
+
+
+@pytest.mark.parametrize(
+    ("kill_at", "events"),
+    [
+        ("before recording it pending", 1),
+        ("after recording it pending, before firing", 1),
+        ("after firing and recording it done", 1),
+        ("after firing, before recording it done", 2),
+    ],
+)
+async def test_a_kill_while_recovering_an_sms_from_the_store_loses_nothing(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    kill_at: str,
+    events: int,
+) -> None:
+    """The same four moments for an SMS found in the store: it was not pushed.
+
+    The read position past it is written together with it pending, never before.
+    """
+    received = async_capture_events(hass, SMS_RECEIVED)
+    key = f"ejoin.{entry.entry_id}.sms"
+    simulator.gateway.receive_sms(4, 1, "+15550006666", "Not pushed")
+    write_number, when = KILL_POINTS[kill_at]
+    on_disk: list[Any] = []
+    writes = 0
+    write = SmsInbox.async_write
+
+    async def write_then_maybe_die(inbox: SmsInbox) -> None:
+        nonlocal writes
+        writes += 1
+        if writes == write_number and when == "before":
+            on_disk.append(copy.deepcopy(hass_storage.get(key)))
+            raise asyncio.CancelledError  # the work stops here, and nobody hears
+        await write(inbox)
+        if writes == write_number:
+            on_disk.append(copy.deepcopy(hass_storage.get(key)))
+            raise asyncio.CancelledError  # the work stops here, and nobody hears
+
+    with patch.object(SmsInbox, "async_write", write_then_maybe_die):
+        await next_period(hass)  # the store is read in the background; the kill strikes
+    fired_before = len(received)
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[key] = on_disk[0]
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await next_period(hass)
+
+    assert texts(received) == ["Not pushed"] * events
+    assert all(event.data["recovered"] for event in received)
+    assert fired_before == (1 if write_number == 2 else 0)
+
+
+async def test_an_sms_whose_post_is_given_up_still_fires_once(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """A gateway that closes its post while the SMS is being written gets it fired.
+
+    Home Assistant cancels the webhook's handler then; the SMS is known from the
+    moment it was taken, so the repeat the gateway posts next fires nothing.
+    """
+    received = async_capture_events(hass, SMS_RECEIVED)
+    ingest = entry.runtime_data.ingest
+    body = json.dumps(sms_report(sms_row("Door opened"))).encode()
+    disk = asyncio.Event()
+    write = SmsInbox.async_write
+
+    async def slow_write(inbox: SmsInbox) -> None:
+        await disk.wait()  # a slow SD card
+        await write(inbox)
+
+    with patch.object(SmsInbox, "async_write", slow_write):
+        post_task = hass.async_create_task(ingest.ingest(body))
+        await asyncio.sleep(0)
+        post_task.cancel()  # the gateway gave up waiting
+        assert (await ingest.ingest(body)).status == 200  # and posts it again
+        disk.set()
+        await hass.async_block_till_done()
+
+    assert texts(received) == ["Door opened"]
+    assert entry.runtime_data.inbox.pending() == []
+
+
+async def test_a_store_renumbered_after_a_quiet_month_fires_nothing_old(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """No SMS for 31 days, Home Assistant and then the gateway restart: no replay."""
+    received = async_capture_events(hass, SMS_RECEIVED)
+    for number in range(5):
+        simulator.gateway.receive_sms(1, 1, "+15550007777", f"alarm {number}")
+    await next_period(hass)
+    assert len(received) == 5
+
+    freezer.tick(timedelta(days=31))
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    simulator.gateway.ssrc = "after-a-quiet-month"
+    simulator.gateway.inbox.renumber()
+    simulator.gateway.receive_sms(1, 1, "+15550007777", "a new one")
+    await next_period(hass)
+
+    assert texts(received)[5:] == ["a new one"]

@@ -12,8 +12,15 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.ejoin.pyejoin import ReportProblem, StoredSms
-from custom_components.ejoin.sms.inbox import SmsInbox
-from tests.sms.helpers import ENTRY_ID, FakeStore, message, read, reader
+from custom_components.ejoin.sms.inbox import SmsInbox, fingerprint
+from tests.sms.helpers import (
+    ENTRY_ID,
+    FakeStore,
+    delivery_report,
+    message,
+    read,
+    reader,
+)
 
 
 async def test_first_read_is_history_and_pages_through_the_store(
@@ -45,6 +52,27 @@ async def test_restart_of_the_gateway_reads_from_the_start(hass: HomeAssistant) 
     assert await read(hass, inbox, store) == ["three"]
     assert store.reads[-3:] == [(3, 100), (1, 100), (3, 100)]
     assert inbox.ssrc == "second"
+
+
+async def test_a_renumbered_store_is_judged_by_row_order_not_by_time(
+    hass: HomeAssistant,
+) -> None:
+    """Once some were forgotten, rows before the first one known are old.
+
+    Every unknown row after it is new, however old its time stamp and wherever its
+    page lists it (messages before delivery reports).
+    """
+    inbox = SmsInbox(hass, ENTRY_ID, limit=3, keep_newest=0)
+    store = FakeStore(
+        rows=[message("forgotten"), message("known"), delivery_report("+1555")]
+    )
+    await read(hass, inbox, store)  # the first read: history
+    inbox.remember([fingerprint(message("pushed since"))])  # forgets the first row
+    assert inbox.forgot
+
+    store.ssrc = "after-restart"
+    store.rows.append(message("missed", at=1_000_000_000))  # a clock that went back
+    assert await read(hass, inbox, store) == ["missed"]
 
 
 async def test_emptied_store_is_read_from_the_start(hass: HomeAssistant) -> None:

@@ -8,7 +8,8 @@ fingerprint of what it says and where it arrived, so that each fires exactly one
 A message is never dropped for its time stamp: a gateway whose clock went back sends
 messages older than everything remembered, and they are new all the same. What is
 remembered is bounded by count and by how long ago *Home Assistant* first saw each
-message; forgetting can only make a message look new again, never hide one.
+message (the newest 64 stay whatever their age); forgetting can only make a message
+look new again, never hide one.
 
 A new message is recorded as pending and written to disk before its event fires, and
 recorded as done (written again) right after; the pending ones of a run that was cut
@@ -31,6 +32,8 @@ from ..pyejoin import DeliveryReport, ReceivedSms
 type SmsItem = ReceivedSms | DeliveryReport
 
 STORAGE_VERSION = 1
+# Messages remembered whatever their age (the count and age limits apply above this).
+KEEP_NEWEST = 64
 
 
 class PendingSms(TypedDict):
@@ -87,6 +90,7 @@ class SmsInbox:
         *,
         limit: int = SEEN_SMS_LIMIT,
         max_age: float = SEEN_SMS_MAX_AGE.total_seconds(),
+        keep_newest: int = KEEP_NEWEST,
     ) -> None:
         """Keep the record in Home Assistant's storage under the entry's id."""
         self._store: Store[InboxData] = Store(
@@ -94,6 +98,7 @@ class SmsInbox:
         )
         self._limit = limit
         self._max_age = max_age
+        self._keep_newest = keep_newest
         self._seen: dict[str, float] = {}  # fingerprint -> first seen, oldest first
         self._pending: dict[str, PendingSms] = {}
         # Changes made, and how many of them are on disk: the record is written only
@@ -190,17 +195,17 @@ class SmsInbox:
             await self._store.async_save(self._data())
             self._written = changes
 
-    async def async_flush(self) -> None:
-        """Write what changed before the entry unloads (a record of a read, say)."""
-        await self.async_write()
-
     async def async_remove(self) -> None:
         """Delete the record (the entry is removed)."""
         await self._store.async_remove()
 
     def _forget_old(self, now: float) -> None:
-        """Forget messages first seen longer ago than the age limit."""
-        while self._seen:
+        """Forget messages first seen longer ago than the age limit, but the newest.
+
+        The newest few stay however old: after a long quiet spell they still tell
+        which rows of a renumbered store were seen (see store.py).
+        """
+        while len(self._seen) > self._keep_newest:
             key, seen = next(iter(self._seen.items()))
             if now - seen <= self._max_age:
                 return

@@ -19,6 +19,7 @@ the same step of the event loop as the firing.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,7 +31,7 @@ from ..bus import (
     delivery_report_data,
     sms_received_data,
 )
-from ..const import EVENT_SMS_DELIVERY_REPORT, EVENT_SMS_RECEIVED
+from ..const import DOMAIN, EVENT_SMS_DELIVERY_REPORT, EVENT_SMS_RECEIVED, LOGGER
 from ..gateway import Listeners
 from ..identifiers import DeviceIds
 from ..pyejoin import DeliveryReport, Report, SmsReceivedReport
@@ -70,7 +71,7 @@ class ReceivedSmsEvents:
             key = fingerprint(item)
             if self.inbox.knows(key):
                 continue
-            pending = self._pending(item, recovered=recovered)
+            pending = self._event_of(item, recovered=recovered)
             self.inbox.hold(key, pending)
             held.append((key, pending))
         if held:
@@ -85,6 +86,19 @@ class ReceivedSmsEvents:
             await self._announce(held)
 
     async def _announce(self, held: list[tuple[str, PendingSms]]) -> None:
+        """Have the held messages written, fired and recorded done, come what may.
+
+        They run as a task of their own: once held, a message is known, so a repeat
+        of it fires nothing; it must fire even if whoever handed it over gives up
+        meanwhile (a gateway that closes its request cancels the webhook's handler).
+        """
+        await asyncio.shield(
+            self.hass.async_create_task(
+                self._write_fire_record(held), f"{DOMAIN} announce SMS"
+            )
+        )
+
+    async def _write_fire_record(self, held: list[tuple[str, PendingSms]]) -> None:
         """Write the pending record, fire each event, record it done."""
         await self.inbox.async_write()
         for _, pending in held:
@@ -92,7 +106,7 @@ class ReceivedSmsEvents:
         self.inbox.done([key for key, _ in held])
         await self.inbox.async_write()
 
-    def _pending(self, item: SmsItem, *, recovered: bool) -> PendingSms:
+    def _event_of(self, item: SmsItem, *, recovered: bool) -> PendingSms:
         """Build the event of one message or delivery report."""
         origin = self.devices.origin(item.address)
         if isinstance(item, DeliveryReport):
@@ -115,7 +129,11 @@ class ReceivedSmsEvents:
             and isinstance(port, int)
             and (listeners := self._ports.get(port))
         ):
-            listeners.notify(SMS_RECEIVED, _shown(data))
+            try:
+                listeners.notify(SMS_RECEIVED, _shown(data))
+            except Exception:  # noqa: BLE001 - the rest of the burst must fire
+                # The bus event fired already; the entity's failure is logged.
+                LOGGER.exception("The SMS event entity of port %s failed", port)
 
 
 def _shown(data: dict[str, Any]) -> SmsShown:

@@ -7,8 +7,8 @@ read; what the inbox has not seen is announced as recovered. The first read ever
 records what the store holds: messages from before the set-up are history.
 
 After a restart renumbered the store, the rows are read again from 1. Rows are kept in
-the order they arrived, so once the inbox has forgotten messages, the rows up to the
-last one it still knows are old; only the rows after it can be new. No time stamp is
+the order they arrived, so once the inbox has forgotten messages, the rows before the
+first one it still knows are old; the unknown ones after it are new. No time stamp is
 compared: a gateway clock that went back hides nothing.
 """
 
@@ -23,7 +23,14 @@ from homeassistant.core import HomeAssistant, callback
 
 from ..const import DOMAIN, LOGGER, SMS_STORE_MAX_PAGES, SMS_STORE_PAGE
 from ..log_limit import LogLimiter, cut
-from ..pyejoin import EjoinAuthenticationError, EjoinClient, EjoinError, StoredSms
+from ..pyejoin import (
+    DeliveryReport,
+    EjoinAuthenticationError,
+    EjoinClient,
+    EjoinError,
+    ReceivedSms,
+    StoredSms,
+)
 from .inbox import SmsInbox, SmsItem, fingerprint
 
 # While the store cannot be read, a report from the gateway (it is back) prompts a
@@ -92,13 +99,17 @@ class SmsStoreReader:
         if self._failing:
             LOGGER.info("Reading the SMS store of gateway %s works again", self.mac)
             self._failing = False
-        if new:
-            LOGGER.info(
-                "Recovered %d SMS that gateway %s stored while they were not pushed",
-                len(new),
-                self.mac,
-            )
-            await self._recovered(new)
+        if not new:
+            await self.inbox.async_write()  # where the read ended, if it moved
+            return
+        LOGGER.info(
+            "Recovered %d SMS that gateway %s stored while they were not pushed",
+            len(new),
+            self.mac,
+        )
+        # Recorded as pending in the same write as the position past them: a kill
+        # before that write leaves both as they were, and the rows are read again.
+        await self._recovered(new)
 
     async def async_read(self) -> list[SmsItem]:
         """Read the store from where the last read ended; return messages never seen."""
@@ -135,9 +146,9 @@ class SmsStoreReader:
                 LOGGER.debug("Recorded %d SMS stored before the set-up", len(found))
                 found = []
             elif renumbered and inbox.forgot:
-                found = _after_last_known(found, inbox)
+                found = _from_first_known(found, inbox)
+            # Written with what is recovered (see async_catch_up), not before it.
             inbox.record_read(page.ssrc, position)
-            await inbox.async_write()
         return [item for key, item in found if not inbox.knows(key)]
 
     async def _page(self, start: int) -> StoredSms:
@@ -161,18 +172,21 @@ class SmsStoreReader:
         )
 
 
-def _after_last_known(
+def _from_first_known(
     found: list[tuple[str, SmsItem]], inbox: SmsInbox
 ) -> list[tuple[str, SmsItem]]:
-    """Keep the rows after the last one the inbox knows: those before it are old.
+    """Drop the rows before the first one the inbox knows: they were forgotten.
 
-    With no row known, the store holds only messages that arrived since (a store
-    emptied by the restart), and every row is kept.
+    Rows come in the order they arrived, messages and delivery reports each (a page
+    lists its messages first). Without a row known, the store holds only what came
+    since (a store emptied by the restart), and every row is kept.
     """
-    for index in range(len(found) - 1, -1, -1):
-        if inbox.knows(found[index][0]):
-            return found[index + 1 :]
-    return found
+    kept: list[tuple[str, SmsItem]] = []
+    for kind in (ReceivedSms, DeliveryReport):
+        rows = [(key, item) for key, item in found if isinstance(item, kind)]
+        first = next((n for n, (key, _) in enumerate(rows) if inbox.knows(key)), 0)
+        kept += rows[first:]
+    return kept
 
 
 def _rows(page: StoredSms) -> list[SmsItem]:
