@@ -227,6 +227,25 @@ async def test_a_login_rejected_while_reading_traffic_asks_for_new_credentials(
     assert state(hass, "sensor.port_1_data_sent") == STATE_UNAVAILABLE
 
 
+@PROXY_FIRMWARE
+async def test_reports_do_not_retry_a_login_the_gateway_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient,
+    entry: MockConfigEntry,
+) -> None:
+    """While new credentials are asked for, reports bring no readings with the old ones."""
+    simulator.password = "changed on the gateway"
+    await poll(hass, 301)
+    simulator.request_log.clear()
+
+    for number in (1, 2, 3):
+        assert await post(hass, client, port_report(simulator, number)) == (200, "OK")
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert sent(simulator) == []
+
+
 @pytest.mark.parametrize(
     "traffic",
     [

@@ -141,7 +141,10 @@ def refresh_when_heard_again(
     @callback
     def heard(_report: Report) -> None:
         nonlocal silent
-        if silent or not coordinator.last_update_success:
+        failed = not coordinator.last_update_success
+        if isinstance(coordinator.last_exception, ConfigEntryAuthFailed):
+            return  # new credentials are asked for; do not try the old ones again
+        if silent or failed:
             silent = False
             entry.async_create_task(hass, coordinator.async_request_refresh())
 
