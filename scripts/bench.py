@@ -461,10 +461,10 @@ async def measure(hass: HomeAssistant, bench: Bench) -> list[Row]:
     writes = 0
     write = Store._async_write_data  # noqa: SLF001 - count what reaches the disk
 
-    async def count_writes(store: Store[Any], path: str, data: dict[str, Any]) -> None:
+    async def count_writes(store: Store[Any], *args: Any) -> None:
         nonlocal writes
         writes += store.key.endswith(".sms")
-        await write(store, path, data)
+        await write(store, *args)  # (path, data), or (data) on newer releases
 
     start = time.perf_counter()
     with patch.object(Store, "_async_write_data", count_writes):
