@@ -34,7 +34,7 @@ from homeassistant.util import dt as dt_util
 from .connection import names_gateway, other_gateway_mac
 from .const import LOGGER
 from .gateway import EjoinGateway
-from .log_limit import LogLimiter, cut, shown
+from .log_limit import LogLimiter, cut
 from .pyejoin import (
     DeviceStatusReport,
     EjoinMalformedReportError,
@@ -44,6 +44,7 @@ from .pyejoin import (
     SmsReceivedReport,
     UnknownReport,
     parse_report,
+    shortened,
 )
 
 # Bodies up to this size are parsed in the event loop; larger ones (a big gateway's
@@ -140,7 +141,7 @@ class ReportIngest:
                     ("unknown type", report.type),
                     self.strangers,
                     "Ignoring reports of unknown type %s from %s",
-                    shown(report.type),
+                    shortened(report.type),
                     self.gateway.mac,
                 )
                 return IngestResult(status=200, message="unknown report type ignored")

@@ -4,17 +4,17 @@ Reports, status reads and SMS store pages come again every period, odd or not, a
 anyone on the network can post to the webhook. A :class:`LogLimiter` lets a kind of
 oddity through once an hour at most, remembers a bounded number of kinds, and keeps
 of each only a short hash: whatever a stranger sends, the log and the memory stay
-small. :func:`shown` shortens a value for a log line.
+small. :func:`cut` shortens a text for a log line (the protocol package's
+``shortened`` does the same for any value it describes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 import hashlib
-import reprlib
 import sys
 import time
-from typing import Any, Final
+from typing import Final
 
 # How long a kind is remembered once said: it is said again after an hour.
 FORGET_AFTER: Final = 3600.0
@@ -22,20 +22,6 @@ FORGET_AFTER: Final = 3600.0
 KINDS_KEPT: Final = 64
 # A kind is kept as a hash of this many bytes, whatever its size.
 _DIGEST_BYTES: Final = 8
-
-_REPR = reprlib.Repr(
-    maxlevel=2, maxdict=4, maxlist=4, maxtuple=4, maxset=4, maxstring=40, maxother=40
-)
-_REPR.maxlong = 40
-
-
-def shown(value: Any, limit: int = 40) -> str:
-    """Return ``repr(value)`` cut to about ``limit`` characters, for a log line."""
-    try:
-        text = _REPR.repr(value)
-    except Exception:  # noqa: BLE001 - a value that cannot even be shown
-        return f"<{type(value).__name__}>"
-    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def cut(text: str, limit: int = 40) -> str:

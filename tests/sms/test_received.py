@@ -540,6 +540,50 @@ KILL_POINTS = {
 }
 
 
+def dying_at(
+    kill_at: str,
+    hass_storage: dict[str, Any],
+    key: str,
+    on_disk: list[Any],
+    death: type[BaseException],
+) -> Any:
+    """Patch the inbox's writes to stop dead at ``kill_at``; keep what is on disk then."""
+    write_number, when = KILL_POINTS[kill_at]
+    writes = 0
+    write = SmsInbox.async_write
+
+    async def write_then_maybe_die(inbox: SmsInbox) -> None:
+        nonlocal writes
+        writes += 1
+        if writes == write_number and when == "before":
+            on_disk.append(copy.deepcopy(hass_storage.get(key)))
+            raise death
+        await write(inbox)
+        if writes == write_number:
+            on_disk.append(copy.deepcopy(hass_storage.get(key)))
+            raise death
+
+    return patch.object(SmsInbox, "async_write", write_then_maybe_die)
+
+
+async def restart_with(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+    key: str,
+    on_disk: Any,
+) -> None:
+    """Set the entry up again with what was on disk at the kill, and let a period pass.
+
+    Unloading would write what the killed run still held, so the disk is put back.
+    """
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    hass_storage[key] = on_disk
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await next_period(hass)
+
+
 @pytest.mark.parametrize(
     ("kill_at", "events"),
     [
@@ -563,35 +607,16 @@ async def test_a_kill_at_any_step_of_taking_an_sms_loses_and_repeats_nothing(
     key = f"ejoin.{entry.entry_id}.sms"
     _, row = simulator.gateway.receive_sms(4, 1, "+15550006666", "Door opened")
     body = json.dumps(simulator.gateway.recv_sms(row, port=4)).encode()
-    write_number, when = KILL_POINTS[kill_at]
     on_disk: list[Any] = []
-    writes = 0
-    write = SmsInbox.async_write
-
-    async def write_then_maybe_die(inbox: SmsInbox) -> None:
-        nonlocal writes
-        writes += 1
-        if writes == write_number and when == "before":
-            on_disk.append(copy.deepcopy(hass_storage.get(key)))
-            raise KilledError
-        await write(inbox)
-        if writes == write_number:
-            on_disk.append(copy.deepcopy(hass_storage.get(key)))
-            raise KilledError
 
     with (
-        patch.object(SmsInbox, "async_write", write_then_maybe_die),
+        dying_at(kill_at, hass_storage, key, on_disk, KilledError),
         pytest.raises(KilledError),
     ):
         await entry.runtime_data.ingest.ingest(body)
     fired_before = len(received)
 
-    # Restart with what was on disk at the kill (unloading would write the rest).
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    hass_storage[key] = on_disk[0]
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    await next_period(hass)
+    await restart_with(hass, entry, hass_storage, key, on_disk[0])
 
     assert texts(received) == ["Door opened"] * events
     assert [event.data["recovered"] for event in received[fired_before:]] == [True] * (
@@ -623,35 +648,18 @@ async def test_a_kill_while_recovering_an_sms_from_the_store_loses_nothing(
     received = async_capture_events(hass, SMS_RECEIVED)
     key = f"ejoin.{entry.entry_id}.sms"
     simulator.gateway.receive_sms(4, 1, "+15550006666", "Not pushed")
-    write_number, when = KILL_POINTS[kill_at]
     on_disk: list[Any] = []
-    writes = 0
-    write = SmsInbox.async_write
 
-    async def write_then_maybe_die(inbox: SmsInbox) -> None:
-        nonlocal writes
-        writes += 1
-        if writes == write_number and when == "before":
-            on_disk.append(copy.deepcopy(hass_storage.get(key)))
-            raise asyncio.CancelledError  # the work stops here, and nobody hears
-        await write(inbox)
-        if writes == write_number:
-            on_disk.append(copy.deepcopy(hass_storage.get(key)))
-            raise asyncio.CancelledError  # the work stops here, and nobody hears
-
-    with patch.object(SmsInbox, "async_write", write_then_maybe_die):
+    # In the background the work just stops there, and nobody hears of it.
+    with dying_at(kill_at, hass_storage, key, on_disk, asyncio.CancelledError):
         await next_period(hass)  # the store is read in the background; the kill strikes
     fired_before = len(received)
 
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    hass_storage[key] = on_disk[0]
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    await next_period(hass)
+    await restart_with(hass, entry, hass_storage, key, on_disk[0])
 
     assert texts(received) == ["Not pushed"] * events
     assert all(event.data["recovered"] for event in received)
-    assert fired_before == (1 if write_number == 2 else 0)
+    assert fired_before == (1 if KILL_POINTS[kill_at][0] == 2 else 0)  # fired once
 
 
 async def test_an_sms_whose_post_is_given_up_still_fires_once(

@@ -59,6 +59,7 @@ from .port_state import (
 )
 from .ports import PortAddress, ports_expression
 from .reports import parse_report
+from .values import shortened
 from .wire import Command, CommandOp, RedialMode, load_json_object
 
 __all__ = [
@@ -104,5 +105,6 @@ __all__ = [
     "parse_report",
     "ports_expression",
     "same_slot",
+    "shortened",
     "working_state",
 ]
