@@ -83,6 +83,10 @@ async def test_a_silent_gateway_becomes_unavailable_and_returns(
             "unavailable"
         )
     ]
+    # Said at info, once, as the quality scale's log-when-unavailable rule asks.
+    assert [
+        record.levelname for record in caplog.records if SILENT in record.message
+    ] == ["INFO"]
     freezer.tick(timedelta(seconds=PERIOD - 1))  # back in step with the periods
     assert (
         pushes_missing_issue(hass, entry) is None

@@ -218,7 +218,8 @@ class EjoinGateway:
         if not self.available:
             return
         self.available = False
-        LOGGER.warning(
+        # Info, once: the quality scale's log-when-unavailable rule.
+        LOGGER.info(
             "Gateway %s has not been heard for %d s; its entities are unavailable",
             self.mac,
             silent_for,
