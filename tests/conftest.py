@@ -15,7 +15,14 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.ejoin.const import CONF_ALL_SIMS
 from ejoin_simulator import Gateway, Simulator
 
-from .helpers import FIRMWARE, entry_for, http_client, running, set_up_entry
+from .helpers import (
+    FIRMWARE,
+    SECOND_MAC,
+    entry_for,
+    http_client,
+    running,
+    set_up_entry,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -80,3 +87,35 @@ def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     between the Home Assistant versions under test.
     """
     return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+async def second(socket_enabled: None) -> AsyncIterator[Simulator]:
+    """Run a second gateway: 4 ports, 4 SIM slots, another MAC, proxy firmware."""
+    gateway = Gateway.create(
+        ports=4,
+        slots=4,
+        mac=SECOND_MAC.replace(":", "-"),
+        firmware=FIRMWARE,
+        profile="proxy",
+        seed=2,
+    )
+    async with running(gateway) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+async def two_entries(
+    hass: HomeAssistant, simulator: Simulator, second: Simulator
+) -> tuple[MockConfigEntry, MockConfigEntry]:
+    """Both gateways set up without pushes; port 2 of the second is locked."""
+    second.gateway.ports[2].locked = True
+    first = await set_up_entry(hass, simulator, entry_for(simulator))
+    other = await set_up_entry(
+        hass,
+        second,
+        entry_for(
+            second, unique_id=SECOND_MAC, webhook_id="ejoin_second", title="Second"
+        ),
+    )
+    return first, other

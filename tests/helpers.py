@@ -46,6 +46,7 @@ from custom_components.ejoin.const import (
 from ejoin_simulator import Gateway, Simulator
 
 GATEWAY_MAC = "00:30:f1:01:02:03"
+SECOND_MAC = "00:30:f1:0a:0b:0c"  # a second gateway, where a test needs two
 WEBHOOK_ID = "ejoin_test_webhook"
 PASSWORD = "s3cret p@ss&word"
 

@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "sms.task_ids": 4,
     "ingest": 4,
     "calls": 5,
+    "devices": 5,
     "public_ip": 5,
     "redial": 5,
     "sms.received": 5,

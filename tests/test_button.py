@@ -141,14 +141,15 @@ async def test_reset_button_restarts_the_port(
     await press(hass, "reset", 1)
     await wait_for(
         lambda: (
-            seen.append(state(hass, "sensor.port_1_status")) is None
+            seen.append(state(hass, "sensor.ejoin_127_0_0_1_port_1_status")) is None
             and seen[-1] == "registering"
         ),
         "registering",
     )
     await wait_for(
-        lambda: state(hass, "sensor.port_1_status") == "registered", "registered"
+        lambda: state(hass, "sensor.ejoin_127_0_0_1_port_1_status") == "registered",
+        "registered",
     )
 
     assert sent(simulator) == [command("reset", "1")]
-    assert state(hass, "binary_sensor.port_1_registered") == "on"
+    assert state(hass, "binary_sensor.ejoin_127_0_0_1_port_1_registered") == "on"

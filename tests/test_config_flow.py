@@ -657,7 +657,9 @@ async def test_options_take_effect_at_once(
         CONF_LOCAL_ONLY: True,
     }
     await post_from_outside(hass, client, simulator, "1.11")
-    assert hass.states.get("sensor.port_1_balance").state != "1.11"  # local only
+    assert (
+        hass.states.get("sensor.ejoin_127_0_0_1_port_1_balance").state != "1.11"
+    )  # local only
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
@@ -682,10 +684,10 @@ async def test_options_take_effect_at_once(
         CONF_LOCAL_ONLY: False,
     }
     await post_from_outside(hass, client, simulator, "2.22")
-    assert hass.states.get("sensor.port_1_balance").state == "2.22"
+    assert hass.states.get("sensor.ejoin_127_0_0_1_port_1_balance").state == "2.22"
     assert (simulator.gateway.report_period, simulator.gateway.all_sims) == (120, True)
     assert hass.states.get("notify.ejoin_127_0_0_1_sms") is not None
-    assert hass.states.get("sensor.port_1_sim_slots").state == "4"
+    assert hass.states.get("sensor.ejoin_127_0_0_1_port_1_sim_slots").state == "4"
     proxy = entry.runtime_data.public_ips
     assert proxy is not None
     assert proxy.update_interval is not None

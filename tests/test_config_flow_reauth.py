@@ -278,7 +278,7 @@ async def test_new_password_on_the_gateway_is_asked_for_and_used(
     assert state_of(configured) is ConfigEntryState.LOADED
     assert reauth_flows(hass, configured) == []
     assert ir.async_get(hass).async_get_issue("homeassistant", issue_id) is None
-    port_status = hass.states.get("sensor.port_1_status")
+    port_status = hass.states.get("sensor.ejoin_127_0_0_1_port_1_status")
     assert port_status is not None
     assert port_status.state == "registered"
     assert passwords_used(simulator) == {NEW_PASSWORD}
@@ -427,7 +427,7 @@ async def test_reconfigure_moves_the_gateway_and_keeps_devices_and_entities(
     assert configured.unique_id == GATEWAY_MAC
     assert state_of(configured) is ConfigEntryState.LOADED
     assert registry_snapshot(hass, configured) == (devices, entities)
-    assert hass.states.get("sensor.port_1_status") is not None
+    assert hass.states.get("sensor.ejoin_127_0_0_1_port_1_status") is not None
     # The new address got the flow's plain read; each set-up checked that it is this
     # gateway before pointing it at the new report URL.
     reads = status_reads(moved)

@@ -70,7 +70,7 @@ async def test_sms_entity_shows_the_received_sms(
     assert await post(hass, client, load_fixture(name)) == (200, "OK")
 
     [event] = received
-    shown = hass.states.get(f"event.port_{port}_sms")
+    shown = hass.states.get(f"event.ejoin_127_0_0_1_port_{port}_sms")
     assert shown is not None
     assert shown.attributes["event_type"] == "received"
     assert {key: shown.attributes[key] for key in SMS_SHOWN} == {
@@ -88,7 +88,7 @@ async def test_a_delivery_report_leaves_the_sms_entity_alone(
     """A delivery report is no message: the port's SMS entity shows nothing."""
     assert await post(hass, client, load_fixture(name)) == (200, "OK")
 
-    assert hass.states.get("event.port_2_sms").state == "unknown"
+    assert hass.states.get("event.ejoin_127_0_0_1_port_2_sms").state == "unknown"
 
 
 async def test_an_sms_found_in_the_store_shows_as_recovered(
@@ -99,7 +99,7 @@ async def test_an_sms_found_in_the_store_shows_as_recovered(
 
     await next_period(hass)
 
-    shown = hass.states.get("event.port_5_sms")
+    shown = hass.states.get("event.ejoin_127_0_0_1_port_5_sms")
     assert shown is not None
     assert shown.attributes["event_type"] == "received"
     assert shown.attributes["text"] == "Alarm: door open"
@@ -137,7 +137,7 @@ async def test_call_entity_tells_how_the_call_went(
     assert await post(hass, client, report) == (200, "OK")
 
     [event] = calls
-    shown = hass.states.get("event.port_4_call")
+    shown = hass.states.get("event.ejoin_127_0_0_1_port_4_call")
     assert shown is not None
     assert shown.attributes["event_type"] == event_type
     assert {key: shown.attributes[key] for key in CALL_SHOWN} == {

@@ -452,7 +452,7 @@ async def test_port_notations_of_the_working_slot(
     after = integration_states(hass, entry)
     assert {
         entity_id for entity_id in after if after[entity_id] != before[entity_id]
-    } == {"sensor.port_3_balance"}
+    } == {"sensor.ejoin_127_0_0_1_port_3_balance"}
 
 
 @pytest.mark.parametrize(
@@ -535,7 +535,7 @@ async def test_mixed_port_notations_in_one_dev_status(
     assert value_of(hass, "registered_ports") == "9"
     for port in (12, 15):
         device = device_of(hass, entry, f"{GATEWAY_MAC}_port_{port}")
-        assert device.name == f"Port {port}"
+        assert device.name == f"Ejoin 127.0.0.1 Port {port}"
         assert device.via_device_id == device_of(hass, entry, GATEWAY_MAC).id
 
 
@@ -954,7 +954,7 @@ async def test_a_signal_change_rewrites_only_the_signal_sensor(
 
     assert await post(hass, client, port_report(simulator, 4)) == (200, "OK")
 
-    assert written == ["sensor.port_4_signal_strength"]
+    assert written == ["sensor.ejoin_127_0_0_1_port_4_signal_strength"]
     assert value_of(hass, "signal_strength", 4) == str(-113 + 2 * sim.signal)
 
 
@@ -1179,7 +1179,9 @@ async def test_call_record_of_another_sim_changes_nothing(
     assert await post(hass, client, record) == (200, "OK")
 
     after = integration_states(hass, entry)
-    assert after.pop("event.port_4_call") != before.pop("event.port_4_call")
+    assert after.pop("event.ejoin_127_0_0_1_port_4_call") != before.pop(
+        "event.ejoin_127_0_0_1_port_4_call"
+    )
     assert after == before
 
 

@@ -93,16 +93,29 @@ async def test_public_ip_and_traffic_after_set_up(
     ]
     assert len(proxy_entities(hass, entry)) == 8 * 3
     for number, port in simulator.gateway.ports.items():
-        assert state(hass, f"sensor.port_{number}_public_ip") == port.public_ip
-        assert value(hass, f"sensor.port_{number}_data_received") == number * 3.0
-        assert value(hass, f"sensor.port_{number}_data_sent") == number * 1.0
-    received = hass.states.get("sensor.port_2_data_received")
+        assert (
+            state(hass, f"sensor.ejoin_127_0_0_1_port_{number}_public_ip")
+            == port.public_ip
+        )
+        assert (
+            value(hass, f"sensor.ejoin_127_0_0_1_port_{number}_data_received")
+            == number * 3.0
+        )
+        assert (
+            value(hass, f"sensor.ejoin_127_0_0_1_port_{number}_data_sent")
+            == number * 1.0
+        )
+    received = hass.states.get("sensor.ejoin_127_0_0_1_port_2_data_received")
     assert received is not None
     assert received.attributes["unit_of_measurement"] == "MB"
     assert received.attributes["device_class"] == "data_size"
     assert received.attributes["state_class"] == "total_increasing"
     # Shown as "6.00 MB", not to the byte in megabytes.
-    options = er.async_get(hass).async_get("sensor.port_2_data_received").options
+    options = (
+        er.async_get(hass)
+        .async_get("sensor.ejoin_127_0_0_1_port_2_data_received")
+        .options
+    )
     assert options["sensor"]["suggested_display_precision"] == 2
 
 
@@ -122,9 +135,9 @@ async def test_public_ips_are_read_again_at_the_interval(
     await poll(hass, 121)
 
     assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
-    assert state(hass, "sensor.port_4_public_ip") == "100.100.1.2"
-    assert value(hass, "sensor.port_4_data_received") == 7.0
-    assert value(hass, "sensor.port_4_data_sent") == 2.0
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_4_public_ip") == "100.100.1.2"
+    assert value(hass, "sensor.ejoin_127_0_0_1_port_4_data_received") == 7.0
+    assert value(hass, "sensor.ejoin_127_0_0_1_port_4_data_sent") == 2.0
     assert entry.runtime_data.public_ips is not None
 
 
@@ -133,7 +146,7 @@ async def test_a_failed_reading_makes_the_readings_unavailable(
     hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
 ) -> None:
     """An unanswered reading, or traffic that cannot be read, makes them unavailable."""
-    readings = [f"sensor.port_1_{key}" for key in PROXY_KEYS]
+    readings = [f"sensor.ejoin_127_0_0_1_port_1_{key}" for key in PROXY_KEYS]
     simulator.offline = True
     await poll(hass, 301)
     assert {state(hass, reading) for reading in readings} == {STATE_UNAVAILABLE}
@@ -141,9 +154,10 @@ async def test_a_failed_reading_makes_the_readings_unavailable(
     simulator.offline = False
     await poll(hass, 602)
     assert (
-        state(hass, "sensor.port_1_public_ip") == simulator.gateway.ports[1].public_ip
+        state(hass, "sensor.ejoin_127_0_0_1_port_1_public_ip")
+        == simulator.gateway.ports[1].public_ip
     )
-    assert value(hass, "sensor.port_1_data_sent") == 0.0
+    assert value(hass, "sensor.ejoin_127_0_0_1_port_1_data_sent") == 0.0
 
     with patch.object(
         EjoinClient, "get_traffic", side_effect=EjoinConnectionError("gone")
@@ -163,7 +177,7 @@ async def test_readings_come_back_with_the_first_report_after_a_failed_one(
 
     They are not left unavailable until the next reading, minutes later.
     """
-    readings = [f"sensor.port_1_{key}" for key in PROXY_KEYS]
+    readings = [f"sensor.ejoin_127_0_0_1_port_1_{key}" for key in PROXY_KEYS]
     simulator.offline = True
     await poll(hass, 301)
     assert {state(hass, reading) for reading in readings} == {STATE_UNAVAILABLE}
@@ -173,8 +187,8 @@ async def test_readings_come_back_with_the_first_report_after_a_failed_one(
     assert await post(hass, client, port_report(simulator, 1)) == (200, "OK")
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert state(hass, "sensor.port_1_public_ip") == "100.64.9.9"
-    assert value(hass, "sensor.port_1_data_sent") == 0.0
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_1_public_ip") == "100.64.9.9"
+    assert value(hass, "sensor.ejoin_127_0_0_1_port_1_data_sent") == 0.0
 
 
 @PROXY_FIRMWARE
@@ -188,7 +202,7 @@ async def test_a_gateway_heard_again_after_a_silence_has_its_addresses_read(
     """Silent for minutes (maybe restarting), then heard: its public IPs are read anew."""
     simulator.offline = True
     await advance(hass, freezer, 4)  # silent: the readings are not due yet
-    assert state(hass, "sensor.port_1_status") == STATE_UNAVAILABLE
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_1_status") == STATE_UNAVAILABLE
     simulator.offline = False
     simulator.gateway.ports[1].public_ip = "100.64.9.10"
     simulator.request_log.clear()
@@ -196,7 +210,7 @@ async def test_a_gateway_heard_again_after_a_silence_has_its_addresses_read(
     assert await post(hass, client, port_report(simulator, 1)) == (200, "OK")
     await hass.async_block_till_done(wait_background_tasks=True)
 
-    assert state(hass, "sensor.port_1_public_ip") == "100.64.9.10"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_1_public_ip") == "100.64.9.10"
     assert sent(simulator)[:2] == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
     assert await post(hass, client, port_report(simulator, 2)) == (200, "OK")
     await hass.async_block_till_done(wait_background_tasks=True)
@@ -224,7 +238,7 @@ async def test_a_login_rejected_while_reading_traffic_asks_for_new_credentials(
         DOMAIN, match_context={"source": SOURCE_REAUTH, "entry_id": entry.entry_id}
     )
     assert len(progress) == 1
-    assert state(hass, "sensor.port_1_data_sent") == STATE_UNAVAILABLE
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_1_data_sent") == STATE_UNAVAILABLE
 
 
 @PROXY_FIRMWARE
@@ -267,11 +281,12 @@ async def test_firmware_without_traffic_gets_public_ips_only(
         assert get_traffic.call_count == 1
 
     assert proxy_entities(hass, entry) == [
-        f"sensor.port_{port}_public_ip" for port in range(1, 9)
+        f"sensor.ejoin_127_0_0_1_port_{port}_public_ip" for port in range(1, 9)
     ]
     assert sent(simulator) == [(*PUBLIC_IPS, None)]
     assert (
-        state(hass, "sensor.port_8_public_ip") == simulator.gateway.ports[8].public_ip
+        state(hass, "sensor.ejoin_127_0_0_1_port_8_public_ip")
+        == simulator.gateway.ports[8].public_ip
     )
 
 
@@ -302,7 +317,7 @@ async def test_firmware_without_public_ips_gets_no_proxy_sensors(
 
     assert entry.runtime_data.public_ips is None
     assert proxy_entities(hass, entry) == []
-    assert state(hass, "sensor.port_1_status") == "registered"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_1_status") == "registered"
     assert [
         record for record in caplog.records if record.levelno >= logging.ERROR
     ] == []
@@ -332,24 +347,26 @@ async def test_a_redial_brings_the_new_public_ip(
     when it is registered (3) on the way, before it has a new address.
     """
     old = simulator.gateway.ports[2].public_ip
-    assert state(hass, "sensor.port_2_public_ip") == old
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_public_ip") == old
 
     if asked_by == "button":
         await press(hass, "redial", 2)
     else:
         await act(hass, "redial", {"device_id": devices(hass, (2,))})
     await wait_for(
-        lambda: state(hass, "sensor.port_2_public_ip") != old, "the new public IP"
+        lambda: state(hass, "sensor.ejoin_127_0_0_1_port_2_public_ip") != old,
+        "the new public IP",
     )
 
     new = simulator.gateway.ports[2].public_ip
     assert new != old
-    assert state(hass, "sensor.port_2_public_ip") == new
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_public_ip") == new
     assert (
-        state(hass, "sensor.port_5_public_ip") == simulator.gateway.ports[5].public_ip
+        state(hass, "sensor.ejoin_127_0_0_1_port_5_public_ip")
+        == simulator.gateway.ports[5].public_ip
     )
-    assert state(hass, "sensor.port_2_status") == "accessing_network"
-    assert state(hass, "binary_sensor.port_2_registered") == "on"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_status") == "accessing_network"
+    assert state(hass, "binary_sensor.ejoin_127_0_0_1_port_2_registered") == "on"
     assert sent(simulator) == [
         command("redial", "2", mode=0),
         (*PUBLIC_IPS, None),

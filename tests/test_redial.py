@@ -322,7 +322,8 @@ async def test_a_redialled_port_is_refused_while_it_registers(
 
     await act(hass, "reset_port", {"device_id": devices(hass, (7,))})
     await wait_for(
-        lambda: state(hass, "sensor.port_7_status") == "registering", "registering"
+        lambda: state(hass, "sensor.ejoin_127_0_0_1_port_7_status") == "registering",
+        "registering",
     )
     with pytest.raises(ServiceValidationError) as raised:
         await act(hass, "redial", {"device_id": devices(hass, (7,))})
@@ -332,7 +333,7 @@ async def test_a_redialled_port_is_refused_while_it_registers(
     assert sent(simulator) == [
         (*COMMAND, {"type": "command", "op": "reset", "ports": "7"})
     ]
-    assert state(hass, "binary_sensor.port_7_registered") == "off"
+    assert state(hass, "binary_sensor.ejoin_127_0_0_1_port_7_registered") == "off"
 
 
 @PROXY_FIRMWARE
@@ -363,7 +364,7 @@ async def test_only_the_return_to_work_ends_a_redial(
     await hass.async_block_till_done()
 
     assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
-    assert state(hass, "sensor.port_2_public_ip") == "100.100.100.100"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_public_ip") == "100.100.100.100"
 
 
 @PROXY_FIRMWARE
@@ -398,7 +399,7 @@ async def test_a_redial_reported_before_the_gateway_answers_still_ends(
     await hass.async_block_till_done()
 
     assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
-    assert state(hass, "sensor.port_2_public_ip") == "100.100.100.101"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_public_ip") == "100.100.100.101"
 
 
 @PROXY_FIRMWARE
@@ -413,7 +414,7 @@ async def test_a_redial_never_seen_to_end_is_taken_as_done_later(
     await set_up_entry(
         hass, simulator, entry_for(simulator, options={CONF_PUBLIC_IP_INTERVAL: 3600})
     )
-    old = state(hass, "sensor.port_3_public_ip")
+    old = state(hass, "sensor.ejoin_127_0_0_1_port_3_public_ip")
     await act(hass, "redial", {"device_id": devices(hass, (3,))})
     simulator.request_log.clear()
 
@@ -426,7 +427,7 @@ async def test_a_redial_never_seen_to_end_is_taken_as_done_later(
 
     new = simulator.gateway.ports[3].public_ip
     assert new != old
-    assert state(hass, "sensor.port_3_public_ip") == new
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_3_public_ip") == new
 
 
 @PROXY_FIRMWARE
@@ -451,6 +452,7 @@ async def test_an_overdue_redial_ends_on_time_whatever_the_report_period(
         assert bool(read) == (half_minutes == 11), f"after {half_minutes * 30} s"
 
     assert (
-        state(hass, "sensor.port_3_public_ip") == simulator.gateway.ports[3].public_ip
+        state(hass, "sensor.ejoin_127_0_0_1_port_3_public_ip")
+        == simulator.gateway.ports[3].public_ip
     )
     assert status_reads(simulator) == []  # no report was due, none was read

@@ -58,7 +58,7 @@ async def test_slot_select_sends_a_switch(
     await use(hass, "select", "select_option", "active_slot_select", 1, option="3")
 
     assert sent(simulator) == [command("switch", "1C")]
-    assert state(hass, "select.port_1_active_sim_slot") == "1"
+    assert state(hass, "select.ejoin_127_0_0_1_port_1_active_sim_slot") == "1"
 
 
 async def test_slot_select_shows_the_new_sim(
@@ -68,7 +68,9 @@ async def test_slot_select_shows_the_new_sim(
     entity_registry: er.EntityRegistry,
 ) -> None:
     """With pushes flowing, port 2 on slot 3 shows slot 3's SIM: ICCID, number, slot."""
-    entity_registry.async_update_entity("sensor.port_2_iccid", disabled_by=None)
+    entity_registry.async_update_entity(
+        "sensor.ejoin_127_0_0_1_port_2_iccid", disabled_by=None
+    )
     assert await hass.config_entries.async_reload(live.entry_id)
     await hass.async_block_till_done()
     simulator.request_log.clear()
@@ -76,20 +78,20 @@ async def test_slot_select_shows_the_new_sim(
     first, third = model.slots[1], model.slots[3]
     assert first is not None
     assert third is not None
-    assert state(hass, "sensor.port_2_iccid") == first.iccid
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_iccid") == first.iccid
 
     await use(hass, "select", "select_option", "active_slot_select", 2, option="3")
     await wait_for(
         lambda: (
-            state(hass, "sensor.port_2_iccid") == third.iccid
-            and state(hass, "sensor.port_2_status") == "registered"
+            state(hass, "sensor.ejoin_127_0_0_1_port_2_iccid") == third.iccid
+            and state(hass, "sensor.ejoin_127_0_0_1_port_2_status") == "registered"
         ),
         "slot 3's SIM registered",
     )
 
-    assert state(hass, "select.port_2_active_sim_slot") == "3"
-    assert state(hass, "sensor.port_2_sim_number") == third.number
-    assert state(hass, "sensor.port_2_active_sim_slot") == "3"
+    assert state(hass, "select.ejoin_127_0_0_1_port_2_active_sim_slot") == "3"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_sim_number") == third.number
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_active_sim_slot") == "3"
     assert sent(simulator) == [command("switch", "2C")]
 
 
@@ -115,9 +117,9 @@ async def test_slot_select_of_a_port_reported_without_slot_is_unknown(
     assert await post(hass, client, report) == (200, "OK")
     assert await post(hass, client, port_report(simulator, 3, port="3")) == (200, "OK")
 
-    assert state(hass, "select.port_9_active_sim_slot") == STATE_UNKNOWN
-    assert state(hass, "switch.port_9_locked") == "off"
-    assert state(hass, "select.port_3_active_sim_slot") == "1"
+    assert state(hass, "select.ejoin_127_0_0_1_port_9_active_sim_slot") == STATE_UNKNOWN
+    assert state(hass, "switch.ejoin_127_0_0_1_port_9_locked") == "off"
+    assert state(hass, "select.ejoin_127_0_0_1_port_3_active_sim_slot") == "1"
 
 
 async def test_slot_select_of_an_offline_gateway_fails(
@@ -130,7 +132,7 @@ async def test_slot_select_of_an_offline_gateway_fails(
         await use(hass, "select", "select_option", "active_slot_select", 1, option="2")
 
     check_unreachable(raised.value, simulator)
-    assert state(hass, "select.port_1_active_sim_slot") == "1"
+    assert state(hass, "select.ejoin_127_0_0_1_port_1_active_sim_slot") == "1"
 
 
 @pytest.mark.usefixtures("socket_enabled")
@@ -153,7 +155,7 @@ async def test_a_one_slot_gateway_has_no_slot_select(hass: HomeAssistant) -> Non
             await act(hass, "switch_sim", {"device_id": devices(hass, (1,)), "slot": 2})
 
         assert selects == []
-        assert state(hass, "switch.port_2_locked") == "off"
+        assert state(hass, "switch.ejoin_127_0_0_1_port_2_locked") == "off"
         check_error(
             raised.value,
             "no_such_slot",

@@ -120,25 +120,13 @@ async def test_every_enabled_entity_has_a_value_after_set_up(
     assert len(items) == 8 * PORT_ENTITIES + GATEWAY_ENTITIES
     assert len(enabled) == 8 * ENABLED_PORT_ENTITIES + ENABLED_GATEWAY_ENTITIES
     assert without_value(hass, enabled) == {}
-    disabled = {item.entity_id for item in items if item.disabled_by is not None}
-    assert all(hass.states.get(entity) is None for entity in disabled)
-    assert {
-        entity
-        for entity in disabled
-        if entity.startswith(("sensor.port_1_", "sensor.ejoin"))
-    } == {
-        "sensor.port_1_signal_level",
-        "sensor.port_1_imei",
-        "sensor.port_1_imsi",
-        "sensor.port_1_iccid",
-        "sensor.port_1_numbers_called_today",
-        "sensor.port_1_numbers_called_this_month",
-        "sensor.port_1_numbers_called_total",
-        "sensor.port_1_numbers_talked_to_today",
-        "sensor.port_1_numbers_talked_to_this_month",
-        "sensor.port_1_numbers_talked_to_total",
-        "sensor.port_1_last_url",
-        "sensor.ejoin_127_0_0_1_last_report",
+    disabled = [item for item in items if item.disabled_by is not None]
+    assert all(hass.states.get(item.entity_id) is None for item in disabled)
+    # Unique ids are "<mac>_<key>" for the gateway, "<mac>_<port>_<key>" for a port.
+    keys = {item.unique_id.removeprefix(f"{GATEWAY_MAC}_") for item in disabled}
+    assert {key for key in keys if not key[0].isdigit() or key.startswith("1_")} == {
+        "last_report",
+        *(f"1_{key}" for key in DISABLED_PORT_SENSORS),
     }
 
 
@@ -161,7 +149,10 @@ async def test_devices(
         (device for device in devices if device.id != gateway.id),
         key=lambda device: int((device.name or "Port 0").split()[-1]),
     )
-    assert [device.name for device in ports] == [f"Port {n}" for n in range(1, 9)]
+    # Named after their gateway: "Port 1" alone would be every gateway's port 1.
+    assert [device.name for device in ports] == [
+        f"Ejoin 127.0.0.1 Port {n}" for n in range(1, 9)
+    ]
     for number, device in enumerate(ports, start=1):
         assert device.identifiers == {(DOMAIN, f"{GATEWAY_MAC}_port_{number}")}
         assert device.via_device_id == gateway.id
@@ -174,8 +165,8 @@ async def test_devices(
     )
     assert len(entities) == PORT_ENTITIES
     assert {item.entity_id for item in entities} >= {
-        "sensor.port_3_status",
-        "binary_sensor.port_3_registered",
+        "sensor.ejoin_127_0_0_1_port_3_status",
+        "binary_sensor.ejoin_127_0_0_1_port_3_registered",
     }
 
 
@@ -203,7 +194,7 @@ async def test_port_devices_are_created_after_their_gateway(
     gateway = device_of(hass, entry, GATEWAY_MAC)
     assert created == [
         ("Ejoin 127.0.0.1", None),
-        *((f"Port {port}", gateway.id) for port in range(1, 9)),
+        *((f"Ejoin 127.0.0.1 Port {port}", gateway.id) for port in range(1, 9)),
     ]
 
 
@@ -226,7 +217,7 @@ async def test_a_port_appearing_later_gets_its_device_and_entities(
     assert await post(hass, client, report) == (200, "OK")
 
     device = device_of(hass, entry, f"{GATEWAY_MAC}_port_9")
-    assert device.name == "Port 9"
+    assert device.name == "Ejoin 127.0.0.1 Port 9"
     assert device.via_device_id == device_of(hass, entry, GATEWAY_MAC).id
     assert len(dr.async_entries_for_config_entry(device_registry, entry.entry_id)) == 10
     items = er.async_entries_for_device(
@@ -308,8 +299,14 @@ async def test_a_fresh_report_of_unchanged_ports_writes_no_state(
 @pytest.mark.parametrize(
     ("enable_level", "expected"),
     [
-        (False, ["sensor.port_3_signal_strength"]),
-        (True, ["sensor.port_3_signal_level", "sensor.port_3_signal_strength"]),
+        (False, ["sensor.ejoin_127_0_0_1_port_3_signal_strength"]),
+        (
+            True,
+            [
+                "sensor.ejoin_127_0_0_1_port_3_signal_level",
+                "sensor.ejoin_127_0_0_1_port_3_signal_strength",
+            ],
+        ),
     ],
 )
 async def test_a_changed_signal_writes_only_what_changed(
@@ -326,7 +323,7 @@ async def test_a_changed_signal_writes_only_what_changed(
     entry = await set_up(hass, simulator)
     if enable_level:
         entity_registry.async_update_entity(
-            "sensor.port_3_signal_level", disabled_by=None
+            "sensor.ejoin_127_0_0_1_port_3_signal_level", disabled_by=None
         )
         assert await hass.config_entries.async_reload(entry.entry_id)
         await hass.async_block_till_done()
@@ -358,10 +355,10 @@ async def test_a_port_status_writes_only_its_port(
     assert await post(hass, client, port_report(simulator, 6, st=12)) == (200, "OK")
 
     assert sorted(written) == [
-        "binary_sensor.port_6_registered",
+        "binary_sensor.ejoin_127_0_0_1_port_6_registered",
+        "sensor.ejoin_127_0_0_1_port_6_status",
         "sensor.ejoin_127_0_0_1_registered_ports",
-        "sensor.port_6_status",
-        "switch.port_6_locked",
+        "switch.ejoin_127_0_0_1_port_6_locked",
     ]
     expected = {
         (6, "status"): "user_locked",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 import time
 from typing import Any
 from unittest.mock import patch
@@ -26,6 +25,7 @@ from .helpers import (
     GATEWAY_MAC,
     PROXY_FIRMWARE,
     PUBLIC_IPS,
+    SECOND_MAC,
     SMS,
     Target,
     act,
@@ -45,42 +45,7 @@ from .helpers import (
     wait_for,
 )
 
-SECOND_MAC = "00:30:f1:0a:0b:0c"
-
-
 # --- fixtures ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-async def second(socket_enabled: None) -> AsyncIterator[Simulator]:
-    """Run a second gateway: 4 ports, 4 SIM slots, another MAC, proxy firmware."""
-    gateway = Gateway.create(
-        ports=4,
-        slots=4,
-        mac=SECOND_MAC.replace(":", "-"),
-        firmware=FIRMWARE,
-        profile="proxy",
-        seed=2,
-    )
-    async with running(gateway) as simulator:
-        yield simulator
-
-
-@pytest.fixture
-async def two_entries(
-    hass: HomeAssistant, simulator: Simulator, second: Simulator
-) -> tuple[MockConfigEntry, MockConfigEntry]:
-    """Both gateways set up without pushes; port 2 of the second is locked."""
-    second.gateway.ports[2].locked = True
-    first = await set_up_entry(hass, simulator, entry_for(simulator))
-    other = await set_up_entry(
-        hass,
-        second,
-        entry_for(
-            second, unique_id=SECOND_MAC, webhook_id="ejoin_second", title="Second"
-        ),
-    )
-    return first, other
 
 
 # --- the request each action sends ---------------------------------------------------------
@@ -669,14 +634,17 @@ async def test_switch_sim_shows_the_slots_sim(
 ) -> None:
     """Switching ports 1 and 4 to slot 2: their SIM number and slot follow the report."""
     model = simulator.gateway.ports
-    assert state(hass, "sensor.port_4_sim_number") == model[4].slots[1].number
+    assert (
+        state(hass, "sensor.ejoin_127_0_0_1_port_4_sim_number")
+        == model[4].slots[1].number
+    )
 
     await act(hass, "switch_sim", {"device_id": devices(hass, (4, 1)), "slot": 2})
     await wait_for(
         lambda: (
-            state(hass, "sensor.port_4_status") == "registered"
-            and state(hass, "sensor.port_1_status") == "registered"
-            and state(hass, "sensor.port_4_active_sim_slot") == "2"
+            state(hass, "sensor.ejoin_127_0_0_1_port_4_status") == "registered"
+            and state(hass, "sensor.ejoin_127_0_0_1_port_1_status") == "registered"
+            and state(hass, "sensor.ejoin_127_0_0_1_port_4_active_sim_slot") == "2"
         ),
         "ports 1 and 4 registered on slot 2",
     )
@@ -684,9 +652,11 @@ async def test_switch_sim_shows_the_slots_sim(
     for port in (1, 4):
         sim = model[port].slots[2]
         assert sim is not None
-        assert state(hass, f"sensor.port_{port}_sim_number") == sim.number
-        assert state(hass, f"select.port_{port}_active_sim_slot") == "2"
-    assert state(hass, "sensor.port_2_active_sim_slot") == "1"
+        assert (
+            state(hass, f"sensor.ejoin_127_0_0_1_port_{port}_sim_number") == sim.number
+        )
+        assert state(hass, f"select.ejoin_127_0_0_1_port_{port}_active_sim_slot") == "2"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_active_sim_slot") == "1"
     assert sent(simulator)[0] == (
         *COMMAND,
         {"type": "command", "op": "switch", "ports": "1B,4B"},
@@ -697,23 +667,25 @@ async def test_lock_and_unlock_show_on_the_lock_switch(
     hass: HomeAssistant, simulator: Simulator, live: MockConfigEntry
 ) -> None:
     """Locked ports report status 12, which turns their lock switch on; unlock, off."""
-    assert state(hass, "switch.port_5_locked") == "off"
+    assert state(hass, "switch.ejoin_127_0_0_1_port_5_locked") == "off"
 
     await act(hass, "lock_port", {"device_id": devices(hass, (5, 6))})
     await wait_for(
         lambda: (
-            state(hass, "switch.port_5_locked") == "on"
-            and state(hass, "switch.port_6_locked") == "on"
+            state(hass, "switch.ejoin_127_0_0_1_port_5_locked") == "on"
+            and state(hass, "switch.ejoin_127_0_0_1_port_6_locked") == "on"
         ),
         "ports 5 and 6 locked",
     )
-    assert state(hass, "sensor.port_5_status") == "user_locked"
-    assert state(hass, "switch.port_4_locked") == "off"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_5_status") == "user_locked"
+    assert state(hass, "switch.ejoin_127_0_0_1_port_4_locked") == "off"
 
     await act(hass, "unlock_port", {"device_id": devices(hass, (6,))})
-    await wait_for(lambda: state(hass, "switch.port_6_locked") == "off", "unlocked")
-    assert state(hass, "switch.port_5_locked") == "on"
-    assert state(hass, "sensor.port_6_status") == "registered"
+    await wait_for(
+        lambda: state(hass, "switch.ejoin_127_0_0_1_port_6_locked") == "off", "unlocked"
+    )
+    assert state(hass, "switch.ejoin_127_0_0_1_port_5_locked") == "on"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_6_status") == "registered"
     assert sent(simulator) == [
         (*COMMAND, {"type": "command", "op": "lock", "ports": "5-6"}),
         (*COMMAND, {"type": "command", "op": "unlock", "ports": "6"}),

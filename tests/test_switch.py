@@ -56,14 +56,18 @@ async def test_lock_switch_follows_the_gateway(
 ) -> None:
     """With pushes flowing the switch turns on when port 2 reports locked, off unlocked."""
     await use(hass, "switch", "turn_on", "locked", 2)
-    await wait_for(lambda: state(hass, "switch.port_2_locked") == "on", "locked")
-    assert state(hass, "sensor.port_2_status") == "user_locked"
+    await wait_for(
+        lambda: state(hass, "switch.ejoin_127_0_0_1_port_2_locked") == "on", "locked"
+    )
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_status") == "user_locked"
     assert simulator.gateway.ports[2].locked
 
     await use(hass, "switch", "turn_off", "locked", 2)
-    await wait_for(lambda: state(hass, "switch.port_2_locked") == "off", "unlocked")
+    await wait_for(
+        lambda: state(hass, "switch.ejoin_127_0_0_1_port_2_locked") == "off", "unlocked"
+    )
 
-    assert state(hass, "sensor.port_2_status") == "registered"
+    assert state(hass, "sensor.ejoin_127_0_0_1_port_2_status") == "registered"
     assert sent(simulator) == [command("lock", "2"), command("unlock", "2")]
 
 
@@ -84,8 +88,8 @@ async def test_lock_switch_without_a_status_is_unknown(
 
     assert await post(hass, client, report) == (200, "OK")
 
-    assert state(hass, "switch.port_9_locked") == STATE_UNKNOWN
-    assert state(hass, "select.port_9_active_sim_slot") == "1"
+    assert state(hass, "switch.ejoin_127_0_0_1_port_9_locked") == STATE_UNKNOWN
+    assert state(hass, "select.ejoin_127_0_0_1_port_9_active_sim_slot") == "1"
 
 
 @pytest.mark.parametrize("service", ["turn_on", "turn_off"])
@@ -99,4 +103,4 @@ async def test_lock_switch_of_an_offline_gateway_fails(
         await use(hass, "switch", service, "locked", 1)
 
     check_unreachable(raised.value, simulator)
-    assert state(hass, "switch.port_1_locked") == "off"
+    assert state(hass, "switch.ejoin_127_0_0_1_port_1_locked") == "off"

@@ -41,8 +41,8 @@ from .helpers import (
     unavailable,
 )
 
-STATUS = "sensor.port_1_status"
-SIGNAL = "sensor.port_1_signal_strength"
+STATUS = "sensor.ejoin_127_0_0_1_port_1_status"
+SIGNAL = "sensor.ejoin_127_0_0_1_port_1_signal_strength"
 REBOOT = "button.ejoin_127_0_0_1_reboot"
 
 

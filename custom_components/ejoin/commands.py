@@ -129,7 +129,7 @@ async def async_send(
         retries=runtime.task_retries,
         status_report_url=entry.data[CONF_REPORT_URL],
         origin=EventOrigin(
-            gateway_device_id=runtime.gateway_device_id,
+            gateway_device_id=runtime.devices.gateway_device_id,
             device_id=None,  # the gateway names the port when it reports the SMS
             port=None,
             slot=None,

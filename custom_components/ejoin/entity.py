@@ -8,14 +8,8 @@ from typing import Any
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity, EntityDescription
 
-from .connection import web_interface
 from .gateway import EjoinGateway
-from .identifiers import (
-    gateway_device_info,
-    gateway_unique_id,
-    port_device_info,
-    port_unique_id,
-)
+from .identifiers import gateway_unique_id, port_unique_id
 from .pyejoin import PortState
 from .runtime import EjoinConfigEntry
 
@@ -72,13 +66,7 @@ class EjoinGatewayEntity(EjoinEntity):
         super().__init__(entry, description)
         gateway = self.gateway
         self._attr_unique_id = gateway_unique_id(gateway.mac, description.key)
-        self._attr_device_info = gateway_device_info(
-            mac=gateway.mac,
-            name=entry.title,
-            ports=gateway.max_ports or len(gateway.ports),
-            firmware=gateway.firmware,
-            web_interface=web_interface(entry.data),
-        )
+        self._attr_device_info = entry.runtime_data.devices.gateway_info()
 
     def _listen(self) -> Callable[[], None]:
         return self.gateway.ports_changed.add(lambda _: self._update())
@@ -95,9 +83,7 @@ class EjoinPortEntity(EjoinEntity):
         self.port = port
         mac = self.gateway.mac
         self._attr_unique_id = port_unique_id(mac, port, description.key)
-        self._attr_device_info = port_device_info(
-            mac=mac, port=port, gateway_device_id=entry.runtime_data.gateway_device_id
-        )
+        self._attr_device_info = entry.runtime_data.devices.port_info(port)
 
     @property
     def port_state(self) -> PortState | None:

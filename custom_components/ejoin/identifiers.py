@@ -80,14 +80,20 @@ def gateway_device_info(
     )
 
 
-def port_device_info(*, mac: str, port: int, gateway_device_id: str) -> DeviceInfo:
-    """Describe one port of a gateway, as a device linked to the gateway's."""
+def port_device_info(
+    *, mac: str, port: int, gateway_name: str, gateway_device_id: str
+) -> DeviceInfo:
+    """Describe one port of a gateway, as a device linked to the gateway's.
+
+    Its name starts with the gateway's: "Port 3" alone would be the same for every
+    gateway, and so would the entity ids Home Assistant makes from it.
+    """
     info = DeviceInfo(
         identifiers={(DOMAIN, port_identifier(mac, port))},
         manufacturer=MANUFACTURER,
         model="Modem port",
         translation_key="port",
-        translation_placeholders={"port": str(port)},
+        translation_placeholders={"gateway": gateway_name, "port": str(port)},
     )
     if _LINK_BY_DEVICE_ID:
         info["via_device_id"] = gateway_device_id  # type: ignore[typeddict-unknown-key]

@@ -19,7 +19,6 @@ import time
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.event import async_track_time_interval
 
 from .calls import CallEvents
@@ -27,7 +26,6 @@ from .connection import (
     AnotherGatewayError,
     async_read_own_status,
     client_for,
-    web_interface,
 )
 from .const import (
     CONF_ALL_SIMS,
@@ -40,8 +38,9 @@ from .const import (
     DOMAIN,
     LOGGER,
 )
+from .devices import GatewayDevices
 from .gateway import EjoinGateway
-from .identifiers import DeviceIds, gateway_device_info, port_devices
+from .identifiers import DeviceIds, port_devices
 from .ingest import ReportIngest
 from .public_ip import (
     PublicIpCoordinator,
@@ -73,7 +72,7 @@ class EjoinRuntimeData:
 
     client: EjoinClient
     gateway: EjoinGateway
-    gateway_device_id: str
+    devices: GatewayDevices
     ingest: ReportIngest
     watch: ReportWatch
     redial: RedialPolicy
@@ -172,20 +171,8 @@ async def async_create_runtime(
     public_ips = await async_probe_public_ips(hass, entry, client)
 
     # The gateway's device first: every port device names it as its via_device.
-    gateway_device_id = (
-        dr.async_get(hass)
-        .async_get_or_create(
-            config_entry_id=entry.entry_id,
-            **gateway_device_info(
-                mac=gateway.mac,
-                name=entry.title,
-                ports=gateway.max_ports or len(gateway.ports),
-                firmware=gateway.firmware,
-                web_interface=web_interface(entry.data),
-            ),
-        )
-        .id
-    )
+    gateway_devices = GatewayDevices(hass, entry, gateway)
+    entry.async_on_unload(gateway_devices.listen())
     redial = RedialPolicy(
         gateway,
         interval=float(
@@ -214,7 +201,7 @@ async def async_create_runtime(
     return EjoinRuntimeData(
         client=client,
         gateway=gateway,
-        gateway_device_id=gateway_device_id,
+        devices=gateway_devices,
         ingest=ingest,
         watch=watch,
         redial=redial,

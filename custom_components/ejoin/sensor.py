@@ -31,7 +31,7 @@ from .entity import (
     async_add_port_entities,
 )
 from .gateway import EjoinGateway
-from .identifiers import port_device_info, port_unique_id
+from .identifiers import port_unique_id
 from .port_values import (
     STATUS_OPTIONS,
     fit_state,
@@ -409,9 +409,7 @@ class EjoinPublicIpSensor(CoordinatorEntity[PublicIpCoordinator], SensorEntity):
         self.port = port
         mac = entry.runtime_data.gateway.mac
         self._attr_unique_id = port_unique_id(mac, port, description.key)
-        self._attr_device_info = port_device_info(
-            mac=mac, port=port, gateway_device_id=entry.runtime_data.gateway_device_id
-        )
+        self._attr_device_info = entry.runtime_data.devices.port_info(port)
 
     @property
     def native_value(self) -> Any:
