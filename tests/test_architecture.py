@@ -62,6 +62,7 @@ LAYERS: dict[str, int] = {
     "select": 8,
     "sensor": 8,
     "services": 8,
+    "targets": 7,
     "switch": 8,
     "__init__": 9,
     "sms": 4,
@@ -90,6 +91,7 @@ FOR_ENTRY_POINTS = {
     "public_ip",
     PROTOCOL,
     "runtime",
+    "targets",
 }
 
 

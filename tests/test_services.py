@@ -10,7 +10,12 @@ from unittest.mock import patch
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+    label_registry as lr,
+)
 from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -421,8 +426,8 @@ async def test_send_sms_with_no_gateway_set_up_is_refused(
     check_error(
         raised.value,
         "not_an_ejoin_device",
-        f"Device {port} is not a port or gateway of a loaded Ejoin gateway",
-        {"device": port},
+        "Ejoin 127.0.0.1 Port 1 is not a port or gateway of a loaded Ejoin gateway",
+        {"device": "Ejoin 127.0.0.1 Port 1"},
     )
     assert sent(simulator) == []
 
@@ -599,7 +604,7 @@ async def test_a_device_that_is_not_an_ejoin_device_is_refused(
             check_error(
                 raised.value,
                 "not_an_ejoin_device",
-                f"Device {device_id} is not a port or gateway of a loaded Ejoin gateway",
+                f"{device_id} is not a port or gateway of a loaded Ejoin gateway",
                 {"device": device_id},
             )
     assert sent(simulator) == []
@@ -690,3 +695,119 @@ async def test_lock_and_unlock_show_on_the_lock_switch(
         (*COMMAND, {"type": "command", "op": "lock", "ports": "5-6"}),
         (*COMMAND, {"type": "command", "op": "unlock", "ports": "6"}),
     ]
+
+
+# --- targets: areas, labels, entities ----------------------------------------------------
+
+
+async def test_an_action_on_an_area_acts_on_exactly_its_ports(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Ports 2 and 5 are in "Rack A" with a device of another integration: one lock."""
+    rack = ar.async_get(hass).async_create("Rack A")
+    other_entry = MockConfigEntry(domain="other")
+    other_entry.add_to_hass(hass)
+    other = device_registry.async_get_or_create(
+        config_entry_id=other_entry.entry_id, identifiers={("other", "switch")}
+    )
+    for device_id in (*devices(hass, (2, 5)), other.id):
+        device_registry.async_update_device(device_id, area_id=rack.id)
+
+    await act(hass, "lock_port", {"area_id": rack.id})
+
+    assert sent(simulator) == [
+        (*COMMAND, {"type": "command", "op": "lock", "ports": "2,5"})
+    ]
+
+
+async def test_labels_and_entities_reach_their_ports(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """A labelled entity stands for its port; so does an entity named in the target."""
+    label = lr.async_get(hass).async_create("Spare SIMs")
+    entities = er.async_get(hass)
+    entities.async_update_entity(
+        "sensor.ejoin_127_0_0_1_port_7_status", labels={label.label_id}
+    )
+
+    await act(hass, "reset_port", {"label_id": label.label_id})
+    await act(
+        hass,
+        "unlock_port",
+        {"entity_id": "binary_sensor.ejoin_127_0_0_1_port_3_registered"},
+    )
+
+    assert sent(simulator) == [
+        (*COMMAND, {"type": "command", "op": "reset", "ports": "7"}),
+        (*COMMAND, {"type": "command", "op": "unlock", "ports": "3"}),
+    ]
+
+
+async def test_reboot_aimed_at_a_port_is_refused(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """Rebooting a whole gateway for one port is refused, with a way out in the message."""
+    for target in (
+        {"device_id": port_device(hass, 3)},
+        {"entity_id": "sensor.ejoin_127_0_0_1_port_3_status"},
+    ):
+        with pytest.raises(ServiceValidationError) as raised:
+            await act(hass, "reboot", target)
+        check_error(
+            raised.value,
+            "gateway_action_on_port",
+            "The action reboot acts on a whole gateway, not on Ejoin 127.0.0.1 Port 3: "
+            "target Ejoin 127.0.0.1 instead",
+            {
+                "action": "reboot",
+                "port": "Ejoin 127.0.0.1 Port 3",
+                "gateway": "Ejoin 127.0.0.1",
+            },
+        )
+    assert sent(simulator) == []
+
+    # An entity of the gateway itself stands for the gateway.
+    await act(hass, "reboot", {"entity_id": "sensor.ejoin_127_0_0_1_registered_ports"})
+    assert sent(simulator) == [(*COMMAND, {"type": "command", "op": "reboot"})]
+
+
+async def test_targets_without_anything_to_act_on_are_refused(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """An empty area, an area of ports for a reboot, another integration's entity."""
+    areas = ar.async_get(hass)
+    empty = areas.async_create("Garage")
+    ports_only = areas.async_create("Rack B")
+    device_registry.async_update_device(port_device(hass, 1), area_id=ports_only.id)
+    nothing = (
+        "The target holds no port or gateway of a loaded Ejoin gateway that this "
+        "action can act on"
+    )
+
+    for service, target in (
+        ("lock_port", {"area_id": empty.id}),
+        ("reboot", {"area_id": ports_only.id}),
+        ("save_config", {"area_id": ports_only.id}),
+    ):
+        with pytest.raises(ServiceValidationError) as raised:
+            await act(hass, service, target)
+        check_error(raised.value, "nothing_targeted", nothing)
+
+    hass.states.async_set("light.kitchen", "on")
+    er.async_get(hass).async_get_or_create("light", "other", "kitchen")
+    with pytest.raises(ServiceValidationError) as raised:
+        await act(hass, "lock_port", {"entity_id": "light.other_kitchen"})
+    check_error(
+        raised.value,
+        "not_an_ejoin_entity",
+        "light.other_kitchen is not an entity of a loaded Ejoin gateway's port or "
+        "gateway",
+        {"entity": "light.other_kitchen"},
+    )
+    assert sent(simulator) == []

@@ -1,13 +1,13 @@
 """Actions: send SMS, redial, lock, switch SIM, reset, reboot, save, read public IPs.
 
-Every action targets port devices or gateway devices. All the ports of one gateway that
-an action targets go to that gateway in one request.
+Every action takes Home Assistant's target, resolved to ports and gateways in
+targets.py. All the ports of one gateway that an action targets go to that gateway in
+one request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -20,7 +20,7 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.exceptions import ServiceValidationError
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
@@ -39,19 +39,17 @@ from .const import (
     ATTR_SLOT,
     DOMAIN,
 )
-from .identifiers import port_of_identifier
 from .pyejoin import EjoinClient, RedialMode, ports_expression
 from .runtime import EjoinConfigEntry
+from .targets import GatewayTarget, gateway_targets, resolve_targets, targeted
 
-ATTR_DEVICE_ID = "device_id"
 ATTR_TASK_ID = "task_id"
 REDIAL_MODES = {"flight": RedialMode.FLIGHT, "fast": RedialMode.FAST}
 
-DEVICES = vol.All(cv.ensure_list, [cv.string])
-TARGET_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): DEVICES})
-SEND_SMS_SCHEMA = vol.Schema(
+# Home Assistant's target: entities, devices, areas, floors, labels.
+TARGET_SCHEMA = vol.Schema(cv.ENTITY_SERVICE_FIELDS)
+SEND_SMS_SCHEMA = TARGET_SCHEMA.extend(
     {
-        vol.Optional(ATTR_DEVICE_ID): DEVICES,
         vol.Required(ATTR_NUMBERS): vol.All(
             cv.ensure_list_csv, [cv.string], vol.Length(min=1)
         ),
@@ -73,63 +71,11 @@ SWITCH_SIM_SCHEMA = TARGET_SCHEMA.extend(
 type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
 
 
-@dataclass
-class GatewayTarget:
-    """What one action targets on one gateway: some of its ports, or the gateway."""
-
-    entry: EjoinConfigEntry
-    ports: set[int] = field(default_factory=set)
-    whole_gateway: bool = False
-
-
-def resolve_targets(hass: HomeAssistant, device_ids: list[str]) -> list[GatewayTarget]:
-    """Map the targeted devices to their gateways and port numbers."""
-    registry = dr.async_get(hass)
-    targets: dict[str, GatewayTarget] = {}
-    for device_id in device_ids:
-        device = registry.async_get(device_id)
-        entry = _entry_of(hass, device)
-        if device is None or entry is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="not_an_ejoin_device",
-                translation_placeholders={"device": device_id},
-            )
-        target = targets.setdefault(entry.entry_id, GatewayTarget(entry=entry))
-        mac = entry.runtime_data.gateway.mac
-        for domain, identifier in device.identifiers:
-            if domain != DOMAIN:
-                continue
-            if identifier == mac:
-                target.whole_gateway = True
-            elif (port := port_of_identifier(identifier)) is not None:
-                target.ports.add(port)
-    return list(targets.values())
-
-
-def _entry_of(
-    hass: HomeAssistant, device: dr.DeviceEntry | None
-) -> EjoinConfigEntry | None:
-    """Return the loaded Ejoin config entry a device belongs to."""
-    if device is None:
-        return None
-    for entry_id in device.config_entries:
-        entry = hass.config_entries.async_get_entry(entry_id)
-        if (
-            entry is not None
-            and entry.domain == DOMAIN
-            and entry.state is ConfigEntryState.LOADED
-        ):
-            return entry
-    return None
-
-
 def port_targets(hass: HomeAssistant, call: ServiceCall) -> list[GatewayTarget]:
-    """Targets of a port action: gateway devices stand for all their ports."""
-    targets = resolve_targets(hass, call.data[ATTR_DEVICE_ID])
+    """Targets of a port action, each with the ports to act on."""
+    targets = resolve_targets(hass, call.data)
     for target in targets:
-        if target.whole_gateway:
-            target.ports |= set(target.entry.runtime_data.gateway.ports)
+        target.ports = target.all_ports()
     return targets
 
 
@@ -168,7 +114,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         """Handle an action by one request to each targeted gateway."""
 
         async def handle(call: ServiceCall) -> ServiceResponse:
-            for target in resolve_targets(hass, call.data[ATTR_DEVICE_ID]):
+            for target in gateway_targets(hass, call.data, call.service):
                 await async_request(hass, target.entry, send)
             return None
 
@@ -205,8 +151,8 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
     async def send_sms(call: ServiceCall) -> ServiceResponse:
         ports: str | None = None
-        if device_ids := call.data.get(ATTR_DEVICE_ID, []):
-            targets = resolve_targets(hass, device_ids)
+        if targeted(call.data):
+            targets = resolve_targets(hass, call.data)
             if len(targets) > 1:
                 raise ServiceValidationError(
                     translation_domain=DOMAIN, translation_key="one_gateway_per_sms"
