@@ -30,7 +30,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ejoin.const import CONF_LOCAL_ONLY, CONF_REPORT_URL, DOMAIN
-from custom_components.ejoin.pyejoin import EjoinCommandError
+from custom_components.ejoin.pyejoin import EjoinAuthenticationError, EjoinCommandError
 from ejoin_simulator import Gateway, Simulator
 
 from .helpers import (
@@ -38,6 +38,7 @@ from .helpers import (
     FIRMWARE,
     GATEWAY_MAC_DASHED,
     PASSWORD,
+    PROXY_FIRMWARE,
     SILENT,
     WEBHOOK_ID,
     advance,
@@ -176,6 +177,9 @@ async def test_sms_url_refused_is_only_a_warning(
 
     assert entry.state is ConfigEntryState.LOADED
     assert "did not take (or keep) the SMS forwarding URL" in caplog.text
+
+
+CLIENT = "custom_components.ejoin.pyejoin.EjoinClient"
 
 
 @pytest.mark.parametrize("elsewhere", [None, "http://192.168.1.99/old"])
@@ -485,4 +489,35 @@ async def test_an_unexpected_failure_leaves_no_webhook_and_a_reload_works(
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
+    assert await post(hass, client, port_report(simulator, 1)) == (200, "OK")
+
+
+@PROXY_FIRMWARE
+async def test_credentials_refused_at_the_public_ip_probe_leave_no_webhook(
+    hass: HomeAssistant, simulator: Simulator, client: TestClient
+) -> None:
+    """The public-IP probe comes after the webhook: its failure takes the webhook down.
+
+    The probe is the set-up's last request to the gateway; credentials refused there
+    fail the set-up and ask for new ones. The webhook must not stay registered, or
+    the next set-up could not register it again.
+    """
+    entry = entry_for(simulator, client=client)
+    entry.add_to_hass(hass)
+    refused = EjoinAuthenticationError("the gateway rejected the username or password")
+    with patch(f"{CLIENT}.get_public_ips", side_effect=refused):
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert WEBHOOK_ID not in hass.data.get("webhook", {})
+    assert [
+        flow["context"]["source"]
+        for flow in entry.async_get_active_flows(hass, {"reauth"})
+    ] == ["reauth"]
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert WEBHOOK_ID in hass.data["webhook"]
     assert await post(hass, client, port_report(simulator, 1)) == (200, "OK")
