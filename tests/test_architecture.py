@@ -39,6 +39,7 @@ LAYERS: dict[str, int] = {
     "ingest": 4,
     "calls": 5,
     "devices": 5,
+    "mobile_data": 5,
     "public_ip": 5,
     "redial": 5,
     "sms.received": 5,
@@ -63,6 +64,7 @@ LAYERS: dict[str, int] = {
     "sensor": 8,
     "services": 8,
     "targets": 7,
+    "task_queue": 8,
     "switch": 8,
     "__init__": 9,
     "sms": 4,
@@ -79,6 +81,7 @@ ENTRY_POINTS = (
     "sensor",
     "services",
     "switch",
+    "task_queue",
 )
 FOR_ENTRY_POINTS = {
     "bus",
@@ -87,6 +90,7 @@ FOR_ENTRY_POINTS = {
     "entity",
     "gateway",
     "identifiers",
+    "mobile_data",
     "port_values",
     "public_ip",
     PROTOCOL,
@@ -272,8 +276,17 @@ def test_the_import_check_places_every_module_of_a_subpackage(tmp_path: Path) ->
 
 
 # Types the protocol package's functions take or return that the integration does not
-# name: what send_commands takes, a PortState's data usage, what a report's problems are.
-PUBLIC_TYPES = {"Command", "CommandOp", "DataUsage", "ReportProblem"}
+# name: what send_commands takes, a PortState's data usage, what a report's problems are,
+# what get_data_service answers and what get_sms_tasks lists.
+PUBLIC_TYPES = {
+    "Command",
+    "CommandOp",
+    "DataService",
+    "DataUsage",
+    "QueuedSmsTask",
+    "ReportProblem",
+    "SmsTaskQueue",
+}
 
 
 def names_imported_from_the_protocol(package_dir: Path) -> set[str]:

@@ -21,6 +21,7 @@ from .runtime import EjoinConfigEntry, async_create_runtime
 from .services import async_setup_services
 from .sms.inbox import SmsInbox
 from .sms.task_ids import TaskIds
+from .task_queue import async_setup_task_queue_services
 from .webhook import async_hold_webhook, async_release_webhook
 
 PLATFORMS = [
@@ -38,6 +39,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the actions, once for every gateway."""
     async_setup_services(hass)
+    async_setup_task_queue_services(hass)
     return True
 
 

@@ -80,6 +80,7 @@ class EjoinRuntimeData:
     sms_store: SmsStoreReader
     received_sms: ReceivedSmsEvents
     call_events: CallEvents
+    sent_sms: SentSmsEvents
     task_ids: TaskIds
     task_retries: TaskRetries
     public_ips: PublicIpCoordinator | None
@@ -211,6 +212,7 @@ async def async_create_runtime(
         call_events=call_events,
         task_ids=TaskIds(hass, entry.entry_id),
         task_retries=TaskRetries(hass, entry),
+        sent_sms=sent_sms,
         public_ips=public_ips,
         report_period=period,
     )

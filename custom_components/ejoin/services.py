@@ -39,10 +39,11 @@ from .const import (
     ATTR_SLOT,
     DOMAIN,
 )
-from .pyejoin import EjoinClient, RedialMode, ports_expression
+from .pyejoin import EjoinClient, PortAddress, RedialMode, ports_expression
 from .runtime import EjoinConfigEntry
 from .targets import GatewayTarget, gateway_targets, resolve_targets, targeted
 
+ATTR_NUMBER = "number"
 ATTR_TASK_ID = "task_id"
 REDIAL_MODES = {"flight": RedialMode.FLIGHT, "fast": RedialMode.FAST}
 
@@ -66,6 +67,14 @@ REDIAL_SCHEMA = TARGET_SCHEMA.extend(
 )
 SWITCH_SIM_SCHEMA = TARGET_SCHEMA.extend(
     {vol.Required(ATTR_SLOT): vol.All(vol.Coerce(int), vol.Range(min=1, max=32))}
+)
+
+SIM_NUMBER_SCHEMA = TARGET_SCHEMA.extend(
+    {
+        vol.Required(ATTR_NUMBER): vol.All(cv.string, vol.Length(min=1, max=32)),
+        # Left out: the slot the port works on.
+        vol.Optional(ATTR_SLOT): vol.All(vol.Coerce(int), vol.Range(min=1, max=32)),
+    }
 )
 
 type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
@@ -201,7 +210,42 @@ def async_setup_services(hass: HomeAssistant) -> None:
             ]
         return {"ports": ports}
 
+    async def set_sim_number(call: ServiceCall) -> ServiceResponse:
+        targets = port_targets(hass, call)
+        ports = [(target, port) for target in targets for port in target.ports]
+        if len(ports) != 1:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="one_port_only",
+                translation_placeholders={"ports": str(len(ports))},
+            )
+        target, port = ports[0]
+        gateway = target.entry.runtime_data.gateway
+        slots = gateway.max_slots or 1
+        working = gateway.ports.get(port)
+        slot = call.data.get(ATTR_SLOT) or (
+            working.address.slot if working is not None else None
+        )
+        if (slot or 1) > slots:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="no_such_slot",
+                translation_placeholders={"slot": str(slot), "slots": str(slots)},
+            )
+        sim = PortAddress(port=port, slot=slot or 1)
+        await async_request(
+            hass,
+            target.entry,
+            partial(
+                EjoinClient.set_sim_numbers,
+                numbers={sim: call.data[ATTR_NUMBER]},
+                slots_per_port=slots,
+            ),
+        )
+        return None
+
     register = hass.services.async_register
+    register(DOMAIN, "set_sim_number", set_sim_number, schema=SIM_NUMBER_SCHEMA)
     register(DOMAIN, "redial", redial, schema=REDIAL_SCHEMA)
     register(
         DOMAIN,

@@ -26,6 +26,7 @@ class TaskTally:
 
     sent_to: dict[int, str] = field(default_factory=dict)  # index -> number
     failed_to: dict[int, FailedRecipientData] = field(default_factory=dict)
+    last: TaskProgressData | None = None  # what the last report made of it
 
 
 class SentSmsEvents:
@@ -76,4 +77,10 @@ class SentSmsEvents:
             sent_to=[tally.sent_to[index] for index in sorted(tally.sent_to)],
             failed_to=[tally.failed_to[index] for index in sorted(tally.failed_to)],
         )
+        tally.last = data
         self.hass.bus.async_fire(EVENT_SMS_TASK_PROGRESS, dict(data))
+
+    def progress(self, task_id: int) -> TaskProgressData | None:
+        """Return where a task stands, as the gateway last reported it (if it did)."""
+        tally = self._tasks.get(task_id)
+        return None if tally is None else tally.last
