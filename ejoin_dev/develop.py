@@ -17,7 +17,7 @@ import threading
 import aiohttp
 
 from .api import DOMAIN, HomeAssistantApi
-from .hass import REPOSITORY, HomeAssistantProcess
+from .hass import REPOSITORY, HomeAssistantProcess, LogWatch
 from .simulator import SimulatorProcess
 
 CONFIG = REPOSITORY / "config"
@@ -111,6 +111,20 @@ def next_steps(
     return "\n".join(lines)
 
 
+def report_tracebacks(watch: LogWatch, *, final: bool = False) -> None:
+    """Print each traceback Home Assistant logged since the last look, in short.
+
+    A clean start logs none; one that shows up is an error to look into (in this
+    integration or in the development set-up), not noise to get used to.
+    """
+    for found in watch.tracebacks(final=final):
+        print(
+            f"Home Assistant logged a traceback (full text in {watch.path}):\n  {found}",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def main() -> None:
     """Start both, wait for Ctrl-C (or one of them ending), then stop both."""
     options = arguments()
@@ -126,6 +140,7 @@ def main() -> None:
         firmware=options.firmware,
     )
     hass = HomeAssistantProcess(config, port=options.hass_port)
+    watch = LogWatch.from_end(hass.log_path)
     try:
         print(f"Starting the simulated gateway on {simulator.url} ...", flush=True)
         simulator.start()
@@ -136,6 +151,7 @@ def main() -> None:
             asyncio.run(demo(hass.url, simulator))
         print(next_steps(hass, simulator, demo_done=options.demo), flush=True)
         while not stop.wait(1):
+            report_tracebacks(watch)
             for name, process in (
                 ("Home Assistant", hass.process),
                 ("The simulator", simulator.process),
@@ -154,6 +170,7 @@ def main() -> None:
         with contextlib.suppress(Exception):
             hass.stop()
         simulator.stop()
+        report_tracebacks(watch, final=True)
 
 
 if __name__ == "__main__":
