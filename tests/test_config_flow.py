@@ -22,12 +22,15 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.ejoin.config_flow import options_schema
 from custom_components.ejoin.const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
+    CONF_CURRENCY,
     CONF_DEFAULT_RECIPIENTS,
     CONF_LOCAL_ONLY,
     CONF_PUBLIC_IP_INTERVAL,
+    CONF_RECORD_TEXTS_AND_NUMBERS,
     CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
@@ -52,6 +55,8 @@ REJECTED = "not the password"
 GET_STATUS = "custom_components.ejoin.connection.EjoinClient.get_status"
 GENERATE_URL = "custom_components.ejoin.config_flow.webhook.async_generate_url"
 INTEGRATION = Path(__file__).resolve().parent.parent / "custom_components" / DOMAIN
+# What a new entry of the 8-port simulator (MAC ...:02:03) is called: no IP address.
+TITLE = "Ejoin 8-port 0203"
 
 
 @pytest.fixture
@@ -185,7 +190,7 @@ async def test_user_flow_creates_the_entry(
     result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Ejoin 127.0.0.1"
+    assert result["title"] == TITLE
     assert result["data"] == {
         CONF_HOST: "127.0.0.1",
         CONF_PORT: simulator.port,
@@ -202,7 +207,7 @@ async def test_user_flow_creates_the_entry(
     assert len(entries) == 1
     entry = entries[0]
     assert entry is result["result"]
-    assert entry.title == "Ejoin 127.0.0.1"
+    assert entry.title == TITLE
     assert entry.unique_id == GATEWAY_MAC
     assert entry.data == result["data"]
     assert entry.options == result["options"]
@@ -232,10 +237,42 @@ async def test_login_is_normalised(
     result = await finish(hass, result)
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "Ejoin 127.0.0.1"
+    assert result["title"] == TITLE
     assert result["data"][CONF_HOST] == "127.0.0.1"
     assert result["data"][CONF_PORT] == simulator.port
     assert type(result["data"][CONF_PORT]) is int
+
+
+@pytest.mark.parametrize(
+    ("mac", "max_ports", "title"),
+    [
+        ("00-30-f1-ab-cd-ef", 32, "Ejoin 32-port CDEF"),
+        ("0030F10A0B9C", 4, "Ejoin 4-port 0B9C"),
+        ("00:30:f1:01:02:03", None, "Ejoin 0203"),  # a size it does not say
+    ],
+)
+async def test_the_title_names_the_gateway_by_size_and_mac(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    internal_url: str,
+    mock_setup_entry: AsyncMock,
+    mac: str,
+    max_ports: int | None,
+    title: str,
+) -> None:
+    """A new entry is called by the gateway's size and the end of its MAC, not its IP.
+
+    The MAC is on the gateway's label and stays when its address changes.
+    """
+    status = DeviceStatusReport(type="dev-status", mac=mac, max_ports=max_ports)
+    with patch(GET_STATUS, return_value=status):
+        result = await to_report_step(hass, simulator)
+
+    result = await finish(hass, result)
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == title
+    assert simulator.host not in result["title"]
 
 
 @pytest.mark.parametrize(
@@ -655,6 +692,7 @@ async def test_options_take_effect_at_once(
         CONF_PUBLIC_IP_INTERVAL: 300,
         CONF_DEFAULT_RECIPIENTS: [],
         CONF_LOCAL_ONLY: True,
+        CONF_RECORD_TEXTS_AND_NUMBERS: False,
     }
     await post_from_outside(hass, client, simulator, "1.11")
     assert (
@@ -682,6 +720,7 @@ async def test_options_take_effect_at_once(
         CONF_PUBLIC_IP_INTERVAL: 600,
         CONF_DEFAULT_RECIPIENTS: ["+4915112345678"],
         CONF_LOCAL_ONLY: False,
+        CONF_RECORD_TEXTS_AND_NUMBERS: False,
     }
     await post_from_outside(hass, client, simulator, "2.22")
     assert hass.states.get("sensor.ejoin_127_0_0_1_port_1_balance").state == "2.22"
@@ -692,3 +731,110 @@ async def test_options_take_effect_at_once(
     assert proxy is not None
     assert proxy.update_interval is not None
     assert proxy.update_interval.total_seconds() == 600
+
+
+def options_form_input(result: ConfigFlowResult, **changes: Any) -> dict[str, Any]:
+    """Return what the options form sends: its defaults and suggestions, changed."""
+    schema = result["data_schema"]
+    return {**defaults(schema), **suggested_values(schema), **changes}
+
+
+@pytest.mark.parametrize("typed", ["EUR", " eur ", "Eur"])
+async def test_the_currency_is_stored_as_its_iso_code(
+    hass: HomeAssistant, simulator: Simulator, typed: str
+) -> None:
+    """A currency typed in any case, with spaces, is stored as its ISO 4217 code."""
+    entry = config_entry_for(simulator)
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert CONF_CURRENCY not in suggested_values(result["data_schema"])
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], options_form_input(result, currency=typed)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_CURRENCY] == "EUR"
+    assert entry.options[CONF_RECORD_TEXTS_AND_NUMBERS] is False
+
+
+@pytest.mark.parametrize("typed", ["XYZ", "euro", "€", "EU"])
+async def test_a_currency_that_is_no_iso_code_is_refused_on_its_field(
+    hass: HomeAssistant, simulator: Simulator, typed: str
+) -> None:
+    """What is not an ISO 4217 code shows the form again, as typed, with the reason."""
+    entry = config_entry_for(simulator)
+    entry.add_to_hass(hass)
+    before = dict(entry.options)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], options_form_input(result, currency=typed)
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_CURRENCY: "invalid_currency"}
+    assert suggested_values(result["data_schema"])[CONF_CURRENCY] == typed
+    assert dict(entry.options) == before
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], options_form_input(result, currency="USD")
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_CURRENCY] == "USD"
+
+
+@pytest.mark.parametrize("cleared", [None, "", "  "])
+async def test_an_emptied_currency_is_removed(
+    hass: HomeAssistant, simulator: Simulator, cleared: str | None
+) -> None:
+    """Emptying the field (the UI leaves it out) takes the currency away again."""
+    entry = config_entry_for(simulator, options={CONF_CURRENCY: "CHF"})
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert suggested_values(result["data_schema"])[CONF_CURRENCY] == "CHF"
+    user_input = options_form_input(result)
+    del user_input[CONF_CURRENCY]
+    if cleared is not None:
+        user_input[CONF_CURRENCY] = cleared
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], user_input
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert CONF_CURRENCY not in entry.options
+
+
+async def test_recording_texts_and_numbers_is_off_until_turned_on(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """The privacy option starts off, and the form shows it as it was left."""
+    entry = config_entry_for(simulator)
+    entry.add_to_hass(hass)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert defaults(result["data_schema"])[CONF_RECORD_TEXTS_AND_NUMBERS] is False
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        options_form_input(result, **{CONF_RECORD_TEXTS_AND_NUMBERS: True}),
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options[CONF_RECORD_TEXTS_AND_NUMBERS] is True
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert defaults(result["data_schema"])[CONF_RECORD_TEXTS_AND_NUMBERS] is True
+
+
+@pytest.mark.parametrize("file_name", ["strings.json", "translations/en.json"])
+def test_every_option_has_a_name_a_description_and_its_errors_a_text(
+    file_name: str,
+) -> None:
+    """Each field of the options form is named and explained; its error is worded."""
+    strings = json.loads((INTEGRATION / file_name).read_text(encoding="utf-8"))
+    step = strings["options"]["step"]["init"]
+    fields = {str(key) for key in options_schema({}).schema}
+    assert fields <= set(step["data"])
+    assert {CONF_CURRENCY, CONF_RECORD_TEXTS_AND_NUMBERS} <= set(
+        step["data_description"]
+    )
+    assert strings["options"]["error"]["invalid_currency"]

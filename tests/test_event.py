@@ -2,31 +2,45 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
 )
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+from pytest_homeassistant_custom_component.typing import RecorderInstanceContextManager
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.ejoin.const import CONF_RECORD_TEXTS_AND_NUMBERS
 from ejoin_simulator import Simulator
 
 from .helpers import (
     EACH_FIRMWARE,
+    entity_id,
+    entry_for,
     from_this_gateway,
     load_fixture,
     next_period,
     post,
+    set_up_entry,
     set_up_platform,
     snapshot_of_states,
 )
 
 SMS_SHOWN = ("sender", "recipient", "text", "received_at", "recovered")
+# What of them is private: texts and phone numbers.
+PRIVATE = {"sender", "recipient", "text", "caller", "callee"}
 CALL_SHOWN = (
     "caller",
     "callee",
@@ -36,6 +50,13 @@ CALL_SHOWN = (
     "ended_at",
     "hangup_reason",
 )
+
+
+@pytest.fixture
+async def mock_recorder_before_hass(
+    async_test_recorder: RecorderInstanceContextManager,
+) -> None:
+    """Let a test use the recorder: its database is prepared before Home Assistant."""
 
 
 @EACH_FIRMWARE
@@ -144,3 +165,69 @@ async def test_call_entity_tells_how_the_call_went(
         key: event.data[key] for key in CALL_SHOWN
     }
     assert shown.attributes["duration"] == duration
+
+
+async def recorded_states(
+    recorder: Recorder, hass: HomeAssistant, since: datetime, entity_ids: list[str]
+) -> dict[str, State]:
+    """Read back from the recorder's database the last state it keeps of each entity."""
+    found = await recorder.async_add_executor_job(
+        lambda: get_significant_states(
+            hass, since, entity_ids=entity_ids, significant_changes_only=False
+        )
+    )
+    last: dict[str, State] = {}
+    for entity, states in found.items():
+        assert isinstance(states[-1], State)
+        last[entity] = states[-1]
+    return last
+
+
+@pytest.mark.parametrize(
+    ("options", "recorded"),
+    [({}, False), ({CONF_RECORD_TEXTS_AND_NUMBERS: True}, True)],
+    ids=["by_default", "when_asked"],
+)
+async def test_the_recorder_keeps_texts_and_numbers_only_when_asked(
+    recorder_mock: Recorder,
+    hass: HomeAssistant,
+    simulator: Simulator,
+    client: TestClient,
+    *,
+    options: dict[str, Any],
+    recorded: bool,
+) -> None:
+    """The history of the SMS and call entities holds no text or number by default.
+
+    The entities show them all the same; with the option, the recorder keeps them too.
+    What else they show (when, answered, how long) is always kept.
+    """
+    await set_up_entry(hass, simulator, entry_for(simulator, options=options))
+    since = dt_util.utcnow()
+    call = {**from_this_gateway(load_fixture("cdr_in_progress")), "end": 1714568534}
+
+    assert await post(hass, client, load_fixture("recv_sms_unicode")) == (200, "OK")
+    assert await post(hass, client, call) == (200, "OK")
+    await async_wait_recording_done(hass)
+
+    sms_id = entity_id(hass, "sms", 3, "event")
+    call_id = entity_id(hass, "call", 4, "event")
+    shown = {entity: hass.states.get(entity) for entity in (sms_id, call_id)}
+    history = await recorded_states(recorder_mock, hass, since, [sms_id, call_id])
+    assert set(history) == {sms_id, call_id}
+    for entity, state in shown.items():
+        assert state is not None
+        assert PRIVATE & set(state.attributes)  # shown, whatever is recorded
+        kept = history[entity]
+        assert kept.state == state.state
+        private = {
+            key: value for key, value in state.attributes.items() if key in PRIVATE
+        }
+        public = {
+            key: value
+            for key, value in state.attributes.items()
+            if key not in PRIVATE and key != "event_types"  # never recorded
+        }
+        assert dict(kept.attributes) == {**public, **(private if recorded else {})}
+    assert shown[sms_id].attributes["sender"] == "+79161234567"
+    assert shown[call_id].attributes["caller"] == "13912345678"

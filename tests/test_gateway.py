@@ -271,7 +271,7 @@ async def test_port_status_in_every_status_form(
     [(42, 42, None), ("42", 42, None), ("21 Reserved", 21, "Reserved")],
 )
 @pytest.mark.usefixtures("entry")
-async def test_unknown_status_code_is_the_unknown_option(
+async def test_unknown_status_code_is_the_other_option(
     hass: HomeAssistant,
     client: TestClient,
     simulator: Simulator,
@@ -280,13 +280,13 @@ async def test_unknown_status_code_is_the_unknown_option(
     code: int,
     text: str | None,
 ) -> None:
-    """A status code the protocol does not list shows as 'unknown' and keeps its code."""
+    """A status code the protocol does not list shows as 'other' and keeps its code."""
     operator = value_of(hass, "operator", 6)
 
     assert await post(hass, client, port_report(simulator, 6, st=status)) == (200, "OK")
 
     state = state_of(hass, "status", 6)
-    assert state.state == "unknown"
+    assert state.state == "other"
     assert state.attributes["code"] == code
     assert state.attributes["text"] == text
     assert value_of(hass, "registered", 6, "binary_sensor") == "off"
@@ -315,7 +315,7 @@ async def test_unknown_status_code_of_a_port_without_sim(
 
     state = state_of(hass, "status", 6)
     assert (state.state, state.attributes["code"], state.attributes["text"]) == (
-        "unknown",
+        "other",
         21,
         "Reserved",
     )
@@ -467,7 +467,7 @@ async def test_port_notations_of_the_working_slot(
         ("3.sp128.016", "16"),
     ],
 )
-@pytest.mark.usefixtures("entry")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "entry")
 async def test_port_notations_of_another_slot(
     hass: HomeAssistant,
     client: TestClient,
@@ -655,7 +655,7 @@ PORT_STATUS_FIXTURES: dict[
 
 
 @pytest.mark.parametrize("name", list(PORT_STATUS_FIXTURES))
-@pytest.mark.usefixtures("entry")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "entry")
 async def test_real_port_status_variants(
     hass: HomeAssistant, client: TestClient, name: str
 ) -> None:
@@ -766,7 +766,7 @@ DEV_STATUS_FIXTURES: dict[str, Expected] = {
 
 
 @pytest.mark.parametrize("name", list(DEV_STATUS_FIXTURES))
-@pytest.mark.usefixtures("entry")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "entry")
 async def test_real_dev_status_variants(
     hass: HomeAssistant, client: TestClient, name: str
 ) -> None:
@@ -806,7 +806,7 @@ async def test_dev_status_header_fields(
 # --- partial port reports and which slot a port works on -----------------------------------
 
 
-@pytest.mark.usefixtures("entry")
+@pytest.mark.usefixtures("entity_registry_enabled_by_default", "entry")
 async def test_the_proxy_seeds_port_status_blanks_nothing(
     hass: HomeAssistant, client: TestClient
 ) -> None:
@@ -1125,6 +1125,7 @@ async def test_call_record_of_the_simulator(
     "identity",
     ["same", "empty"],
 )
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_call_record_keeps_what_it_does_not_carry(
     hass: HomeAssistant,
     client: TestClient,

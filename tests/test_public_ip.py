@@ -52,6 +52,9 @@ from .helpers import (
 
 PROXY_KEYS = ("public_ip", "data_received", "data_sent")
 
+# Every reading is shown here: traffic counters are disabled by default (test_sensor).
+pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
+
 
 def proxy_entities(hass: HomeAssistant, entry: MockConfigEntry) -> list[str]:
     """Return the entity ids of the entry's public IP and traffic sensors."""

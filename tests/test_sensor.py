@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 import json
+import logging
+from pathlib import Path
 from typing import Any
 
 from homeassistant.const import (
@@ -19,7 +21,8 @@ from homeassistant.util import dt as dt_util
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.ejoin.const import DOMAIN
+from custom_components.ejoin.const import CONF_CURRENCY, DOMAIN
+from custom_components.ejoin.port_values import STATUS_OPTIONS
 from ejoin_simulator import Simulator
 
 from .helpers import (
@@ -30,6 +33,7 @@ from .helpers import (
     dev_status,
     device_of,
     enable_all_entities,
+    entity_id,
     port_report,
     post,
     read,
@@ -40,13 +44,41 @@ from .helpers import (
     value_of,
 )
 
-# Per port: 28 SIM sensors (11 disabled by default) and the registered binary sensor,
+# Per port: 28 SIM sensors (21 disabled by default) and the registered binary sensor,
 # redial and reset buttons, the lock switch, the SIM slot select, and the SMS and call
 # event entities; on proxy firmware also public IP, data received and data sent.
 PORT_ENTITIES = 35
 PORT_SENSORS = 28
-ENABLED_PORT_ENTITIES = 24
+ENABLED_PORT_ENTITIES = 14
 PROXY_PORT_ENTITIES = 3
+# What a port shows by default: few enough to read at a glance, on every gateway.
+ENABLED_PORT_SENSORS = {
+    "status",
+    "registered",  # the binary sensor
+    "signal_strength",
+    "operator",
+    "balance",
+    "sim_number",
+    "active_slot",
+    "data_today",
+}
+MAX_ENABLED_PORT_SENSORS = 10
+DISABLED_PORT_SENSORS = {
+    "signal_level",
+    "imei",
+    "imsi",
+    "iccid",
+    *(
+        f"{counter}_{period}"
+        for counter in ("call_minutes", "sms_sent", "call_numbers", "talk_numbers")
+        for period in ("day", "month", "total")
+    ),
+    "data_last_hour",
+    "data_last_24_hours",
+    "data_total",
+    "data_last_session",
+    "last_url",
+}
 # The gateway: registered ports, firmware, last report; reboot and save buttons.
 GATEWAY_ENTITIES = 5
 GATEWAY_SENSORS = 3
@@ -128,6 +160,7 @@ async def test_every_enabled_entity_has_a_value_after_set_up(
         "last_report",
         *(f"1_{key}" for key in DISABLED_PORT_SENSORS),
     }
+    assert {item.domain for item in disabled} == {"sensor"}
 
 
 async def test_devices(
@@ -226,20 +259,8 @@ async def test_a_port_appearing_later_gets_its_device_and_entities(
     assert len(items) == PORT_ENTITIES
     enabled = [item.entity_id for item in items if item.disabled_by is None]
     assert len(enabled) == ENABLED_PORT_ENTITIES
-    # A port-status carries no data usage or SMS counters: unknown until a report does.
-    assert without_value(hass, enabled) == {
-        f"sensor.port_9_{key}": "unknown"
-        for key in (
-            "data_last_hour",
-            "data_last_24_hours",
-            "data_today",
-            "data_total",
-            "data_last_session",
-            "sms_sent_today",
-            "sms_sent_this_month",
-            "sms_sent_total",
-        )
-    }
+    # A port-status carries no data usage: unknown until a report does.
+    assert without_value(hass, enabled) == {entity_id(hass, "data_today", 9): "unknown"}
     expected = {
         (9, "status"): "registered",
         (9, "registered"): "on",
@@ -486,3 +507,124 @@ async def test_entities_follow_a_report_after_reload(
     assert (
         len(runtime.received_sms._ports[1]) == len(runtime.call_events._ports[1]) == 1
     )
+
+
+# --- what a port shows by default, and how -------------------------------------------
+
+
+@EACH_FIRMWARE
+@pytest.mark.parametrize("all_sims", [False, True], ids=["active_sim", "all_sims"])
+async def test_a_port_enables_at_most_ten_sensors(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entity_registry: er.EntityRegistry,
+    *,
+    all_sims: bool,
+) -> None:
+    """Each port starts with at most ten sensors and binary sensors, in any set-up.
+
+    The rest (counters, other data figures, identities) are there to enable: a 32-port
+    gateway would otherwise start with hundreds of entities few users look at. With
+    every SIM reported, the SIM slots sensor is enabled; on proxy firmware, the public
+    IP (its traffic counters are not).
+    """
+    entry = await set_up(hass, simulator, all_sims=all_sims)
+
+    enabled: dict[int, set[str]] = {}
+    for port in range(1, 9):
+        device = device_of(hass, entry, f"{GATEWAY_MAC}_port_{port}")
+        enabled[port] = {
+            item.unique_id.removeprefix(f"{GATEWAY_MAC}_{port}_")
+            for item in er.async_entries_for_device(
+                entity_registry, device.id, include_disabled_entities=True
+            )
+            if item.domain in ("sensor", "binary_sensor") and item.disabled_by is None
+        }
+
+    expected = set(ENABLED_PORT_SENSORS)
+    if all_sims:
+        expected.add("sim_slots")
+    if simulator.gateway.profile == "proxy":
+        expected.add("public_ip")
+    assert enabled == dict.fromkeys(range(1, 9), expected)
+    assert max(len(keys) for keys in enabled.values()) <= MAX_ENABLED_PORT_SENSORS
+
+
+@pytest.mark.parametrize(
+    ("options", "shown"),
+    [
+        ({}, {"state_class": "measurement"}),
+        (
+            {CONF_CURRENCY: "EUR"},
+            {
+                "device_class": "monetary",
+                "unit_of_measurement": "EUR",
+                "state_class": "total",
+            },
+        ),
+    ],
+    ids=["no_currency", "currency"],
+)
+async def test_the_balance_is_money_once_its_currency_is_known(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    caplog: pytest.LogCaptureFixture,
+    options: dict[str, Any],
+    shown: dict[str, str],
+) -> None:
+    """With the currency option the balance is an amount of it; without, a number.
+
+    Money takes only the "total" state class; Home Assistant warns of any other.
+    """
+    caplog.set_level(logging.WARNING)
+    await set_up(hass, simulator, options=options)
+
+    balance = state_of(hass, "balance", 1)
+    keys = ("device_class", "unit_of_measurement", "state_class")
+    assert {
+        key: balance.attributes[key] for key in keys if key in balance.attributes
+    } == (shown)
+    sim = simulator.gateway.ports[1].sim
+    assert sim is not None
+    assert balance.state == str(sim.balance)
+    assert [
+        record.getMessage()
+        for record in caplog.records
+        if record.name.startswith("homeassistant.components.sensor")
+    ] == []
+
+
+def test_no_status_option_is_a_state_home_assistant_reserves() -> None:
+    """No status option is "unknown" or "unavailable": those mean there is no value.
+
+    A status the integration does not know is "other". Every option has its text.
+    """
+    assert not {STATE_UNKNOWN, STATE_UNAVAILABLE} & set(STATUS_OPTIONS)
+    assert "other" in STATUS_OPTIONS
+    strings = json.loads(
+        (
+            Path(__file__).parent.parent / "custom_components" / DOMAIN / "strings.json"
+        ).read_text(encoding="utf-8")
+    )
+    assert set(strings["entity"]["sensor"]["status"]["state"]) == set(STATUS_OPTIONS)
+
+
+async def test_a_status_not_known_here_is_other_and_no_status_is_unknown(
+    hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
+) -> None:
+    """A code not listed here (21 "Reserved") is "other"; no status at all, "unknown".
+
+    "unknown" is then Home Assistant's own state for a sensor without a value.
+    """
+    await set_up(hass, simulator)
+    client = await hass_client_no_auth()
+
+    report = port_report(simulator, 6, st="21 Reserved")
+    assert await post(hass, client, report) == (200, "OK")
+    new = port_report(simulator, 8, port="9.01", mac=GATEWAY_MAC)
+    del new["st"]
+    assert await post(hass, client, new) == (200, "OK")
+
+    status = state_of(hass, "status", 6)
+    assert (status.state, status.attributes["code"]) == ("other", 21)
+    assert value_of(hass, "status", 9) == STATE_UNKNOWN

@@ -740,6 +740,7 @@ async def test_good_ports_of_a_partly_bad_dev_status_show(
     assert {key: value_of(hass, key, bad_port) for key in keys} == kept
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # call minutes
 async def test_bad_fields_of_a_port_are_skipped_not_the_port(
     hass: HomeAssistant, webhook: Client, simulator: Simulator
 ) -> None:

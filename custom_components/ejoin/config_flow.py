@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from string import hexdigits
 from typing import Any
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
-    ConfigEntry,
+    SOURCE_RECONFIGURE,
     ConfigFlow,
     ConfigFlowResult,
     OptionsFlow,
 )
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import DOMAIN as HOMEASSISTANT_DOMAIN, callback
+from homeassistant.generated.currencies import ACTIVE_CURRENCIES
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.network import NoURLAvailableError
@@ -33,9 +35,11 @@ from .connection import client_for
 from .const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
+    CONF_CURRENCY,
     CONF_DEFAULT_RECIPIENTS,
     CONF_LOCAL_ONLY,
     CONF_PUBLIC_IP_INTERVAL,
+    CONF_RECORD_TEXTS_AND_NUMBERS,
     CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
@@ -50,6 +54,7 @@ from .const import (
 )
 from .pyejoin import DeviceStatusReport, EjoinAuthenticationError, EjoinError
 from .report_url import is_report_url
+from .runtime import EjoinConfigEntry
 
 USER_SCHEMA = vol.Schema(
     {
@@ -91,6 +96,7 @@ def report_schema(default_url: str) -> vol.Schema:
 
 def options_schema(options: dict[str, Any]) -> vol.Schema:
     """Ask how the integration treats the gateway once it is set up."""
+    currency = options.get(CONF_CURRENCY)
     return vol.Schema(
         {
             vol.Required(
@@ -140,6 +146,15 @@ def options_schema(options: dict[str, Any]) -> vol.Schema:
             vol.Required(
                 CONF_LOCAL_ONLY, default=options.get(CONF_LOCAL_ONLY, True)
             ): BooleanSelector(),
+            # Suggested, not a default: emptied, the balance has no currency again.
+            vol.Optional(
+                CONF_CURRENCY,
+                description={"suggested_value": currency} if currency else None,
+            ): TextSelector(),
+            vol.Required(
+                CONF_RECORD_TEXTS_AND_NUMBERS,
+                default=options.get(CONF_RECORD_TEXTS_AND_NUMBERS, False),
+            ): BooleanSelector(),
         }
     )
 
@@ -171,6 +186,13 @@ RECONFIGURE_SCHEMA = vol.Schema(
 )
 
 
+def gateway_title(status: DeviceStatusReport) -> str:
+    """Name a gateway by size and its MAC's end (on its label): "Ejoin 32-port 9ABC"."""
+    tail = "".join(c for c in status.mac or "" if c in hexdigits)[-4:].upper()
+    ports = status.max_ports or len(status.ports)
+    return f"Ejoin {ports}-port {tail}" if ports else f"Ejoin {tail}"
+
+
 class EjoinOptionsFlow(OptionsFlow):
     """Change how the integration treats a gateway; the entry reloads to apply it."""
 
@@ -178,23 +200,33 @@ class EjoinOptionsFlow(OptionsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the options, filled with the current ones."""
+        errors: dict[str, str] = {}
         if user_input is not None:
             numbers = [
                 number.strip()
                 for number in user_input.get(CONF_DEFAULT_RECIPIENTS, [])
                 if number.strip()
             ]
-            return self.async_create_entry(
-                data={
-                    **user_input,
-                    CONF_REPORT_PERIOD: int(user_input[CONF_REPORT_PERIOD]),
-                    CONF_REDIAL_INTERVAL: int(user_input[CONF_REDIAL_INTERVAL]),
-                    CONF_PUBLIC_IP_INTERVAL: int(user_input[CONF_PUBLIC_IP_INTERVAL]),
-                    CONF_DEFAULT_RECIPIENTS: numbers,
-                }
-            )
+            options = {
+                **user_input,
+                CONF_REPORT_PERIOD: int(user_input[CONF_REPORT_PERIOD]),
+                CONF_REDIAL_INTERVAL: int(user_input[CONF_REDIAL_INTERVAL]),
+                CONF_PUBLIC_IP_INTERVAL: int(user_input[CONF_PUBLIC_IP_INTERVAL]),
+                CONF_DEFAULT_RECIPIENTS: numbers,
+            }
+            # An ISO 4217 code, "eur " as EUR; left empty, the balance has none.
+            if currency := str(options.pop(CONF_CURRENCY, "")).strip().upper():
+                options[CONF_CURRENCY] = currency
+            if currency and currency not in ACTIVE_CURRENCIES:  # as cv.currency
+                errors[CONF_CURRENCY] = "invalid_currency"
+            else:
+                return self.async_create_entry(data=options)
         return self.async_show_form(
-            step_id="init", data_schema=options_schema(dict(self.config_entry.options))
+            step_id="init",
+            data_schema=options_schema(
+                {**self.config_entry.options, **(user_input or {})}
+            ),
+            errors=errors,
         )
 
 
@@ -205,7 +237,7 @@ class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: ConfigEntry) -> EjoinOptionsFlow:
+    def async_get_options_flow(config_entry: EjoinConfigEntry) -> EjoinOptionsFlow:
         """Offer the options of an entry."""
         return EjoinOptionsFlow()
 
@@ -213,6 +245,7 @@ class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing known."""
         self._login: dict[str, Any] = {}
         self._status: DeviceStatusReport | None = None
+        self._title = "Ejoin"
         self._webhook_id = webhook.async_generate_id()
 
     async def async_step_user(
@@ -231,6 +264,7 @@ class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
                 )
                 self._login = login
                 self._status = status
+                self._title = gateway_title(status)
                 return await self.async_step_report()
         return self.async_show_form(
             step_id="user",
@@ -259,9 +293,7 @@ class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
             if status is not None:
                 await self.async_set_unique_id(format_mac(status.mac or ""))
                 self._abort_if_unique_id_mismatch(reason="wrong_gateway")
-                return self.async_update_reload_and_abort(
-                    entry, data_updates=user_input
-                )
+                return self._update_and_reload(entry, user_input)
         return self.async_show_form(
             step_id="reauth_confirm",
             data_schema=self.add_suggested_values_to_schema(
@@ -295,7 +327,7 @@ class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
                 await self.async_set_unique_id(format_mac(status.mac or ""))
                 self._abort_if_unique_id_mismatch(reason="wrong_gateway")
                 self._settle_reauth(entry)
-                return self.async_update_reload_and_abort(entry, data_updates=changes)
+                return self._update_and_reload(entry, changes)
         current = {k: v for k, v in entry.data.items() if k != CONF_PASSWORD}
         return self.async_show_form(
             step_id="reconfigure",
@@ -314,7 +346,27 @@ class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
     @callback
-    def _settle_reauth(self, entry: ConfigEntry) -> None:
+    def _update_and_reload(
+        self, entry: EjoinConfigEntry, changes: Mapping[str, Any]
+    ) -> ConfigFlowResult:
+        """Save the checked settings and set the entry up again with them, once.
+
+        A set-up entry's update listener (``__init__.py``) reloads it when its data
+        changes, so ``async_update_reload_and_abort`` would reload it twice (2026.10
+        warns of it). An entry not set up, or whose data did not change, reloads here.
+        """
+        entries = self.hass.config_entries
+        # Read first: the reload the listener starts at once unloads it with the entry.
+        listened = bool(entry.update_listeners)
+        changed = entries.async_update_entry(entry, data={**entry.data, **changes})
+        if not (changed and listened):
+            entries.async_schedule_reload(entry.entry_id)
+        if self.source == SOURCE_RECONFIGURE:
+            return self.async_abort(reason="reconfigure_successful")
+        return self.async_abort(reason="reauth_successful")
+
+    @callback
+    def _settle_reauth(self, entry: EjoinConfigEntry) -> None:
         """End a pending request for credentials: reconfigure has just checked them."""
         for flow in entry.async_get_active_flows(self.hass, {SOURCE_REAUTH}):
             self.hass.config_entries.flow.async_abort(flow["flow_id"])
@@ -353,7 +405,7 @@ class EjoinConfigFlow(ConfigFlow, domain=DOMAIN):
             report_url = user_input[CONF_REPORT_URL].strip()
             if is_report_url(report_url):
                 return self.async_create_entry(
-                    title=f"Ejoin {self._login[CONF_HOST]}",
+                    title=self._title,
                     data={
                         **self._login,
                         CONF_WEBHOOK_ID: self._webhook_id,

@@ -32,6 +32,10 @@ MAX_REPORT_BYTES: Final = 4 * 1024 * 1024
 CONF_REDIAL_INTERVAL: Final = "redial_interval"
 CONF_PUBLIC_IP_INTERVAL: Final = "public_ip_interval"
 CONF_DEFAULT_RECIPIENTS: Final = "default_recipients"
+CONF_CURRENCY: Final = "currency"  # ISO 4217 code of the SIMs' balance; none by default
+# Whether the recorder keeps the texts and phone numbers the SMS and call event
+# entities show; off by default, for privacy.
+CONF_RECORD_TEXTS_AND_NUMBERS: Final = "record_texts_and_numbers"
 DEFAULT_REDIAL_INTERVAL: Final = 60  # seconds between redials of one port
 REDIAL_JITTER: Final = 0.25  # up to a quarter more, so redials do not look machine-made
 DEFAULT_PUBLIC_IP_INTERVAL: Final = 300  # seconds between readings of public IPs

@@ -11,17 +11,19 @@ from homeassistant.const import MAX_LENGTH_STATE_STATE
 
 from .pyejoin import Counter, PortState, PortStatus
 
-STATUS_UNKNOWN = "unknown"
-STATUS_OPTIONS = [status.name.lower() for status in PortStatus] + [STATUS_UNKNOWN]
+# A code the protocol does not list. Not "unknown": that is Home Assistant's state for
+# no value, which is what a port without any status shows.
+STATUS_OTHER = "other"
+STATUS_OPTIONS = [status.name.lower() for status in PortStatus] + [STATUS_OTHER]
 UNKNOWN_SIGNAL = 99  # the modem's "not known or not detectable"
 
 
 def status_option(state: PortState) -> str | None:
-    """Return the status as an enum option; codes not known here are 'unknown'."""
+    """Return the status as an enum option; codes not known here are 'other'."""
     if state.status_code is None:
         return None
     status = state.status
-    return status.name.lower() if status is not None else STATUS_UNKNOWN
+    return status.name.lower() if status is not None else STATUS_OTHER
 
 
 def signal_dbm(state: PortState) -> int | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from operator import attrgetter
 from typing import Any
@@ -24,6 +24,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from .const import CONF_CURRENCY
 from .entity import (
     EjoinEntity,
     EjoinGatewayEntity,
@@ -68,9 +69,11 @@ def _counter_sensors(
     *,
     unit: str | None = None,
     device_class: SensorDeviceClass | None = None,
-    enabled: bool = True,
 ) -> list[EjoinPortSensorDescription]:
-    """Describe three sensors of one used/limit counter: today, this month, in total."""
+    """Describe three sensors of one used/limit counter: today, this month, in total.
+
+    Disabled by default: twelve a port, which few users look at, would crowd a gateway.
+    """
 
     def value_of(period: str) -> Callable[[PortState], int | None]:
         return lambda state: used(getattr(periods(state), period))
@@ -85,7 +88,7 @@ def _counter_sensors(
             native_unit_of_measurement=unit,
             device_class=device_class,
             state_class=SensorStateClass.TOTAL_INCREASING,
-            entity_registry_enabled_default=enabled,
+            entity_registry_enabled_default=False,
             value_fn=value_of(period),
             attributes_fn=limit_of(period),
         )
@@ -94,11 +97,9 @@ def _counter_sensors(
 
 
 def _data_sensor(
-    key: str,
-    value_fn: Callable[[PortState], float | None],
-    state_class: SensorStateClass,
+    key: str, field: str, state_class: SensorStateClass, *, enabled: bool = False
 ) -> EjoinPortSensorDescription:
-    """Describe a sensor of mobile data used, in megabytes."""
+    """Describe a sensor of mobile data used (a field of ``DataUsage``), in megabytes."""
     return EjoinPortSensorDescription(
         key=key,
         translation_key=key,
@@ -106,7 +107,8 @@ def _data_sensor(
         device_class=SensorDeviceClass.DATA_SIZE,
         state_class=state_class,
         suggested_display_precision=2,
-        value_fn=value_fn,
+        entity_registry_enabled_default=enabled,
+        value_fn=attrgetter(f"data.{field}"),
     )
 
 
@@ -187,23 +189,14 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
         device_class=SensorDeviceClass.DURATION,
     ),
     *_counter_sensors("sms_sent", lambda state: state.sms_sent),
-    *_counter_sensors("call_numbers", lambda state: state.call_numbers, enabled=False),
-    *_counter_sensors("talk_numbers", lambda state: state.talk_numbers, enabled=False),
-    _data_sensor(
-        "data_last_hour", lambda s: s.data.last_hour, SensorStateClass.MEASUREMENT
-    ),
-    _data_sensor(
-        "data_last_24_hours",
-        lambda s: s.data.last_24_hours,
-        SensorStateClass.MEASUREMENT,
-    ),
-    _data_sensor("data_today", lambda s: s.data.day, SensorStateClass.TOTAL_INCREASING),
-    _data_sensor(
-        "data_total", lambda s: s.data.total, SensorStateClass.TOTAL_INCREASING
-    ),
-    _data_sensor(
-        "data_last_session", lambda s: s.data.last_session, SensorStateClass.MEASUREMENT
-    ),
+    *_counter_sensors("call_numbers", lambda state: state.call_numbers),
+    *_counter_sensors("talk_numbers", lambda state: state.talk_numbers),
+    # Only today's data is enabled by default: the figure most users watch.
+    _data_sensor("data_last_hour", "last_hour", SensorStateClass.MEASUREMENT),
+    _data_sensor("data_last_24_hours", "last_24_hours", SensorStateClass.MEASUREMENT),
+    _data_sensor("data_today", "day", SensorStateClass.TOTAL_INCREASING, enabled=True),
+    _data_sensor("data_total", "total", SensorStateClass.TOTAL_INCREASING),
+    _data_sensor("data_last_session", "last_session", SensorStateClass.MEASUREMENT),
     EjoinPortSensorDescription(
         key="last_url",
         translation_key="last_url",
@@ -216,10 +209,28 @@ SIM_SLOTS_SENSOR = EjoinPortSensorDescription(
     key="sim_slots",
     translation_key="sim_slots",
     state_class=SensorStateClass.MEASUREMENT,
-    value_fn=lambda _: (
-        None
-    ),  # read from every slot of the port, see EjoinSimSlotsSensor
+    value_fn=lambda _: None,  # read from every slot of the port: EjoinSimSlotsSensor
 )
+
+
+def port_sensors_for(currency: str | None) -> tuple[EjoinPortSensorDescription, ...]:
+    """Return the port sensors; with a currency, the balance is an amount of money.
+
+    Without one it stays a plain number: a SIM's credit may be units as well as money.
+    """
+    if not currency:
+        return PORT_SENSORS
+    return tuple(
+        replace(
+            description,
+            device_class=SensorDeviceClass.MONETARY,
+            native_unit_of_measurement=currency,
+            state_class=SensorStateClass.TOTAL,  # the only one allowed for money
+        )
+        if description.key == "balance"
+        else description
+        for description in PORT_SENSORS
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -255,6 +266,7 @@ TRAFFIC_SENSORS = [
         suggested_display_precision=2,  # else the UI shows bytes as 0.000000 MB
         device_class=SensorDeviceClass.DATA_SIZE,
         state_class=SensorStateClass.TOTAL_INCREASING,
+        entity_registry_enabled_default=False,  # the public IP is what most watch
         value_fn=_traffic_of(index),
     )
     for index, direction in enumerate(("received", "sent"))
@@ -301,9 +313,11 @@ async def async_setup_entry(
         else [PUBLIC_IP_SENSOR, *(TRAFFIC_SENSORS if public_ips.has_traffic else ())]
     )
 
+    descriptions = port_sensors_for(entry.options.get(CONF_CURRENCY))
+
     def port_sensors(port: int) -> list[SensorEntity]:
         entities: list[SensorEntity] = [
-            EjoinPortSensor(entry, port, description) for description in PORT_SENSORS
+            EjoinPortSensor(entry, port, description) for description in descriptions
         ]
         if entry.runtime_data.gateway.all_sims:
             entities.append(EjoinSimSlotsSensor(entry, port, SIM_SLOTS_SENSOR))
