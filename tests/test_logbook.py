@@ -180,13 +180,13 @@ async def test_sms_and_calls_read_as_sentences_about_the_port(
 
     entry = describe[event_type](Event(event_type, data))
 
-    assert entry == {"name": "Port 3", "message": message}
+    assert entry == {"name": "Ejoin 127.0.0.1 Port 3", "message": message}
 
 
 @pytest.mark.parametrize(
     ("port_device_is", "gateway_device_is", "name"),
     [
-        ("known", "known", "Port 3"),
+        ("known", "known", "Ejoin 127.0.0.1 Port 3"),
         ("renamed", "known", "Front door SIM"),
         ("missing", "known", "Ejoin 127.0.0.1"),
         ("gone", "known", "Ejoin 127.0.0.1"),
@@ -224,10 +224,10 @@ async def test_the_entry_is_named_after_the_port_else_the_gateway(
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
-        (sent_sms(), "Port 3", "sent an SMS to +79031112233"),
+        (sent_sms(), "Ejoin 127.0.0.1 Port 3", "sent an SMS to +79031112233"),
         (
             sent_sms(result="failed", ok=False, status_code=6, reason="Timeout"),
-            "Port 3",
+            "Ejoin 127.0.0.1 Port 3",
             "could not send an SMS to +79031112233: Timeout",
         ),
         (
@@ -249,14 +249,18 @@ async def test_the_entry_is_named_after_the_port_else_the_gateway(
         ),
         (
             sent_sms(result="failed", ok=False, reason=None, recipient=None),
-            "Port 3",
+            "Ejoin 127.0.0.1 Port 3",
             "could not send an SMS to an unknown number: failed",
         ),
         # Recorded before the result was told: the logbook reads it from "ok".
-        ({**sent_sms(), "result": None}, "Port 3", "sent an SMS to +79031112233"),
+        (
+            {**sent_sms(), "result": None},
+            "Ejoin 127.0.0.1 Port 3",
+            "sent an SMS to +79031112233",
+        ),
         (
             {**sent_sms(ok=False, reason="Timeout"), "result": None},
-            "Port 3",
+            "Ejoin 127.0.0.1 Port 3",
             "could not send an SMS to +79031112233: Timeout",
         ),
     ],
@@ -338,6 +342,10 @@ async def test_the_port_page_logbook_shows_its_sms_and_calls(
         (entry["domain"], entry["name"], entry["message"])
         for entry in response["result"]
     ] == [
-        (DOMAIN, "Port 3", "received an SMS from +79161234567"),
-        (DOMAIN, "Port 3", "had a call from +79161234567 for 1 min 5 s"),
+        (DOMAIN, "Ejoin 127.0.0.1 Port 3", "received an SMS from +79161234567"),
+        (
+            DOMAIN,
+            "Ejoin 127.0.0.1 Port 3",
+            "had a call from +79161234567 for 1 min 5 s",
+        ),
     ]
