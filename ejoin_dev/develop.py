@@ -1,7 +1,8 @@
 """``scripts/develop``: Home Assistant on 127.0.0.1:8123 with a simulated gateway on :8080.
 
-With ``--demo`` the owner account is created through the onboarding API and the gateway
-added through the config-flow API, so that logging in shows a populated gateway at once.
+The owner account is created through the onboarding API (once, and printed); with
+``--demo`` the gateway is added through the config-flow API too, so that logging in
+shows a populated gateway at once.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument(
         "--demo",
         action="store_true",
-        help="create an owner account and add the simulated gateway, ready to look at",
+        help="also add the simulated gateway, ready to look at",
     )
     parser.add_argument(
         "--firmware",
@@ -64,23 +65,37 @@ def arguments() -> argparse.Namespace:
     return options
 
 
-async def demo(url: str, simulator: SimulatorProcess) -> None:
-    """Onboard (once) and add the simulated gateway (unless it is there already)."""
+async def set_up(url: str, simulator: SimulatorProcess, *, add_gateway: bool) -> bool:
+    """Create the owner account, unless there is one; with add_gateway add the gateway.
+
+    The account is made through the onboarding API, never in the browser: Home
+    Assistant starts here with onboarding's location step done (see hass.py), and its
+    welcome page would then be refused the installation type, a "Login attempt failed".
+    Return whether the account was made now or is known to be the demo's.
+    """
     async with aiohttp.ClientSession() as session:
         api = HomeAssistantApi(session, url)
-        if await api.onboarded():
-            await api.login(DEMO_USERNAME, DEMO_PASSWORD)
-        else:
+        made = not await api.onboarded()
+        if made:
             await api.onboard(DEMO_NAME, DEMO_USERNAME, DEMO_PASSWORD)
+        if not add_gateway:
+            return made
+        if not made:
+            await api.login(DEMO_USERNAME, DEMO_PASSWORD)
         entries = await api.request("GET", "/api/config/config_entries/entry")
         if not any(entry["domain"] == DOMAIN for entry in entries):
             await api.add_gateway(
                 "127.0.0.1", simulator.port, simulator.username, simulator.password
             )
+        return True
 
 
 def next_steps(
-    hass: HomeAssistantProcess, simulator: SimulatorProcess, *, demo_done: bool
+    hass: HomeAssistantProcess,
+    simulator: SimulatorProcess,
+    *,
+    demo_login: bool,
+    gateway_added: bool,
 ) -> str:
     """Say what to do now that both run."""
     lines = [
@@ -92,14 +107,21 @@ def next_steps(
         ),
         "",
     ]
-    if demo_done:
+    if demo_login:
+        login = f"Log in as {DEMO_USERNAME} / {DEMO_PASSWORD}"
+    else:
+        login = (
+            f"Log in with the account of {hass.config_dir} ({DEMO_USERNAME} / "
+            f"{DEMO_PASSWORD} if scripts/develop made it)"
+        )
+    if gateway_added:
         lines += [
-            f"Log in as {DEMO_USERNAME} / {DEMO_PASSWORD}: the gateway is added, see",
+            f"{login}: the gateway is added, see",
             f"  {hass.url}/config/integrations/integration/{DOMAIN}",
         ]
     else:
         lines += [
-            f"1. Open {hass.url} and create your account (first visit only).",
+            f"1. Open {hass.url}. {login}.",
             "2. Settings -> Devices & services -> Add integration -> Ejoin SIM gateway.",
             (
                 f"3. Host 127.0.0.1, port {simulator.port}, username "
@@ -146,10 +168,19 @@ def main() -> None:
         simulator.start()
         print(f"Starting Home Assistant on {hass.url} ...", flush=True)
         hass.start()
-        if options.demo:
-            print("Creating the demo account and adding the gateway ...", flush=True)
-            asyncio.run(demo(hass.url, simulator))
-        print(next_steps(hass, simulator, demo_done=options.demo), flush=True)
+        print(
+            "Creating the account and adding the gateway ..."
+            if options.demo
+            else "Creating the account (unless there is one) ...",
+            flush=True,
+        )
+        demo_login = asyncio.run(set_up(hass.url, simulator, add_gateway=options.demo))
+        print(
+            next_steps(
+                hass, simulator, demo_login=demo_login, gateway_added=options.demo
+            ),
+            flush=True,
+        )
         while not stop.wait(1):
             report_tracebacks(watch)
             for name, process in (

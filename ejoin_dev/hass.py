@@ -52,8 +52,10 @@ logger:
 # starts config flows for google_translate, met, radio_browser and shopping_list, whose
 # packages this virtual environment does not have (--skip-pip), so each left a
 # traceback in the log and Google Translate a failed entry. configuration.yaml already
-# answers that step's questions (name, time zone, units, country); the account, the
-# analytics question and the discovered integrations are still asked for as usual.
+# answers that step's questions (name, time zone, units, country). Such a folder is
+# onboarded through the API (HomeAssistantApi.onboard), as scripts/develop and the
+# end-to-end tests do: in the browser, the welcome page's request for the installation
+# type is refused once any step is done, and logged as a failed login.
 ONBOARDING_STORE: dict[str, object] = {
     "version": 4,
     "minor_version": 1,

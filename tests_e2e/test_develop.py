@@ -113,7 +113,7 @@ def test_develop_demo_shows_a_populated_gateway(
     With either simulated firmware, each logged in with its own default account. Run
     again on the same configuration, it logs in to the account and gateway it made.
     Home Assistant's log holds no traceback: onboarding set up no integration whose
-    packages are missing, and nothing else failed either.
+    packages are missing, and nothing else failed either; nor a refused request.
     """
     config = tmp_path / "config"
     hass_port, simulator_port = free_port(), free_port()
@@ -122,3 +122,4 @@ def test_develop_demo_shows_a_populated_gateway(
         assert "logged a traceback" not in printed
     log = (config / "home-assistant.out").read_text(encoding="utf-8")
     assert "Traceback" not in log, log
+    assert "invalid authentication" not in log, log  # no request was refused either
