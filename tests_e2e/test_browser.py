@@ -47,7 +47,9 @@ VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 WAIT_MS = 30_000  # for every click, fill and expectation
 PNG = b"\x89PNG\r\n\x1a\n"
 
-GATEWAY = "Ejoin 127.0.0.1"  # the entry's and the gateway device's name
+GATEWAY = (
+    "Ejoin 8-port 0203"  # the entry's and the gateway device's name: size, MAC end
+)
 PORTS = 8  # the simulator's default
 
 
@@ -130,7 +132,9 @@ async def expect_row(page: Page, name: str, state: str | re.Pattern[str]) -> Non
 
 async def port_states(api: HomeAssistantApi) -> dict[str, Any]:
     """Wait until every port's status sensor has a state; return those states."""
-    entities = [f"sensor.port_{port}_status" for port in range(1, PORTS + 1)]
+    entities = [
+        f"sensor.ejoin_8_port_0203_port_{port}_status" for port in range(1, PORTS + 1)
+    ]
     async with asyncio.timeout(WAIT_MS / 1000):
         while True:
             states = await api.states()
@@ -233,9 +237,11 @@ async def test_add_the_gateway_in_the_web_interface_and_open_its_devices(
 
     async with steps.step("port-device"):
         await page.goto(f"{url}/config/devices/dashboard")
-        await page.get_by_text("Port 1", exact=True).first.click()
+        await page.get_by_text(f"{GATEWAY} Port 1", exact=True).first.click()
         await expect(page).to_have_url(re.compile(r"/config/devices/device/\w+"))
-        await expect(page.get_by_text("Port 1", exact=True).first).to_be_visible()
+        await expect(
+            page.get_by_text(f"{GATEWAY} Port 1", exact=True).first
+        ).to_be_visible()
         await expect(page.get_by_text("Modem port")).to_be_visible()
         await expect(page.get_by_role("link", name=GATEWAY)).to_be_visible()
         await expect_row(page, "Balance", re.compile(r"\d"))

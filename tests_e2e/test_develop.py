@@ -39,9 +39,9 @@ async def gateway_seen(url: str, username: str, password: str) -> tuple[int, lis
         )
     ]
     statuses = [
-        states[f"sensor.port_{number}_status"]["state"]
+        states[f"sensor.ejoin_8_port_0203_port_{number}_status"]["state"]
         for number in range(1, 9)
-        if f"sensor.port_{number}_status" in states
+        if f"sensor.ejoin_8_port_0203_port_{number}_status" in states
     ]
     return len(ports), statuses
 

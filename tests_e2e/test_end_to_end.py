@@ -299,7 +299,7 @@ async def test_the_gateway_is_added_through_the_config_flow(
 
     assert (entry["domain"], entry["title"], entry["state"]) == (
         DOMAIN,
-        "Ejoin 127.0.0.1",
+        "Ejoin 8-port 0203",
         "loaded",
     ), entry
     model = await simulator_state(session, stack)
@@ -308,14 +308,14 @@ async def test_the_gateway_is_added_through_the_config_flow(
     # The gateway is known by its MAC address, as the simulator gives it.
     assert registry.mac == model["mac"].replace("-", ":").lower()
     assert (gateway["name"], gateway["manufacturer"], gateway["sw_version"]) == (
-        "Ejoin 127.0.0.1",
+        "Ejoin 8-port 0203",
         "Ejoin",
         "532-600-999-041-100-000",
     ), gateway
     assert sorted(registry.port_devices) == list(PORTS)
     for number, device in registry.port_devices.items():
         assert (device["name"], device["via_device_id"]) == (
-            f"Port {number}",
+            f"Ejoin 8-port 0203 Port {number}",
             gateway["id"],
         ), f"port {number}: {device}"
     # Exactly these devices belong to the entry: the gateway and its ports.
