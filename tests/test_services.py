@@ -589,11 +589,17 @@ async def test_a_device_that_is_not_an_ejoin_device_is_refused(
     other_entry = MockConfigEntry(domain="other")
     other_entry.add_to_hass(hass)
     other = device_registry.async_get_or_create(
-        config_entry_id=other_entry.entry_id, identifiers={("other", "thing")}
+        config_entry_id=other_entry.entry_id,
+        identifiers={("other", "thing")},
+        name="Kitchen plug",
     )
 
     for service, extra in ACTIONS:
-        for device_id in (other.id, "no-such-device"):
+        # A device is named as the user sees it; an id that names none, as it is.
+        for device_id, shown in (
+            (other.id, "Kitchen plug"),
+            ("no-such-device", "no-such-device"),
+        ):
             with pytest.raises(ServiceValidationError) as raised:
                 await act(
                     hass,
@@ -604,8 +610,8 @@ async def test_a_device_that_is_not_an_ejoin_device_is_refused(
             check_error(
                 raised.value,
                 "not_an_ejoin_device",
-                f"{device_id} is not a port or gateway of a loaded Ejoin gateway",
-                {"device": device_id},
+                f"{shown} is not a port or gateway of a loaded Ejoin gateway",
+                {"device": shown},
             )
     assert sent(simulator) == []
 
