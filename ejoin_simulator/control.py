@@ -11,7 +11,9 @@ stall, or reboots it:
   insert_sim, remove_sim}``;
 - ``POST /_sim/offline``, ``/_sim/online``, ``/_sim/reboot``;
 - ``POST /_sim/hang``, ``/_sim/resume`` (requests wait, unanswered, until resumed) and
-  ``/_sim/answer-delay`` ``{seconds}`` (requests are carried out, answered late).
+  ``/_sim/answer-delay`` ``{seconds}`` (requests are carried out, answered late);
+- ``POST /_sim/sms-queue`` ``{hold}``: hold every SMS task (taken and listed, none
+  sent) or let them go; answers the queue, as ``/_sim/state`` shows it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .gateway_api import CONTROL, GatewayApi
 from .model import Port
 from .pushes import PushWorker
 from .reports import Gateway
+from .sms_tasks import SmsTasks
 
 
 class ControlApi:
@@ -37,6 +40,7 @@ class ControlApi:
         gateway: Gateway,
         pushes: PushWorker,
         gateway_api: GatewayApi,
+        sms_tasks: SmsTasks,
         *,
         reboot: Callable[[], float],
     ) -> None:
@@ -44,6 +48,7 @@ class ControlApi:
         self.gateway = gateway
         self._pushes = pushes
         self._gateway_api = gateway_api
+        self._sms_tasks = sms_tasks
         self._reboot = reboot
 
     def routes(self) -> list[web.RouteDef]:
@@ -60,6 +65,7 @@ class ControlApi:
             web.post(f"{CONTROL}/hang", self._hang),
             web.post(f"{CONTROL}/resume", self._resume),
             web.post(f"{CONTROL}/answer-delay", self._set_answer_delay),
+            web.post(f"{CONTROL}/sms-queue", self._hold_sms),
         ]
 
     def _port_and_slot(self, value: Any) -> tuple[Port, int | None]:
@@ -108,10 +114,9 @@ class ControlApi:
                 "all_sims": gateway.all_sims,
                 "sms_url": gateway.sms_url,
                 "saved_sms_url": gateway.saved_sms_url,
-                "data_service": gateway.data_service,
-                "saved_data_service": gateway.saved_data_service,
                 "inbox": len(gateway.inbox.rows),
                 "outbox": len(gateway.outbox),
+                "sms_queue": self._sms_tasks.describe(),
                 "pushes": len(self._pushes.sent),
                 "push_failures": self._pushes.failures,
                 "ports": {
@@ -120,6 +125,9 @@ class ControlApi:
                         "active_slot": port.active_slot,
                         "address": gateway.address(port.number, port.active_slot),
                         "locked": port.locked,
+                        "led": port.led,
+                        "data_service": port.data_enabled,
+                        "saved_data_service": port.saved_data_enabled,
                         "public_ip": port.public_ip,
                         "imei": port.imei,
                         "sims": {
@@ -267,3 +275,9 @@ class ControlApi:
             raise web.HTTPBadRequest(text="seconds must be from 0 to 3600")
         self._gateway_api.stall.answer_delay = seconds
         return web.json_response({"answer_delay": seconds})
+
+    async def _hold_sms(self, request: web.Request) -> web.Response:
+        body = await self._json_body(request)
+        if "hold" in body:
+            self._sms_tasks.held = bool(body["hold"])
+        return web.json_response(self._sms_tasks.describe())

@@ -1,9 +1,10 @@
 """The simulated gateway's HTTP API: the ``goip_*`` endpoints behind its login.
 
-Endpoints: ``goip_get_status.html``, ``goip_send_cmd.html``, ``goip_post_sms.html``,
-``goip_get_sms.html``, ``goip_get_sms_stat.html``, ``goip_get_call_stat.html`` and the
-web interface's ``login.html``. Every request to the gateway is counted and recorded
-as it arrived; an offline gateway answers none, a stalled one (``stall``) answers late.
+Endpoints: ``goip_get_status.html``, ``goip_send_cmd.html``, ``goip_get_sms.html``,
+``goip_get_sms_stat.html``, ``goip_get_call_stat.html`` and the web interface's
+``login.html``; the SMS task endpoints are in ``sms_tasks``. Every request to the
+gateway (these and those) is counted and recorded as it arrived; an offline gateway
+answers none, a stalled one (``stall``) answers late.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any, NoReturn
 
 from aiohttp import web
 
-from .model import Port, SentMessage, random_ip
+from .model import Port, random_ip
 from .pushes import PushWorker
 from .recorded import RecordedRequest
 from .reports import JSON_TYPE, Gateway
@@ -110,7 +111,6 @@ class GatewayApi:
             web.get("/goip_get_status.html", self._get_status),
             web.get("/goip_send_cmd.html", self._send_cmd),
             web.post("/goip_send_cmd.html", self._send_cmd),
-            web.post("/goip_post_sms.html", self._post_sms),
             web.get("/goip_get_sms.html", self._get_sms),
             web.get("/goip_get_sms_stat.html", self._sms_stat),
             web.get("/goip_get_call_stat.html", self._call_stat),
@@ -225,7 +225,9 @@ class GatewayApi:
 
     def _apply(self, command: dict[str, Any]) -> None:
         op = str(command.get("op", "")).lower()
-        if op in ("ledon", "ledoff"):
+        if op in ("ledon", "ledoff"):  # the port's LED blinks until ledoff
+            for number, _ in self.gateway.parse_ports(str(command.get("ports", ""))):
+                self.gateway.ports[number].led = op == "ledon"
             return
         if op == "save":
             self.gateway.save()
@@ -302,15 +304,67 @@ class GatewayApi:
             for name, value in request.query.items()
             if name.lower() not in NOT_PARAMETERS
         }
-        for name in values:
-            if name not in ("sms_url", "data_service_enable"):
-                return reply({"code": 4, "reason": f"unknown parameter {name}"})
-        # The running configuration only: a reboot without ``save`` forgets it.
+        data: list[tuple[list[Port], bool]] = []
+        for name, value in values.items():
+            if name == "sms_url":
+                continue
+            try:
+                ports = self._data_service_ports(name)
+            except LookupError as err:
+                return reply({"code": 4, "reason": str(err)})
+            if value not in ("0", "1"):
+                return reply({"code": 4, "reason": f"bad value for {name}"})
+            data.append((ports, value == "1"))
+        # Every name checked first: a refused request changes nothing. The running
+        # configuration only: a reboot without ``save`` forgets it.
         if "sms_url" in values:
             self.gateway.sms_url = values["sms_url"] or None
-        if "data_service_enable" in values:
-            self.gateway.data_service = values["data_service_enable"] == "1"
+        for ports, enabled in data:
+            for port in ports:
+                self.switch_data(port, enabled=enabled)
         return reply({"code": 0, "reason": "OK"})
+
+    def _data_service_ports(self, name: str) -> list[Port]:
+        """Return the ports a ``data_service_enable`` name sets; LookupError if none.
+
+        Proxy firmware only: ``data_service_enable`` sets every port,
+        ``data_service_enable(n)`` one, ``n`` counting from 0. The SMS firmware knows
+        no such parameter.
+        """
+        if self.gateway.proxy:
+            if name == "data_service_enable":
+                return list(self.gateway.ports.values())
+            if indexed := re.fullmatch(r"data_service_enable\((\d+)\)", name):
+                port = self.gateway.ports.get(int(indexed[1]) + 1)
+                if port is None:
+                    raise LookupError(f"no port for {name}")
+                return [port]
+        raise LookupError(f"unknown parameter {name}")
+
+    def switch_data(self, port: Port, *, enabled: bool) -> None:
+        """Turn a data port's mobile data on or off, and push the status it brings.
+
+        Off, the port drops its data session at once: registered, not dialled, no
+        public IP, no traffic. On, it dials over half the command delay and gets a
+        new public IP.
+        """
+        if port.data_enabled == enabled:
+            return
+        port.data_enabled = enabled
+        if not enabled:
+            port.public_ip = ""
+            self._pushes.push_port(port)
+            return
+        start = time.monotonic()
+        delay = self.command_delay / 2
+        port.dialling_until = max(port.dialling_until, start + delay)
+
+        def dialled() -> None:
+            if port.data_enabled and not port.public_ip:
+                port.public_ip = random_ip(self.gateway.rng)
+            self._pushes.push_port(port, at=start + delay)
+
+        self._pushes.later(delay, dialled)
 
     def _set_sim_numbers(self, body: str) -> web.Response:
         count = 0
@@ -327,93 +381,6 @@ class GatewayApi:
                 sim.number = value  # running configuration, until a save
                 count += 1
         return reply({"code": 0, "reason": "OK", "par_set": count})
-
-    async def _post_sms(self, request: web.Request) -> web.Response:
-        try:
-            body = json.loads(await request.read())
-        except ValueError:
-            return reply({"code": 15, "reason": "Invalid command"})
-        tasks = body.get("tasks") if isinstance(body, dict) else None
-        if not isinstance(tasks, list):
-            return reply({"code": 15, "reason": "Invalid command"})
-        if len(tasks) > 256:
-            return reply({"code": 16, "reason": "Too many tasks"})
-        statuses = []
-        for task in tasks:
-            verdict, port = self._check_task(task)
-            tid = task.get("tid") if isinstance(task, dict) else None
-            statuses.append({"tid": tid, "status": verdict})
-            if verdict.startswith("0 ") and port is not None:
-                self.gateway.task_ids.add(int(task["tid"]))
-                self._pushes.later(
-                    0.2, functools.partial(self._send_task, task, port, body)
-                )
-        return reply(
-            {"code": 200, "reason": "OK", "type": "task-status", "status": statuses}
-        )
-
-    def _check_task(self, task: Any) -> tuple[str, Port | None]:
-        """Validate one SMS task the way the gateway does; return its status and port."""
-        if not isinstance(task, dict) or "tid" not in task:
-            return "11 TID expected", None
-        try:
-            tid = int(task["tid"])
-        except (TypeError, ValueError):
-            return "11 TID expected", None
-        if tid in self.gateway.task_ids:
-            return "13 Duplicated task id", None
-        if not task.get("to"):
-            return "9 TO expected", None
-        if "sms" not in task:
-            return "8 SMS expected", None
-        now = time.monotonic()
-        if task.get("from"):
-            try:
-                candidates = [
-                    self.gateway.ports[n]
-                    for n, _ in self.gateway.parse_ports(str(task["from"]))
-                ]
-            except ValueError:
-                return "2 Invalid port", None
-        else:
-            candidates = list(self.gateway.ports.values())
-        working = [port for port in candidates if port.is_up(now)]
-        if not working:
-            return "5 SIM unregistered", None
-        return "0 OK", working[0]
-
-    def _send_task(
-        self, task: dict[str, Any], port: Port, body: dict[str, Any]
-    ) -> None:
-        """Send a task's messages: a sent-sms per recipient, then a status-report."""
-        gateway = self.gateway
-        sim = port.sim
-        recipients = [number for number in str(task["to"]).split(",") if number]
-        sent_rows = []
-        tid = int(task["tid"])
-        for index, number in enumerate(recipients, start=1):
-            if sim is not None:
-                sim.sms_sent = [count + 1 for count in sim.sms_sent]
-            now = int(time.time())
-            text = str(task.get("sms", ""))
-            self._pushes.push(
-                gateway.sent_sms(
-                    port, tid=tid, seq=index, recipient=number, text=text, at=now
-                )
-            )
-            address = gateway.address(port.number, port.active_slot)
-            gateway.outbox.append(
-                SentMessage(task_id=tid, port=address, recipient=number, text=text)
-            )
-            sent_rows.append([index, number, address, now])
-            if task.get("dr"):
-                _, row = gateway.delivery_report(
-                    port.number, port.active_slot, number, 0
-                )
-                self._pushes.push_sms(row, port=port.number)
-        self._pushes.push(
-            gateway.status_report(tid, sent_rows), url=body.get("sr_url") or None
-        )
 
     async def _get_sms(self, request: web.Request) -> web.Response:
         query = request.query

@@ -101,6 +101,11 @@ class Port:
     rx_bytes: int = 0
     tx_bytes: int = 0
     seq: int = 0
+    led: bool = False  # blinking, after ledon, until ledoff
+    # Proxy firmware: mobile data of the port (data_service_enable(n)), running and
+    # saved. Off, the port stays registered and does not dial: no public IP, no traffic.
+    data_enabled: bool = True
+    saved_data_enabled: bool = True
 
     @property
     def sim(self) -> Sim | None:
@@ -117,6 +122,8 @@ class Port:
             return REGISTERING
         if now < self.dialling_until:
             return REGISTERED
+        if not self.data_enabled and self.working_status == DIAL_SUCCESSFUL:
+            return REGISTERED  # a data port whose data is off does not dial
         return self.working_status
 
     def slot_status(self, slot: int, now: float) -> int:
@@ -197,6 +204,27 @@ class SentMessage:
     text: str
 
 
+@dataclass(kw_only=True, eq=False)
+class QueuedTask:
+    """An SMS task the gateway took and has not finished: sent one recipient at a time."""
+
+    tid: int
+    port: Port  # the port sending it, chosen when the task was taken
+    task: dict[str, Any]  # as it was given (from, to, sms, chs, coding, intvl, dr …)
+    recipients: list[str]
+    status_report_url: str | None
+    interval: float  # seconds between two of its messages (the task's intvl, in ms)
+    sent: list[list[Any]] = field(default_factory=list)  # sdr rows, in order
+    reported: int = 0  # how many of the rows a status-report has carried
+    paused: bool = False
+    removed: bool = False
+
+    @property
+    def unsent(self) -> int:
+        """How many recipients are still waiting for their message."""
+        return len(self.recipients) - len(self.sent)
+
+
 @dataclass
 class GatewayState:
     """The whole simulated device's state, configuration and SMS store."""
@@ -212,16 +240,16 @@ class GatewayState:
     ssrc: str = field(default_factory=lambda: secrets.token_hex(4))
     inbox: Inbox = field(default_factory=Inbox)
     task_ids: set[int] = field(default_factory=set)
+    sms_queue: list[QueuedTask] = field(default_factory=list)  # unfinished, in order
     outbox: list[SentMessage] = field(default_factory=list)  # every SMS sent, in order
     # Given with goip_get_status.html; the device remembers them over a reboot.
     report_url: str | None = None
     report_period: int = 0
     all_sims: bool = False
-    # The running configuration (op=set), and what ``save`` kept for the next boot.
+    # The running configuration (op=set), and what ``save`` kept for the next boot;
+    # each port's mobile data (proxy firmware) and each SIM's number are kept with them.
     sms_url: str | None = None
-    data_service: bool = True
     saved_sms_url: str | None = None
-    saved_data_service: bool = True
     report_seq: int = 0
     rng: random.Random = field(default_factory=random.Random)
     # Unreachable: the device answers nothing and sends nothing (unplugged, rebooting).
@@ -291,14 +319,22 @@ class GatewayState:
     def save(self) -> None:
         """Keep the running configuration for the next boot (the ``save`` command)."""
         self.saved_sms_url = self.sms_url
-        self.saved_data_service = self.data_service
+        for port in self.ports.values():
+            port.saved_data_enabled = port.data_enabled
         for sim in self.sims():
             sim.saved_number = sim.number
 
     def restore(self) -> None:
-        """Load the saved configuration, as a boot does: unsaved changes are gone."""
+        """Load the saved configuration, as a boot does: unsaved changes are gone.
+
+        A data port dials afresh: a new public IP, or none with its data off.
+        """
         self.sms_url = self.saved_sms_url
-        self.data_service = self.saved_data_service
+        for port in self.ports.values():
+            port.data_enabled = port.saved_data_enabled
+            port.led = False
+            if self.proxy:
+                port.public_ip = random_ip(self.rng) if port.data_enabled else ""
         for sim in self.sims():
             sim.number = sim.saved_number
 

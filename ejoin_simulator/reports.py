@@ -19,7 +19,9 @@ from .model import ON_NETWORK, STATUS_TEXT, GatewayState, Port, Sim
 # How the gateway labels every JSON document it sends or answers with.
 JSON_TYPE = "application/json;charset=utf-8"
 # Proxy firmware: one port's value, the port counted from 0 as in port_public_ip(0).
-INDEXED_PARAMETER = re.compile(r"(port_public_ip|ports?_rx_tx)\((\d+)\)")
+INDEXED_PARAMETER = re.compile(
+    r"(port_public_ip|ports?_rx_tx|data_service_enable)\((\d+)\)"
+)
 
 
 def _traffic(port: Port) -> str:
@@ -322,8 +324,21 @@ class Gateway(GatewayState):
             "data": text,
         }
 
-    def status_report(self, tid: int, sent: list[list[Any]]) -> dict[str, Any]:
-        """Describe a finished SMS task as a ``status-report``: every row in ``sdr``."""
+    def status_report(
+        self,
+        tid: int,
+        rows: list[list[Any]],
+        *,
+        sent: int | None = None,
+        unsent: int = 0,
+    ) -> dict[str, Any]:
+        """Describe an SMS task's progress as a ``status-report``.
+
+        ``rows`` are the ``sdr`` rows new since the task's last report; ``sent`` and
+        ``unsent`` its totals (``sent`` defaults to the rows: a task reported once, at
+        its end). Nothing is being sent while a report is written: a task is reported
+        when it ends, or when it is paused.
+        """
         return {
             "type": "status-report",
             "rpt_num": self._maybe_text(1),
@@ -331,10 +346,10 @@ class Gateway(GatewayState):
                 {
                     "tid": tid,
                     "sending": 0,
-                    "sent": len(sent),
+                    "sent": len(rows) if sent is None else sent,
                     "failed": 0,
-                    "unsent": 0,
-                    "sdr": sent,
+                    "unsent": unsent,
+                    "sdr": rows,
                     "fdr": [],
                 }
             ],
@@ -347,12 +362,12 @@ class Gateway(GatewayState):
         lowered = name.lower()
         if lowered == "sms_url":
             return self.sms_url or ""
-        if lowered == "data_service_enable":
-            return 1 if self.data_service else 0
         if self.proxy:  # per-port values, lists indexed from port 1
             ports = list(self.ports.values())
             if lowered == "port_public_ip":
                 return [port.public_ip for port in ports]
+            if lowered == "data_service_enable":  # the SMS firmware does not know it
+                return [int(port.data_enabled) for port in ports]
             if lowered in ("ports_rx_tx", "port_rx_tx"):
                 return [_traffic(port) for port in ports]
             if lowered == "port_status":
@@ -364,6 +379,8 @@ class Gateway(GatewayState):
                     raise LookupError(f"no port for {name}")
                 if indexed[1] == "port_public_ip":
                     return port.public_ip
+                if indexed[1] == "data_service_enable":
+                    return int(port.data_enabled)
                 return _traffic(port)
         raise LookupError(f"unknown parameter {name}")
 

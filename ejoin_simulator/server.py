@@ -22,6 +22,7 @@ from .model import Port, SentMessage
 from .pushes import PushWorker
 from .recorded import RecordedRequest
 from .reports import Gateway
+from .sms_tasks import SmsTasks
 
 # RecordedRequest: the type of request_log, imported from here by older tests.
 __all__ = ["RecordedRequest", "Simulator"]
@@ -61,15 +62,26 @@ class Simulator:
             bad_login=bad_login,
             reboot=self.reboot,
         )
+        self.sms_tasks = SmsTasks(gateway, self.push_worker)
         self.control_api = ControlApi(
-            gateway, self.push_worker, self.gateway_api, reboot=self.reboot
+            gateway,
+            self.push_worker,
+            self.gateway_api,
+            self.sms_tasks,
+            reboot=self.reboot,
         )
         self._session: ClientSession | None = None
         self._runner: web.AppRunner | None = None
         self.host = "127.0.0.1"
         self.port = 0
         self.app = web.Application(middlewares=[self.gateway_api.middleware])
-        self.app.add_routes([*self.gateway_api.routes(), *self.control_api.routes()])
+        self.app.add_routes(
+            [
+                *self.gateway_api.routes(),
+                *self.sms_tasks.routes(),
+                *self.control_api.routes(),
+            ]
+        )
 
     @property
     def gateway(self) -> Gateway:
@@ -84,6 +96,7 @@ class Simulator:
         self._gateway = gateway
         self.push_worker.gateway = gateway
         self.gateway_api.gateway = gateway
+        self.sms_tasks.gateway = gateway
         self.control_api.gateway = gateway
 
     # --- life cycle ------------------------------------------------------------------
@@ -152,6 +165,18 @@ class Simulator:
     @answer_delay.setter
     def answer_delay(self, seconds: float) -> None:
         self.gateway_api.stall.answer_delay = seconds
+
+    @property
+    def hold_sms(self) -> bool:
+        """Whether the gateway holds its SMS tasks: takes and lists them, sends none.
+
+        Let go, each task goes on where it stood (a paused one stays paused).
+        """
+        return self.sms_tasks.held
+
+    @hold_sms.setter
+    def hold_sms(self, held: bool) -> None:
+        self.sms_tasks.held = held
 
     @property
     def outbox(self) -> list[SentMessage]:

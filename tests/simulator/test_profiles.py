@@ -223,19 +223,11 @@ async def test_sms_firmware_answers_get_at_top_level(
         "reason": "OK",
         "sms_url": "",
     }
-    assert await command(simulator, session, "op=get&data_service_enable") == {
-        "code": 0,
-        "reason": "OK",
-        "data_service_enable": 1,
-    }
     await command(simulator, session, "op=set&sms_url=http%3A%2F%2F127.0.0.1%3A9%2Fs")
-    assert await command(
-        simulator, session, "op=get&sms_url&data_service_enable&Version=1.1"
-    ) == {
+    assert await command(simulator, session, "op=get&sms_url&Version=1.1") == {
         "code": 0,
         "reason": "OK",
         "sms_url": "http://127.0.0.1:9/s",
-        "data_service_enable": 1,
     }
 
 
@@ -247,6 +239,8 @@ async def test_sms_firmware_answers_get_at_top_level(
         "Ports_rx_tx",
         "Port_rx_tx(1)",
         "port_status",
+        "data_service_enable",
+        "data_service_enable(0)",
     ],
 )
 async def test_sms_firmware_does_not_know_the_proxy_parameters(
@@ -438,7 +432,8 @@ async def test_proxy_get_answers_nested_under_data(
         "Port_public_ip(2)": {"Port_public_ip(2)": ips[2]},
         "Port_rx_tx(2)": {"Port_rx_tx(2)": "7000/3000"},
         "sms_url": {"sms_url": ""},
-        "data_service_enable": {"data_service_enable": 1},
+        "data_service_enable": {"data_service_enable": [1, 1, 1, 1]},
+        "data_service_enable(3)": {"data_service_enable(3)": 1},
         "port_public_ip&port_status": {
             "port_public_ip": ips,
             "port_status": [15, 15, 15, 15],

@@ -118,7 +118,7 @@ async def test_sms_url_saved_survives_a_reboot(
     assert base64.b64decode(push.body["sms"][0][5]).decode() == "kept"
 
 
-async def test_save_inside_multiple_keeps_data_service_and_sim_numbers(
+async def test_save_inside_multiple_keeps_sim_numbers(
     simulator: Simulator,
     session: aiohttp.ClientSession,
     control: Control,
@@ -127,7 +127,6 @@ async def test_save_inside_multiple_keeps_data_service_and_sim_numbers(
     """What a save in ``multiple`` kept comes back; later unsaved changes do not."""
     await get_json(simulator, session, "goip_get_status.html", f"url={receiver.url()}")
     original = (await control.state())["ports"]["2"]["sims"]["1"]["number"]
-    await command(simulator, session, "op=set&data_service_enable=0")
     # sim_number(n), n = (port - 1) * slots + (slot - 1): 4 is port 2, slot 1.
     assert await post(simulator, session, text_body="sim_number(4)=+4915111111111") == {
         "code": 0,
@@ -143,23 +142,16 @@ async def test_save_inside_multiple_keeps_data_service_and_sim_numbers(
             "ops": [{"op": "save"}, {"op": "lock", "ports": "3"}],
         },
     ) == {"code": 0, "reason": "OK"}
-    await command(simulator, session, "op=set&data_service_enable=1")
     await post(simulator, session, text_body="sim_number(4)=+4915122222222")
     state = await control.state()
-    assert (state["data_service"], state["saved_data_service"]) == (True, False)
     assert state["ports"]["2"]["sims"]["1"]["number"] == "+4915122222222"
+    assert state["ports"]["2"]["sims"]["1"]["saved_number"] == "+4915111111111"
 
     body = await reboot(simulator, session, receiver)
     assert body["status"][1]["sn"] == "+4915111111111"
     state = await control.state()
-    assert state["data_service"] is False
     assert state["ports"]["2"]["sims"]["1"]["number"] == "+4915111111111"
     assert original != "+4915111111111"
-    assert await command(simulator, session, "op=get&data_service_enable") == {
-        "code": 0,
-        "reason": "OK",
-        "data_service_enable": 0,
-    }
 
 
 async def test_unsaved_sim_number_is_gone_after_a_reboot(

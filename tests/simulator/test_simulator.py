@@ -468,21 +468,6 @@ async def test_sms_url_is_read_and_set(
     assert (await control.state())["sms_url"] == receiver.url("/sms?token=a&b")
 
 
-async def test_data_service_is_switched(client: EjoinClient) -> None:
-    """data_service_enable reads 1, then 0 after turning it off, then 1 again."""
-    assert await client.get_parameters("data_service_enable") == {
-        "data_service_enable": 1
-    }
-    await client.set_data_service(enabled=False)
-    assert await client.get_parameters("data_service_enable") == {
-        "data_service_enable": 0
-    }
-    await client.set_data_service(enabled=True)
-    assert await client.get_parameters("data_service_enable") == {
-        "data_service_enable": 1
-    }
-
-
 async def test_unknown_parameter_is_refused(client: EjoinClient) -> None:
     """A parameter the gateway does not know is answered with code 4."""
     with pytest.raises(EjoinCommandError) as info:
