@@ -24,8 +24,9 @@ LAYERS = {
     "port_objects": 6,
     "reports": 7,
     "replies": 8,
-    "client": 9,
-    "__init__": 10,
+    "transport": 9,
+    "client": 10,
+    "__init__": 11,
 }
 # Beside the standard library, the package needs aiohttp (and yarl, which comes with it).
 THIRD_PARTY = frozenset({"aiohttp", "yarl"})

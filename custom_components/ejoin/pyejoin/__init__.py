@@ -7,7 +7,8 @@ Its modules import one way, each only from those before it:
 ``exceptions``, ``ports`` → ``port_state`` → ``models`` → ``wire`` (the wire names
 and request builders) → ``values`` (value readers) → ``merge``, ``sms`` →
 ``port_objects`` → ``reports`` (one parser per report type) → ``replies`` →
-``client`` (transport and endpoints).
+``transport`` (requests carried, the password kept out of errors) → ``client`` (the
+endpoints).
 
 ``__all__`` is what a user of the package needs: what the integration imports, and the
 types its public functions take or return that the integration does not name.
@@ -34,15 +35,18 @@ from .merge import (
 from .models import (
     CallDirection,
     CallRecord,
+    DataService,
     DeliveryReport,
     DeviceStatusReport,
     PortStatusReport,
+    QueuedSmsTask,
     ReceivedSms,
     Report,
     ReportProblem,
     SmsReceivedReport,
     SmsSentReport,
     SmsTask,
+    SmsTaskQueue,
     StoredSms,
     TaskProgress,
     TaskProgressReport,
@@ -69,6 +73,7 @@ __all__ = [
     "CommandOp",
     "Counter",
     "CounterPeriods",
+    "DataService",
     "DataUsage",
     "DeliveryReport",
     "DeviceStatusReport",
@@ -85,6 +90,7 @@ __all__ = [
     "PortState",
     "PortStatus",
     "PortStatusReport",
+    "QueuedSmsTask",
     "ReceivedSms",
     "RedialMode",
     "Report",
@@ -92,6 +98,7 @@ __all__ = [
     "SmsReceivedReport",
     "SmsSentReport",
     "SmsTask",
+    "SmsTaskQueue",
     "StoredSms",
     "TaskProgress",
     "TaskProgressReport",

@@ -1,238 +1,62 @@
-"""Speak the gateway's HTTP API: the transport, and one method per endpoint.
+"""Speak the gateway's HTTP API: one method per endpoint and command.
 
-The gateway takes ``username`` and ``password`` as query parameters on every request, so
-the full URL is a secret: :meth:`EjoinClient._request` is the only place that builds it,
-and every error it raises carries a message with the password removed. Requests are
-built in :mod:`.wire` and replies read in :mod:`.replies`.
+Requests are built in :mod:`.wire`, carried by :mod:`.transport` (which keeps the
+password out of every error) and their replies read in :mod:`.replies`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Mapping, Sequence
-import re
-from typing import Any, Final
-from urllib.parse import quote, quote_plus
+from typing import Any
 
-import aiohttp
-from yarl import URL
-
-from .exceptions import (
-    EjoinAuthenticationError,
-    EjoinCommandError,
-    EjoinConnectionError,
-    EjoinError,
-    EjoinMalformedReplyError,
-    EjoinMalformedReportError,
-    EjoinNoAnswerError,
-    EjoinTimeoutError,
+from .exceptions import EjoinCommandError, EjoinMalformedReplyError
+from .models import (
+    DataService,
+    DeviceStatusReport,
+    SmsTask,
+    SmsTaskQueue,
+    StoredSms,
+    TaskStatus,
 )
-from .models import DeviceStatusReport, SmsTask, StoredSms, TaskStatus
 from .ports import PortAddress
 from .replies import (
+    data_service,
     device_status,
-    is_login_page,
     parameter_value,
     parameters_set,
     port_values,
-    raise_for_code,
     reply_values,
+    sms_task_queue,
     stored_sms,
+    task_results,
     task_statuses,
 )
+from .transport import GatewayTransport
 from .wire import (
-    STATUS_PATH,
+    DATA_SERVICE,
+    PAUSE_SMS_PATH,
+    REMOVE_SMS_PATH,
+    RESUME_SMS_PATH,
     Command,
     CommandOp,
     Ports,
     RedialMode,
-    Request,
     command_request,
+    data_service_request,
     get_request,
-    load_json_object,
     ports_text,
     read_sms_request,
     send_sms_request,
     set_request,
     sim_numbers_request,
+    sms_tasks_request,
     status_request,
-)
-
-# op=get replies kept for diagnostics, by the names asked for: their shape varies.
-GET_REPLIES_KEPT: Final = 8
-# aiohttp's errors that come before a request is sent: no connection was made (refused,
-# unreachable, unknown host, aiohttp's own connect timeout), or the URL is invalid.
-NOT_SENT: Final = (
-    aiohttp.ClientConnectorError,
-    aiohttp.ConnectionTimeoutError,
-    aiohttp.InvalidURL,
+    task_ids_request,
 )
 
 
-class EjoinClient:
+class EjoinClient(GatewayTransport):
     """An Ejoin gateway's HTTP API, over a session the caller owns."""
-
-    def __init__(
-        self,
-        host: str,
-        *,
-        username: str,
-        password: str,
-        session: aiohttp.ClientSession,
-        port: int = 80,
-        timeout: float = 10.0,
-    ) -> None:
-        """Remember where the gateway is and how to log in; nothing is sent yet."""
-        self._host = host
-        self._port = port
-        self._username = username
-        self._password = password
-        self._session = session
-        self._timeout = timeout
-        self._base = URL.build(scheme="http", host=host, port=port)
-        # The last reply to each op=get, as it came (for diagnostics).
-        self.get_replies: dict[str, dict[str, Any]] = {}
-
-    def __repr__(self) -> str:
-        """Name the gateway without its credentials."""
-        return f"EjoinClient(host={self._host!r}, port={self._port})"
-
-    @property
-    def host(self) -> str:
-        """Host name or address of the gateway."""
-        return self._host
-
-    @property
-    def port(self) -> int:
-        """TCP port of the gateway's web server."""
-        return self._port
-
-    def scrub(self, text: str) -> str:
-        """Remove the password, in every form a URL may carry it, from a text."""
-        if self._password:
-            forms = {
-                self._password,
-                quote(self._password, safe=""),
-                quote(self._password),
-                quote_plus(self._password),
-                URL.build(query={"p": self._password}).raw_query_string[2:],
-            }
-            for form in sorted(forms, key=len, reverse=True):
-                text = text.replace(form, "***")
-        return re.sub(r"(?i)(password=)[^&\s'\"]*", r"\1***", text)
-
-    def _url(self, request: Request) -> URL:
-        """Build a request's URL, credentials first; a value None is a bare name."""
-        items = [
-            ("username", self._username),
-            ("password", self._password),
-            *request.query,
-        ]
-        query_string = "&".join(
-            quote(key, safe="()_")
-            if value is None
-            else f"{quote(key, safe='()_')}={quote(value, safe='')}"
-            for key, value in items
-        )
-        return URL(f"{self._base}/{request.path}?{query_string}", encoded=True)
-
-    async def _request(
-        self, request: Request, *, keep_as: str | None = None
-    ) -> dict[str, Any]:
-        """Send one request and return the gateway's JSON reply, or raise a package error.
-
-        :class:`EjoinNoAnswerError` (a timeout among them) says the request may have
-        reached the gateway; a plain :class:`EjoinConnectionError`, that it did not.
-
-        With ``keep_as``, the reply (a JSON object, refusal or not) is kept under that
-        name in :attr:`get_replies`.
-        """
-        path = request.path
-        headers = (
-            None
-            if request.content_type is None
-            else {"Content-Type": request.content_type}
-        )
-        where = f"{self._host}:{self._port}"
-        failure: EjoinError | None = None
-        try:
-            async with (
-                asyncio.timeout(self._timeout),
-                self._session.request(
-                    "GET" if request.body is None else "POST",
-                    self._url(request),
-                    data=request.body,
-                    headers=headers,
-                    allow_redirects=False,  # never hand the credentials to another URL
-                ) as response,
-            ):
-                status = response.status
-                content_type = response.headers.get("Content-Type", "")
-                location = response.headers.get("Location", "")
-                body = await response.read()
-        except NOT_SENT as err:
-            detail = self.scrub(f"{type(err).__name__}: {err}")
-            failure = EjoinConnectionError(f"cannot talk to gateway {where}: {detail}")
-        except TimeoutError:
-            failure = EjoinTimeoutError(
-                f"gateway {where} did not answer /{path} within {self._timeout:g} s"
-            )
-        except aiohttp.ClientError as err:
-            # The connection broke once it was made: the request may have gone out.
-            detail = self.scrub(f"{type(err).__name__}: {err}")
-            failure = EjoinNoAnswerError(f"cannot talk to gateway {where}: {detail}")
-        if failure is not None:
-            # Raised outside the except block, so that aiohttp's error, whose text
-            # holds the URL and so the password, is not kept as its context.
-            raise failure
-
-        if status in (401, 403):
-            raise EjoinAuthenticationError(
-                f"gateway {where} rejected the username or password (HTTP {status})"
-            )
-        if (300 <= status < 400 and "login" in location.lower()) or (
-            status < 300 and is_login_page(content_type, body)
-        ):
-            # The web interface's login page, or a redirect to it. An endpoint this
-            # firmware lacks might answer so too: the status page, which every
-            # firmware has, tells whether the login itself is refused.
-            if path == STATUS_PATH or await self._login_refused():
-                raise EjoinAuthenticationError(
-                    f"gateway {where} rejected the username or password "
-                    "(it answered with its login page)"
-                )
-            raise EjoinCommandError(
-                status, f"/{path} answered with a web page, not the API"
-            )
-        if status >= 300:
-            raise EjoinCommandError(status, f"HTTP {status} for /{path}")
-        try:
-            reply = load_json_object(body)
-        except EjoinMalformedReportError:
-            raise EjoinMalformedReplyError(
-                f"gateway {where} answered /{path} with something that is not JSON"
-            ) from None
-        if not isinstance(reply, dict):
-            raise EjoinMalformedReplyError(
-                f"gateway {where} answered /{path} with JSON that is not an object"
-            )
-        if keep_as is not None:
-            self.get_replies.pop(keep_as, None)
-            self.get_replies[keep_as] = reply
-            while len(self.get_replies) > GET_REPLIES_KEPT:
-                del self.get_replies[next(iter(self.get_replies))]
-        raise_for_code(reply, self.scrub)
-        return reply
-
-    async def _login_refused(self) -> bool:
-        """Whether the gateway refuses the login itself (asked of its status page)."""
-        try:
-            await self._request(status_request())
-        except EjoinAuthenticationError:
-            return True
-        except EjoinError:
-            return False  # another failure says nothing of the login
-        return False
 
     async def get_status(
         self,
@@ -303,6 +127,13 @@ class EjoinClient:
             ]
         )
 
+    async def set_led(self, ports: Ports, *, on: bool) -> None:
+        """Blink the LEDs of ports (``on``), to find them in the rack, or stop them."""
+        op = CommandOp.LED_ON if on else CommandOp.LED_OFF
+        await self.send_commands(
+            [Command(op=op, ports=ports_text(ports, whole_ports=True))]
+        )
+
     async def save(self) -> None:
         """Make the gateway keep its current configuration across reboots."""
         await self.send_commands([Command(op=CommandOp.SAVE)])
@@ -362,9 +193,24 @@ class EjoinClient:
         reply = await self.get_parameters("Ports_rx_tx")
         return port_values(reply, "Ports_rx_tx")
 
-    async def set_data_service(self, *, enabled: bool) -> None:
-        """Turn mobile data on or off for the whole gateway."""
-        await self.set_parameters({"data_service_enable": 1 if enabled else 0})
+    async def get_data_service(self) -> DataService:
+        """Read whether mobile data is on: port by port (proxy firmware), or for all.
+
+        A firmware without the setting refuses it (:class:`EjoinCommandError`); an
+        answer without a readable value raises :class:`EjoinMalformedReplyError`.
+        """
+        return data_service(await self.get_parameters(DATA_SERVICE))
+
+    async def set_data_service(
+        self, *, enabled: bool, ports: Iterable[PortAddress] | None = None
+    ) -> None:
+        """Turn mobile data on or off for good (set, then save).
+
+        ``ports`` None: the whole gateway; else each of these ports (slots ignored),
+        as proxy firmware takes it: ``data_service_enable(n)``, ``n`` = port - 1.
+        """
+        await self._request(data_service_request(ports, enabled=enabled))
+        await self.save()  # else the setting is gone at the next reboot
 
     async def set_sim_numbers(
         self, numbers: Mapping[PortAddress, str], *, slots_per_port: int
@@ -393,3 +239,35 @@ class EjoinClient:
         """Read stored SMS from position ``start`` (``count`` 0 = all that follow)."""
         request = read_sms_request(start=start, count=count, delete=delete)
         return stored_sms(await self._request(request), start)
+
+    async def get_sms_tasks(
+        self, port: int, *, start: int = 0, count: int = 10, with_text: bool = False
+    ) -> SmsTaskQueue:
+        """List a port's unfinished SMS tasks, ``count`` from position ``start``.
+
+        Their texts only ``with_text``. Progress is not listed: the gateway reports it
+        in ``status-report`` pushes.
+        """
+        request = sms_tasks_request(port, start=start, count=count, with_text=with_text)
+        return sms_task_queue(await self._request(request), port)
+
+    async def pause_sms_tasks(
+        self, task_ids: Iterable[int] | None = None
+    ) -> tuple[TaskStatus, ...]:
+        """Pause SMS tasks (None: every task); what became of each, as the gateway says."""
+        request = task_ids_request(PAUSE_SMS_PATH, task_ids)
+        return task_results(await self._request(request))
+
+    async def resume_sms_tasks(
+        self, task_ids: Iterable[int] | None = None
+    ) -> tuple[TaskStatus, ...]:
+        """Let paused SMS tasks go on (None: every task); what became of each."""
+        request = task_ids_request(RESUME_SMS_PATH, task_ids)
+        return task_results(await self._request(request))
+
+    async def remove_sms_tasks(
+        self, task_ids: Iterable[int] | None = None
+    ) -> tuple[TaskStatus, ...]:
+        """Remove SMS tasks, whose unsent messages are never sent (None: every task)."""
+        request = task_ids_request(REMOVE_SMS_PATH, task_ids)
+        return task_results(await self._request(request))

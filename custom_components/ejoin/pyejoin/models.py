@@ -240,7 +240,7 @@ class UnknownReport(Report):
 
 @dataclass(frozen=True, kw_only=True)
 class TaskStatus:
-    """The gateway's verdict on one SMS task it was given."""
+    """The gateway's verdict on one SMS task it was given, paused, resumed or removed."""
 
     task_id: int
     code: int
@@ -248,8 +248,53 @@ class TaskStatus:
 
     @property
     def accepted(self) -> bool:
-        """Whether the gateway took the task (code 0)."""
+        """Whether the gateway did as asked with the task (code 0)."""
         return self.code == 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class QueuedSmsTask:
+    """An SMS task the gateway has not finished, as ``goip_get_tasks.html`` lists it."""
+
+    task_id: int
+    state: int | None  # 0 waiting or sending, 1 paused; None when not said
+    ports: str | None  # the task's ``from`` as given; None: the gateway chose
+    recipients: tuple[str, ...]
+    charset: str | None = None  # "utf8" or "base64", as the task was given
+    coding: int | None = None
+    text: str | None = None  # as given (base64 with that charset); only when asked for
+
+    @property
+    def paused(self) -> bool:
+        """Whether the task is paused (suspended): it sends nothing until resumed."""
+        return self.state == 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class SmsTaskQueue:
+    """A page of one port's unfinished SMS tasks, from ``goip_get_tasks.html``."""
+
+    port: int
+    total: int  # the port's unfinished tasks, on every page
+    tasks: tuple[QueuedSmsTask, ...] = ()
+    problems: tuple[ReportProblem, ...] = ()  # rows that could not be read
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataService:
+    """Whether mobile data is on, as the gateway answers ``data_service_enable``.
+
+    Proxy firmware answers for each port (``ports``, by port number, and takes it port
+    by port); a firmware that answers one value has it for the whole gateway.
+    """
+
+    ports: dict[int, bool] = field(default_factory=dict)
+    gateway: bool | None = None
+
+    @property
+    def per_port(self) -> bool:
+        """Whether the gateway answered port by port."""
+        return bool(self.ports)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,11 +18,19 @@ from .exceptions import (
     EjoinMalformedReplyError,
     EjoinMalformedReportError,
 )
-from .models import DeviceStatusReport, ReportProblem, StoredSms, TaskStatus
+from .models import (
+    DataService,
+    DeviceStatusReport,
+    QueuedSmsTask,
+    ReportProblem,
+    SmsTaskQueue,
+    StoredSms,
+    TaskStatus,
+)
 from .reports import parse_report
 from .sms import parse_sms_rows
-from .values import read_integer
-from .wire import AUTH_REPLY_CODES, AUTH_TASK_CODES, SUCCESS_CODES
+from .values import BadValueError, as_code_and_text, as_flag, as_text, read_integer
+from .wire import AUTH_REPLY_CODES, AUTH_TASK_CODES, DATA_SERVICE, SUCCESS_CODES
 
 _AUTH_REASON: Final = re.compile(
     r"invalid user|unauthori[sz]ed|authenticat\w* fail|login (fail|required)|denied"
@@ -207,3 +215,119 @@ def stored_sms(reply: Mapping[str, Any], start: int) -> StoredSms:
         delivery_reports=reports,
         problems=tuple(problems),
     )
+
+
+def _flag(value: Any) -> bool | None:
+    """Read a 0/1 value (or a JSON boolean, maybe written as text); None if neither."""
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    try:
+        return as_flag(value)
+    except BadValueError:
+        return None
+
+
+def data_service(reply: Mapping[str, Any]) -> DataService:
+    """Read ``data_service_enable`` from an ``op=get`` reply: per port, or one value.
+
+    Per port in every shape :func:`port_values` reads (a list, a comma-separated
+    string, an object by index, ``name(n)`` keys); a single 0/1 is the gateway's.
+    """
+    value = parameter_value(reply, DATA_SERVICE)
+    if value is None or isinstance(value, list | Mapping) or "," in str(value):
+        ports = {
+            port: flag
+            for port, text in port_values(reply, DATA_SERVICE).items()
+            if (flag := _flag(text)) is not None
+        }
+        if ports:
+            return DataService(ports=ports)
+    elif (flag := _flag(value)) is not None:
+        return DataService(gateway=flag)
+    raise EjoinMalformedReplyError(
+        f"gateway's answer holds no readable {DATA_SERVICE} value"
+    )
+
+
+def _text(value: Any) -> str | None:
+    """Read a text of a listed task; None when absent or not text."""
+    try:
+        return as_text(value)
+    except BadValueError:
+        return None
+
+
+def _queued_task(
+    row: Any, item: str, problems: list[ReportProblem]
+) -> QueuedSmsTask | None:
+    """Read one task of ``goip_get_tasks.html``; None (and a problem) without a tid."""
+    if not isinstance(row, Mapping):
+        problems.append(ReportProblem(item=item, reason="not an object"))
+        return None
+    task_id = read_integer(row.get("tid"))
+    if task_id is None:
+        problems.append(ReportProblem(item=item, reason="no task id", key="tid"))
+        return None
+    to = row.get("to")
+    numbers = to if isinstance(to, list) else str(to or "").split(",")
+    text = row.get("sms")
+    return QueuedSmsTask(
+        task_id=task_id,
+        state=read_integer(row.get("state")),
+        ports=_text(row.get("from")),
+        recipients=tuple(
+            number for given in numbers if (number := _text(given)) is not None
+        ),
+        charset=_text(row.get("chs")),
+        coding=read_integer(row.get("coding")),
+        text=text if isinstance(text, str) else None,
+    )
+
+
+def sms_task_queue(reply: Mapping[str, Any], port: int) -> SmsTaskQueue:
+    """Read a page of a port's unfinished SMS tasks; rows without a tid are problems."""
+    rows = reply.get("tasks", [])
+    if rows is None:
+        rows = []
+    if not isinstance(rows, list):
+        raise EjoinMalformedReplyError("gateway's task list is not a list")
+    problems: list[ReportProblem] = []
+    tasks = tuple(
+        task
+        for index, row in enumerate(rows)
+        if (task := _queued_task(row, f"tasks[{index}]", problems)) is not None
+    )
+    total = read_integer(reply.get("total_num"))
+    return SmsTaskQueue(
+        port=port,
+        total=len(tasks) if total is None or total < len(tasks) else total,
+        tasks=tasks,
+        problems=tuple(problems),
+    )
+
+
+def task_results(reply: Mapping[str, Any]) -> tuple[TaskStatus, ...]:
+    """Read what became of each task paused, resumed or removed (``results``).
+
+    The shape is undocumented: rows of ``tid`` and a ``status`` of ``"0 OK"`` form
+    (or a bare code, or ``code`` and ``reason``) are read; other rows, and a reply
+    without ``results``, tell nothing (the request as a whole was not refused).
+    """
+    rows = reply.get("results")
+    if rows is None:
+        return ()
+    if not isinstance(rows, list):
+        raise EjoinMalformedReplyError("gateway's task results are not a list")
+    results = []
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        try:
+            code, text = as_code_and_text(row.get("status", row.get("code")))
+        except BadValueError:
+            continue
+        task_id = read_integer(row.get("tid"))
+        if task_id is not None and code is not None:
+            reason = text or _text(row.get("reason")) or ""
+            results.append(TaskStatus(task_id=task_id, code=code, reason=reason))
+    return tuple(results)

@@ -145,6 +145,12 @@ STATUS_PATH: Final = "goip_get_status.html"
 COMMAND_PATH: Final = "goip_send_cmd.html"
 SEND_SMS_PATH: Final = "goip_post_sms.html"
 READ_SMS_PATH: Final = "goip_get_sms.html"
+TASKS_PATH: Final = "goip_get_tasks.html"
+PAUSE_SMS_PATH: Final = "goip_pause_sms.html"
+RESUME_SMS_PATH: Final = "goip_resume_sms.html"
+REMOVE_SMS_PATH: Final = "goip_remove_sms.html"
+TASKS_VERSION: Final = "1.1"  # the version of the task list goip_get_tasks.html speaks
+DATA_SERVICE: Final = "data_service_enable"  # 0/1; proxy firmware: per port, name(n)
 JSON_CONTENT_TYPE: Final = "application/json;charset=utf-8"
 TEXT_CONTENT_TYPE: Final = "text/plain;charset=utf-8"
 SUCCESS_CODES: Final = frozenset({0, 200})
@@ -370,3 +376,46 @@ def read_sms_request(*, start: int, count: int, delete: bool) -> Request:
             ("sms_del", "1" if delete else "0"),
         ),
     )
+
+
+def data_service_request(
+    ports: Iterable[PortAddress] | None, *, enabled: bool
+) -> Request:
+    """Turn mobile data on or off: for the whole gateway, or port by port.
+
+    ``data_service_enable(n)`` addresses port ``n + 1``, as every array parameter
+    counts from 0; slots are ignored.
+    """
+    value = 1 if enabled else 0
+    if ports is None:
+        return set_request({DATA_SERVICE: value})
+    numbers = sorted({address.port for address in ports})
+    if not numbers:
+        raise ValueError("a command needs at least one port")
+    return set_request({f"{DATA_SERVICE}({number - 1})": value for number in numbers})
+
+
+def sms_tasks_request(port: int, *, start: int, count: int, with_text: bool) -> Request:
+    """List one port's unfinished SMS tasks, ``count`` from position ``start`` (0 first)."""
+    if port < 1 or start < 0 or count < 1:
+        raise ValueError("name a port from 1, a start from 0 and a count from 1")
+    return Request(
+        path=TASKS_PATH,
+        query=(
+            ("version", TASKS_VERSION),
+            ("port", str(port)),
+            ("pos", str(start)),
+            ("num", str(count)),
+            ("has_content", "1" if with_text else "0"),
+        ),
+    )
+
+
+def task_ids_request(path: str, task_ids: Iterable[int] | None) -> Request:
+    """Pause, resume or remove SMS tasks (the page says which); None: every task."""
+    if task_ids is None:
+        return _json_request(path, {})  # no tids: all of them
+    ids = list(task_ids)
+    if not ids:
+        raise ValueError("name at least one task (or None for every task)")
+    return _json_request(path, {"tids": ids})
