@@ -1,16 +1,22 @@
-"""The buttons: redial and reset of a port, reboot and save of the gateway."""
+"""The buttons: redial, reset and identify of a port, reboot and save of the gateway."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+import logging
 from typing import Any
 
 from aiohttp.test_utils import TestClient
-from homeassistant.const import STATE_UNKNOWN, Platform
+from homeassistant.const import STATE_UNKNOWN, EntityCategory, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from syrupy.assertion import SnapshotAssertion
 
 from ejoin_simulator import Simulator
@@ -32,17 +38,25 @@ from .helpers import (
     set_up_platform,
     snapshot_of_states,
     state,
+    state_of,
     wait_for,
+    warnings_of_the_integration,
 )
 
-BUTTONS = [("redial", 2), ("reset", 5), ("reboot", None), ("save_config", None)]
+BUTTONS = [
+    ("redial", 2),
+    ("reset", 5),
+    ("identify", 4),
+    ("reboot", None),
+    ("save_config", None),
+]
 
 
 @EACH_FIRMWARE
 async def test_snapshot_of_every_entity(
     hass: HomeAssistant, simulator: Simulator, snapshot: SnapshotAssertion
 ) -> None:
-    """Every button of the 8-port gateway: redial and reset per port, reboot and save."""
+    """Every button of the 8-port gateway: redial, reset, identify; reboot and save."""
     async with set_up_platform(hass, simulator, Platform.BUTTON) as entry:
         assert snapshot_of_states(hass, entry.entry_id) == snapshot
 
@@ -52,6 +66,7 @@ async def test_snapshot_of_every_entity(
     [
         ("redial", 2, command("redial", "2", mode=0)),
         ("reset", 5, command("reset", "5")),
+        ("identify", 4, command("ledon", "4")),
         ("reboot", None, command("reboot")),
         ("save_config", None, command("save")),
     ],
@@ -153,3 +168,98 @@ async def test_reset_button_restarts_the_port(
 
     assert sent(simulator) == [command("reset", "1")]
     assert state(hass, "binary_sensor.ejoin_127_0_0_1_port_1_registered") == "on"
+
+
+# --- identify -----------------------------------------------------------------------------
+
+
+async def later(hass: HomeAssistant, seconds: float) -> None:
+    """Let some seconds pass for Home Assistant's timers, and what they start finish."""
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=seconds))
+    await hass.async_block_till_done()
+
+
+@EACH_FIRMWARE
+async def test_identify_blinks_the_port_led_for_five_seconds(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """Ledon for the port at once; ledoff five seconds later, not sooner."""
+    await press(hass, "identify", 3)
+
+    assert sent(simulator) == [command("ledon", "3")]
+    assert simulator.gateway.ports[3].led
+    await later(hass, 4)
+    assert sent(simulator) == [command("ledon", "3")]
+    await later(hass, 5)
+    assert sent(simulator) == [command("ledon", "3"), command("ledoff", "3")]
+    assert not simulator.gateway.ports[3].led
+    await later(hass, 30)
+    assert len(sent(simulator)) == 2
+
+
+async def test_identify_again_blinks_five_seconds_from_the_last_press(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """A second press starts the five seconds again: one ledoff, after the last press."""
+    await press(hass, "identify", 2)
+    await later(hass, 3)
+    await press(hass, "identify", 2)
+    await later(hass, 4)  # seven seconds after the first press
+    assert sent(simulator) == [command("ledon", "2"), command("ledon", "2")]
+
+    await later(hass, 5)
+
+    assert sent(simulator) == [
+        command("ledon", "2"),
+        command("ledon", "2"),
+        command("ledoff", "2"),
+    ]
+
+
+async def test_identify_stops_the_led_when_the_entry_unloads(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """Unloaded while the LED blinks: ledoff at once, and no timer left behind."""
+    await press(hass, "identify", 6)
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    await later(hass, 10)
+
+    assert sent(simulator) == [command("ledon", "6"), command("ledoff", "6")]
+    assert not simulator.gateway.ports[6].led
+
+
+async def test_identify_ledoff_that_fails_is_logged(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Nobody waits for the ledoff: a gateway gone meanwhile is a warning, no error."""
+    caplog.set_level(logging.WARNING)
+    await press(hass, "identify", 1)
+    simulator.offline = True
+
+    await later(hass, 5)
+
+    [warning] = warnings_of_the_integration(caplog)
+    assert warning.startswith(
+        "The LED of port 1 of gateway Ejoin 127.0.0.1 may still blink: "
+        f"cannot talk to gateway 127.0.0.1:{simulator.port}"
+    )
+    assert sent(simulator) == [command("ledon", "1")]
+
+
+async def test_identify_and_reboot_have_their_device_classes(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """Identify (named by it, a configuration entity) and restart."""
+    identify = state_of(hass, "identify", 7, "button")
+    assert identify.attributes["device_class"] == "identify"
+    assert identify.attributes["friendly_name"].endswith("Port 7 Identify")
+    registered = er.async_get(hass).async_get(identify.entity_id)
+    assert registered is not None
+    assert registered.entity_category is EntityCategory.CONFIG
+    reboot = state_of(hass, "reboot", None, "button")
+    assert reboot.attributes["device_class"] == "restart"

@@ -613,7 +613,8 @@ async def test_the_gateways_op_get_replies_are_shown_as_they_came(
     dump = await dump_of(hass, hass_client, entry)
 
     replies = {item["asked"]: item["reply"] for item in dump["get_replies"]}
-    assert list(replies) == ["port_public_ip", "Ports_rx_tx"]
+    assert list(replies) == ["data_service_enable", "port_public_ip", "Ports_rx_tx"]
+    assert replies["data_service_enable"] == {"data": {"data_service_enable": [1] * 8}}
     addresses = replies["port_public_ip"]["data"]["port_public_ip"]
     assert addresses == [f"{REDACTED} (IPv4)"] * 8
     traffic = replies["Ports_rx_tx"]["data"]["Ports_rx_tx"]
@@ -631,15 +632,19 @@ async def test_the_sms_firmwares_refusal_of_op_get_is_shown(
     entry: MockConfigEntry,
     hass_client: ClientSessionGenerator,
 ) -> None:
-    """A firmware that does not know public IPs: its refusal shows why there are none."""
+    """A firmware that does not know public IPs (nor mobile data per port) says so."""
     dump = await dump_of(hass, hass_client, entry)
 
     assert dump["proxy"] is None
     assert dump["get_replies"] == [
         {
+            "asked": "data_service_enable",
+            "reply": {"code": 4, "reason": "unknown parameter data_service_enable"},
+        },
+        {
             "asked": "port_public_ip",
             "reply": {"code": 4, "reason": "unknown parameter port_public_ip"},
-        }
+        },
     ]
 
 

@@ -45,11 +45,12 @@ from .helpers import (
 )
 
 # Per port: 28 SIM sensors (21 disabled by default) and the registered binary sensor,
-# redial and reset buttons, the lock switch, the SIM slot select, and the SMS and call
-# event entities; on proxy firmware also public IP, data received and data sent.
-PORT_ENTITIES = 35
+# redial, reset and identify buttons, the lock switch, the SIM slot select, and the SMS
+# and call event entities; on proxy firmware also public IP, data received and data
+# sent (and the mobile data switch).
+PORT_ENTITIES = 36
 PORT_SENSORS = 28
-ENABLED_PORT_ENTITIES = 14
+ENABLED_PORT_ENTITIES = 15
 PROXY_PORT_ENTITIES = 3
 # What a port shows by default: few enough to read at a glance, on every gateway.
 ENABLED_PORT_SENSORS = {

@@ -3,11 +3,11 @@
 ``async_create_runtime`` builds, in this order: the client, the gateway model, the SMS
 inbox, what turns reports into events, what takes the webhook's reports (reports held
 while the entry was not set up first; before the gateway learns its URL: it may push
-at once), the gateway's first status (which points it at the webhook), the
-public IP readings of proxy firmware and the gateway's device. Every piece
-registers its clean-up with the entry right where it is made; Home Assistant runs
-them when the entry unloads, and when its set-up fails with one of Home Assistant's
-set-up errors. The webhook itself outlives a reload (see ``webhook.py``).
+at once), the gateway's first status (which points it at the webhook), each port's
+mobile data and the public IP readings of proxy firmware, and the gateway's device.
+Every piece registers its clean-up with the entry right where it is made; Home
+Assistant runs them when the entry unloads, and when its set-up fails with one of Home
+Assistant's set-up errors. The webhook itself outlives a reload (see ``webhook.py``).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from .devices import GatewayDevices
 from .gateway import EjoinGateway
 from .identifiers import DeviceIds, port_devices
 from .ingest import ReportIngest
+from .mobile_data import MobileData, async_probe_mobile_data
 from .public_ip import (
     PublicIpCoordinator,
     async_probe_public_ips,
@@ -84,6 +85,7 @@ class EjoinRuntimeData:
     task_ids: TaskIds
     task_retries: TaskRetries
     public_ips: PublicIpCoordinator | None
+    mobile_data: MobileData | None  # proxy firmware: each port's mobile data
     report_period: int
 
     @callback
@@ -169,6 +171,7 @@ async def async_create_runtime(
                 err,
             )
     gateway.apply(status)
+    mobile_data = await async_probe_mobile_data(client, entry.title)
     public_ips = await async_probe_public_ips(hass, entry, client)
 
     # The gateway's device first: every port device names it as its via_device.
@@ -214,6 +217,7 @@ async def async_create_runtime(
         task_retries=TaskRetries(hass, entry),
         sent_sms=sent_sms,
         public_ips=public_ips,
+        mobile_data=mobile_data,
         report_period=period,
     )
 
