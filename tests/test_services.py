@@ -14,12 +14,14 @@ from homeassistant.helpers import (
     area_registry as ar,
     device_registry as dr,
     entity_registry as er,
+    floor_registry as fr,
     label_registry as lr,
 )
 from homeassistant.helpers.storage import Store
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.ejoin.commands import async_request
 from custom_components.ejoin.const import DOMAIN
 from ejoin_simulator import Gateway, Simulator
 
@@ -815,5 +817,88 @@ async def test_targets_without_anything_to_act_on_are_refused(
         "light.other_kitchen is not an entity of a loaded Ejoin gateway's port or "
         "gateway",
         {"entity": "light.other_kitchen"},
+    )
+    assert sent(simulator) == []
+
+
+async def test_areas_and_labels_leave_out_controls_hidden_and_disabled(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """As in Home Assistant's own targets: only what a user would mean is reached.
+
+    A label on port 4's Reset button, a hidden status sensor of port 6 in the area,
+    and port 7's device disabled in the area reach nothing; port 8's status sensor in
+    the area, and the area's floor, reach port 8.
+    """
+    floors = fr.async_get(hass)
+    ground = floors.async_create("Ground floor")
+    rack = ar.async_get(hass).async_create("Rack C", floor_id=ground.floor_id)
+    label = lr.async_get(hass).async_create("Controls")
+    entities = er.async_get(hass)
+    entities.async_update_entity(
+        "button.ejoin_127_0_0_1_port_4_reset", labels={label.label_id}
+    )
+    entities.async_update_entity(
+        "sensor.ejoin_127_0_0_1_port_6_status",
+        area_id=rack.id,
+        hidden_by=er.RegistryEntryHider.USER,
+    )
+    device_registry.async_update_device(
+        port_device(hass, 7),
+        area_id=rack.id,
+        disabled_by=dr.DeviceEntryDisabler.USER,
+    )
+    entities.async_update_entity(
+        "sensor.ejoin_127_0_0_1_port_8_status", area_id=rack.id
+    )
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await act(hass, "reset_port", {"label_id": label.label_id})
+    assert raised.value.translation_key == "nothing_targeted"
+    await act(hass, "lock_port", {"area_id": rack.id})
+    await act(hass, "unlock_port", {"floor_id": ground.floor_id})
+
+    assert sent(simulator) == [
+        (*COMMAND, {"type": "command", "op": "lock", "ports": "8"}),
+        (*COMMAND, {"type": "command", "op": "unlock", "ports": "8"}),
+    ]
+
+
+async def test_none_targets_nothing_and_all_every_gateway(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    second: Simulator,
+    two_entries: tuple[MockConfigEntry, MockConfigEntry],
+) -> None:
+    """A target of "none" is none (no SMS from the only gateway); "all" is every one."""
+    for target in ({"entity_id": "none"}, {"device_id": "none"}):
+        with pytest.raises(ServiceValidationError) as raised:
+            await act(hass, "send_sms", {**target, "numbers": "+1555", "message": "Hi"})
+        assert raised.value.translation_key == "nothing_targeted"
+
+    await act(hass, "save_config", {"entity_id": "all"})
+
+    assert sent(simulator) == [(*COMMAND, {"type": "command", "op": "save"})]
+    assert sent(second) == [(*COMMAND, {"type": "command", "op": "save"})]
+
+
+async def test_an_action_through_an_unloaded_entry_says_so(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """An action awaiting while an entry unloads meets no client, but a clear error."""
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await async_request(hass, entry, lambda client: client.save())
+
+    check_error(
+        raised.value,
+        "gateway_not_loaded",
+        "Gateway Ejoin 127.0.0.1 is not set up at the moment (it is being reloaded or "
+        "needs new credentials); try again once it is",
+        {"gateway": "Ejoin 127.0.0.1"},
     )
     assert sent(simulator) == []

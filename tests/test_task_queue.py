@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from ejoin_simulator import Simulator
 
@@ -16,17 +17,19 @@ from .helpers import (
     act,
     check_error,
     devices,
+    entry_for,
     gateway_device,
     port_device,
     post,
     sent,
+    set_up_entry,
 )
 
 TASKS_PATH = "/goip_get_tasks.html"
 
 
 def listing(port: int, start: int = 0) -> tuple[str, str, list[tuple[str, str]], None]:
-    """The request that lists a port's unfinished tasks, one page of 20."""
+    """Return the request that lists a port's unfinished tasks, one page of 20."""
     query = [
         ("version", "1.1"),
         ("port", str(port)),
@@ -60,6 +63,7 @@ async def queue_two_tasks(hass: HomeAssistant, simulator: Simulator) -> list[int
 async def listed(
     hass: HomeAssistant, target: dict[str, object]
 ) -> list[dict[str, object]]:
+    """Return what get_sms_tasks answers for the target."""
     response = await act(hass, "get_sms_tasks", target, response=True)
     tasks: list[dict[str, object]] = response["tasks"]
     return tasks
@@ -251,3 +255,87 @@ async def test_set_sim_number_needs_exactly_one_port(
             await act(hass, "set_sim_number", {"device_id": target, "number": "+1"})
         assert raised.value.translation_key == "one_port_only"
     assert list(simulator.request_log) == []
+
+
+async def test_set_sim_number_of_a_port_working_on_another_slot(
+    hass: HomeAssistant, simulator: Simulator
+) -> None:
+    """Without a slot, the number goes to the SIM the port works on: here its slot B."""
+    simulator.gateway.ports[3].active_slot = 2
+    await set_up_entry(hass, simulator, entry_for(simulator))
+    simulator.request_log.clear()
+
+    await act(
+        hass,
+        "set_sim_number",
+        {"device_id": port_device(hass, 3), "number": "+4915112345678"},
+    )
+
+    assert simulator.request_log[0].body.decode() == "sim_number(9)=+4915112345678"
+    sim = simulator.gateway.ports[3].slots[2]
+    assert sim is not None
+    assert sim.number == "+4915112345678"
+
+
+async def test_set_sim_number_refuses_to_guess_and_reports_nothing_set(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """No slot count: no request (the SIM cannot be found). No SIM there: an error."""
+    target = {"device_id": port_device(hass, 3), "number": "+1"}
+    gateway = entry.runtime_data.gateway
+    max_slots, gateway.max_slots = gateway.max_slots, None  # as if never reported
+    simulator.request_log.clear()
+    with pytest.raises(ServiceValidationError) as raised:
+        await act(hass, "set_sim_number", target)
+    assert raised.value.translation_key == "slots_not_known"
+    assert list(simulator.request_log) == []
+
+    gateway.max_slots = max_slots
+    simulator.gateway.ports[3].slots[4] = None  # an empty slot: the gateway sets none
+    with pytest.raises(HomeAssistantError) as raised:
+        await act(hass, "set_sim_number", {**target, "slot": 4})
+    check_error(
+        raised.value,
+        "command_refused",
+        "The gateway refused the request: no SIM number was set",
+        {"reason": "no SIM number was set"},
+    )
+
+
+# --- more than a page, and what a removal needs ------------------------------------------
+
+
+async def test_a_long_queue_is_read_page_by_page(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """25 tasks on port 2: two pages, every task once."""
+    simulator.hold_sms = True
+    task_ids = []
+    for number in range(25):
+        response = await act(
+            hass,
+            "send_sms",
+            {
+                "device_id": [port_device(hass, 2)],
+                "numbers": f"+1555000{number:02d}",
+                "message": "Hi",
+            },
+            response=True,
+        )
+        task_ids.append(response["tasks"][0]["task_id"])
+    simulator.request_log.clear()
+
+    tasks = await listed(hass, {"device_id": port_device(hass, 2)})
+
+    assert [task["task_id"] for task in tasks] == task_ids
+    assert sent(simulator) == [listing(2), listing(2, start=20)]
+
+
+async def test_a_removal_must_name_its_tasks(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """Removing every task of a gateway by leaving the ids out is not possible."""
+    simulator.request_log.clear()
+    with pytest.raises(vol.Invalid):
+        await act(hass, "remove_sms_tasks", {"device_id": gateway_device(hass)})
+    assert sent(simulator) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 
@@ -60,12 +61,27 @@ def gateway_error(
     )
 
 
+def check_loaded(entry: EjoinConfigEntry) -> None:
+    """Refuse to act through an entry that is not loaded.
+
+    An action on several gateways awaits between requests: an entry unloaded meanwhile
+    (a reload, a reauthentication) has no client any more.
+    """
+    if entry.state is not ConfigEntryState.LOADED:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="gateway_not_loaded",
+            translation_placeholders={"gateway": entry.title},
+        )
+
+
 async def async_request[T](
     hass: HomeAssistant,
     entry: EjoinConfigEntry,
     request: Callable[[EjoinClient], Awaitable[T]],
 ) -> T:
     """Send one request to a gateway; what goes wrong becomes the user's error."""
+    check_loaded(entry)
     try:
         return await request(entry.runtime_data.client)
     except EjoinError as err:
@@ -92,6 +108,7 @@ async def async_redial(
     mode: RedialMode = RedialMode.FLIGHT,
 ) -> None:
     """Redial ports in one request, if the redial rules allow each of them."""
+    check_loaded(entry)
     redial = entry.runtime_data.redial
     redial.check(ports)
     redial.start(ports)  # the ports may report before the gateway answers
@@ -120,6 +137,7 @@ async def async_send(
     entry stays loaded. A task handed over again that the gateway refuses is answered
     "not_confirmed" too: its first hand-over may have been taken.
     """
+    check_loaded(entry)
     runtime = entry.runtime_data
     sender = SmsSender(
         hass=hass,

@@ -19,7 +19,7 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util.json import JsonValueType
 import voluptuous as vol
@@ -41,7 +41,13 @@ from .const import (
 )
 from .pyejoin import EjoinClient, PortAddress, RedialMode, ports_expression
 from .runtime import EjoinConfigEntry
-from .targets import GatewayTarget, gateway_targets, resolve_targets, targeted
+from .targets import (
+    GatewayTarget,
+    gateway_targets,
+    port_targets,
+    resolve_targets,
+    targeted,
+)
 
 ATTR_NUMBER = "number"
 ATTR_TASK_ID = "task_id"
@@ -80,14 +86,6 @@ SIM_NUMBER_SCHEMA = TARGET_SCHEMA.extend(
 type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
 
 
-def port_targets(hass: HomeAssistant, call: ServiceCall) -> list[GatewayTarget]:
-    """Targets of a port action, each with the ports to act on."""
-    targets = resolve_targets(hass, call.data)
-    for target in targets:
-        target.ports = target.all_ports()
-    return targets
-
-
 def _the_only_gateway(hass: HomeAssistant) -> EjoinConfigEntry:
     """Return the one loaded gateway, for an SMS that names no device."""
     loaded = [
@@ -102,6 +100,38 @@ def _the_only_gateway(hass: HomeAssistant) -> EjoinConfigEntry:
     return loaded[0]
 
 
+def _sim_to_number(target: GatewayTarget, port: int, slot: int | None) -> PortAddress:
+    """Find the SIM whose number is set: the slot given, else the one the port works on.
+
+    The gateway numbers SIMs port by port, as many as it has slots per port: without
+    knowing how many, a number could land on another port's SIM.
+    """
+    gateway = target.entry.runtime_data.gateway
+    if gateway.max_slots is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="slots_not_known"
+        )
+    if slot is None:
+        working = gateway.ports.get(port)
+        if working is None or working.address.slot is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="working_slot_not_known",
+                translation_placeholders={"port": str(port)},
+            )
+        slot = working.address.slot
+    if slot > gateway.max_slots:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_such_slot",
+            translation_placeholders={
+                "slot": str(slot),
+                "slots": str(gateway.max_slots),
+            },
+        )
+    return PortAddress(port=port, slot=slot)
+
+
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the integration's actions (once, for every gateway)."""
@@ -112,7 +142,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         """Handle an action by one request per gateway for the ports it targets."""
 
         async def handle(call: ServiceCall) -> ServiceResponse:
-            for target in port_targets(hass, call):
+            for target in port_targets(hass, call.data):
                 ports = addresses(target.ports)
                 await async_request(hass, target.entry, partial(send, ports=ports))
             return None
@@ -130,7 +160,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         return handle
 
     async def redial(call: ServiceCall) -> ServiceResponse:
-        targets = port_targets(hass, call)
+        targets = port_targets(hass, call.data)
         for target in targets:  # refuse before anything is sent
             target.entry.runtime_data.redial.check(target.ports)
         for target in targets:
@@ -141,7 +171,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
     async def switch_sim(call: ServiceCall) -> ServiceResponse:
         slot = call.data[ATTR_SLOT]
-        targets = port_targets(hass, call)
+        targets = port_targets(hass, call.data)
         for target in targets:
             slots = target.entry.runtime_data.gateway.max_slots or 1
             if slot > slots:
@@ -196,13 +226,14 @@ def async_setup_services(hass: HomeAssistant) -> None:
 
     async def get_public_ip(call: ServiceCall) -> ServiceResponse:
         ports: list[JsonValueType] = []
-        for target in port_targets(hass, call):
+        for target in port_targets(hass, call.data):
+            mac = target.entry.runtime_data.gateway.mac
             public_ips = await async_request(
                 hass, target.entry, lambda client: client.get_public_ips()
             )
             ports += [
                 {
-                    "gateway": target.entry.runtime_data.gateway.mac,
+                    "gateway": mac,
                     "port": port,
                     "public_ip": public_ips.get(port),
                 }
@@ -211,7 +242,7 @@ def async_setup_services(hass: HomeAssistant) -> None:
         return {"ports": ports}
 
     async def set_sim_number(call: ServiceCall) -> ServiceResponse:
-        targets = port_targets(hass, call)
+        targets = port_targets(hass, call.data)
         ports = [(target, port) for target in targets for port in target.ports]
         if len(ports) != 1:
             raise ServiceValidationError(
@@ -220,28 +251,24 @@ def async_setup_services(hass: HomeAssistant) -> None:
                 translation_placeholders={"ports": str(len(ports))},
             )
         target, port = ports[0]
-        gateway = target.entry.runtime_data.gateway
-        slots = gateway.max_slots or 1
-        working = gateway.ports.get(port)
-        slot = call.data.get(ATTR_SLOT) or (
-            working.address.slot if working is not None else None
-        )
-        if (slot or 1) > slots:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="no_such_slot",
-                translation_placeholders={"slot": str(slot), "slots": str(slots)},
-            )
-        sim = PortAddress(port=port, slot=slot or 1)
-        await async_request(
+        sim = _sim_to_number(target, port, call.data.get(ATTR_SLOT))
+        slots_per_port = target.entry.runtime_data.gateway.max_slots or 1
+        numbers = {sim: call.data[ATTR_NUMBER]}
+        taken = await async_request(
             hass,
             target.entry,
             partial(
                 EjoinClient.set_sim_numbers,
-                numbers={sim: call.data[ATTR_NUMBER]},
-                slots_per_port=slots,
+                numbers=numbers,
+                slots_per_port=slots_per_port,
             ),
         )
+        if taken < 1:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_refused",
+                translation_placeholders={"reason": "no SIM number was set"},
+            )
         return None
 
     register = hass.services.async_register

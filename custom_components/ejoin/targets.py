@@ -1,9 +1,12 @@
 """Turn an action's target into the ports and gateways of loaded Ejoin entries.
 
-The target is Home Assistant's: entities, devices, areas, floors, labels. A device or entity named in the target must be a port or gateway of a loaded gateway,
-else the action is refused. Areas, floors and labels may hold anything: what is not
-an Ejoin port or gateway in them is left out. A gateway stands for all its ports in
-an action on ports; an action on a gateway (reboot, save) refuses a port named in the
+The target is Home Assistant's: entities, devices, areas, floors, labels. A device or
+entity named in the target must be a port or gateway of a loaded gateway, else the
+action is refused; "none" targets nothing. Areas, floors and labels may hold anything:
+what is not an Ejoin port or gateway in them is left out, and so are disabled devices
+and entities that are hidden, disabled, controls or diagnostics, as in Home
+Assistant's own targets. A gateway stands for all its ports in an action on ports;
+an action on a gateway (reboot, save, the SMS task queue) refuses a port named in the
 target, rather than reboot a whole gateway for it.
 """
 
@@ -62,8 +65,10 @@ class GatewayTarget:
 
 
 def targeted(data: Mapping[str, Any]) -> bool:
-    """Tell whether the action's data names any target at all."""
-    return any(_values(data, key) for key in TARGET_KEYS)
+    """Tell whether the action's data has a target ("none" is one: it targets nothing)."""
+    return any(
+        data.get(key) == ENTITY_MATCH_NONE or _values(data, key) for key in TARGET_KEYS
+    )
 
 
 def resolve_targets(
@@ -107,6 +112,22 @@ def resolve_targets(
     return list(targets.values())
 
 
+def port_targets(hass: HomeAssistant, data: Mapping[str, Any]) -> list[GatewayTarget]:
+    """Targets of an action on ports, each with its ports (a gateway's: all of them).
+
+    A gateway that has reported no port yet leaves nothing to act on.
+    """
+    targets = resolve_targets(hass, data)
+    for target in targets:
+        target.ports = target.all_ports()
+    targets = [target for target in targets if target.ports]
+    if not targets:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="nothing_targeted"
+        )
+    return targets
+
+
 def gateway_targets(
     hass: HomeAssistant, data: Mapping[str, Any], action: str
 ) -> list[GatewayTarget]:
@@ -120,7 +141,7 @@ def gateway_targets(
                 translation_placeholders={
                     "action": action,
                     "port": next(iter(target.named_ports.values())),
-                    "gateway": target.entry.title,
+                    "gateway": target.entry.runtime_data.devices.gateway_name,
                 },
             )
     chosen = [target for target in targets if target.whole_gateway]
@@ -166,37 +187,35 @@ def _device_ids(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, bool]
         reach([entity.device_id], named=True)
     reach(_values(data, ATTR_DEVICE_ID), named=True)
 
+    # Through areas, floors and labels, as Home Assistant's own targets go: enabled
+    # devices, and entities that are enabled, shown and not a control or diagnostic
+    # (a label on a port's Reset button does not make the port a target).
     area_ids = set(_values(data, ATTR_AREA_ID))
     for floor_id in _values(data, ATTR_FLOOR_ID):
         area_ids |= {area.id for area in ar.async_entries_for_floor(areas, floor_id)}
     for label_id in _values(data, ATTR_LABEL_ID):
         area_ids |= {area.id for area in ar.async_entries_for_label(areas, label_id)}
-        reach(
-            (device.id for device in dr.async_entries_for_label(devices, label_id)),
-            named=False,
-        )
-        reach(
-            (
-                entity.device_id
-                for entity in er.async_entries_for_label(entities, label_id)
-                if entity.platform == DOMAIN
-            ),
-            named=False,
-        )
+        reach(_enabled(dr.async_entries_for_label(devices, label_id)), named=False)
+        reach(_primary(er.async_entries_for_label(entities, label_id)), named=False)
     for area_id in area_ids:
-        reach(
-            (device.id for device in dr.async_entries_for_area(devices, area_id)),
-            named=False,
-        )
-        reach(
-            (
-                entity.device_id
-                for entity in er.async_entries_for_area(entities, area_id)
-                if entity.platform == DOMAIN
-            ),
-            named=False,
-        )
+        reach(_enabled(dr.async_entries_for_area(devices, area_id)), named=False)
+        reach(_primary(er.async_entries_for_area(entities, area_id)), named=False)
     return reached
+
+
+def _enabled(devices: Iterable[dr.DeviceEntry]) -> Iterable[str]:
+    return (device.id for device in devices if device.disabled_by is None)
+
+
+def _primary(entities: Iterable[er.RegistryEntry]) -> Iterable[str | None]:
+    return (
+        entity.device_id
+        for entity in entities
+        if entity.platform == DOMAIN
+        and entity.entity_category is None
+        and entity.hidden_by is None
+        and entity.disabled_by is None
+    )
 
 
 def _values(data: Mapping[str, Any], key: str) -> list[str]:
@@ -213,7 +232,13 @@ def _entry_of(
     """Return the loaded Ejoin config entry a device belongs to."""
     if device is None:
         return None
-    for entry_id in device.config_entries:
+    # Home Assistant 2026.x gives a device one config entry and deprecates the set.
+    entry_ids = (
+        {single}
+        if (single := getattr(device, "config_entry_id", None)) is not None
+        else device.config_entries
+    )
+    for entry_id in entry_ids:
         entry = hass.config_entries.async_get_entry(entry_id)
         if (
             entry is not None

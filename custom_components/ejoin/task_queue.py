@@ -7,7 +7,7 @@ are the gateway's own: pausing, resuming or removing acts on the targeted gatewa
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from functools import partial
 from typing import Any
 
@@ -23,10 +23,10 @@ from homeassistant.util.json import JsonValueType
 import voluptuous as vol
 
 from .commands import async_request
-from .const import DOMAIN
+from .const import DOMAIN, LOGGER
 from .pyejoin import EjoinClient, QueuedSmsTask, TaskStatus
-from .runtime import EjoinConfigEntry
-from .targets import gateway_targets, resolve_targets
+from .runtime import EjoinRuntimeData
+from .targets import gateway_targets, port_targets
 
 ATTR_TASK_IDS = "task_ids"
 # Tasks asked for in one request, and the most listed for one port.
@@ -34,41 +34,58 @@ PAGE = 20
 MOST_PER_PORT = 200
 
 LIST_SCHEMA = vol.Schema(cv.ENTITY_SERVICE_FIELDS)
+TASK_IDS = vol.All(
+    cv.ensure_list,
+    [vol.All(vol.Coerce(int), vol.Range(min=1, max=2**32 - 1))],
+    vol.Length(min=1),
+)
+# Left out, the task ids mean every task of the gateway, as the gateway takes it: fine
+# for a pause, too much for a removal, which must name its tasks.
 TASKS_SCHEMA = vol.Schema(
-    {
-        **cv.ENTITY_SERVICE_FIELDS,
-        # Left out: every task of the gateway, as the gateway takes it.
-        vol.Optional(ATTR_TASK_IDS): vol.All(
-            cv.ensure_list,
-            [vol.All(vol.Coerce(int), vol.Range(min=1, max=2**32 - 1))],
-            vol.Length(min=1),
-        ),
-    }
+    {**cv.ENTITY_SERVICE_FIELDS, vol.Optional(ATTR_TASK_IDS): TASK_IDS}
+)
+REMOVE_SCHEMA = vol.Schema(
+    {**cv.ENTITY_SERVICE_FIELDS, vol.Required(ATTR_TASK_IDS): TASK_IDS}
 )
 
+type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
 type TaskAction = Callable[
     [EjoinClient, Iterable[int] | None], Awaitable[tuple[TaskStatus, ...]]
 ]
 
 
-async def _queued_tasks(client: EjoinClient, port: int) -> list[QueuedSmsTask]:
-    """Read one port's unfinished tasks, page by page (without their texts)."""
+async def _queued_tasks(
+    client: EjoinClient, port: int
+) -> tuple[list[QueuedSmsTask], int]:
+    """Read one port's unfinished tasks, page by page (without their texts).
+
+    Returns them with the number of rows that could not be read. The next page starts
+    after every row of the last one, read or not; the queue may move meanwhile, so a
+    task can come twice (the caller keeps the first).
+    """
     tasks: list[QueuedSmsTask] = []
-    while len(tasks) < MOST_PER_PORT:
-        queue = await client.get_sms_tasks(port, start=len(tasks), count=PAGE)
+    unreadable = 0
+    start = 0
+    while start < MOST_PER_PORT:
+        queue = await client.get_sms_tasks(
+            port, start=start, count=min(PAGE, MOST_PER_PORT - start)
+        )
+        rows = len(queue.tasks) + len(queue.problems)
         tasks += queue.tasks
-        if not queue.tasks or len(tasks) >= queue.total:
+        unreadable += len(queue.problems)
+        start += rows
+        if rows == 0 or start >= queue.total:
             break
-    return tasks
+    return tasks, unreadable
 
 
 def _task_row(
-    entry: EjoinConfigEntry, port: int, task: QueuedSmsTask
+    runtime: EjoinRuntimeData, port: int, task: QueuedSmsTask
 ) -> dict[str, JsonValueType]:
     """One listed task: where it is and how far it got (no numbers, no text)."""
-    progress = entry.runtime_data.sent_sms.progress(task.task_id)
+    progress = runtime.sent_sms.progress(task.task_id)
     row: dict[str, JsonValueType] = {
-        "gateway": entry.runtime_data.gateway.mac,
+        "gateway": runtime.gateway.mac,
         "port": port,
         "task_id": task.task_id,
         "paused": task.paused,
@@ -92,25 +109,41 @@ def async_setup_task_queue_services(hass: HomeAssistant) -> None:
 
     async def list_tasks(call: ServiceCall) -> ServiceResponse:
         rows: list[JsonValueType] = []
-        for target in resolve_targets(hass, call.data):
-            for port in sorted(target.all_ports()):
-                tasks = await async_request(
+        for target in port_targets(hass, call.data):
+            # Taken before the requests: the entry may be unloaded meanwhile.
+            runtime = target.entry.runtime_data
+            mac = runtime.gateway.mac
+            listed: set[int] = set()
+            for port in sorted(target.ports):
+                tasks, unreadable = await async_request(
                     hass, target.entry, partial(_queued_tasks, port=port)
                 )
-                rows += [_task_row(target.entry, port, task) for task in tasks]
+                if unreadable:
+                    LOGGER.warning(
+                        "Gateway %s listed %d SMS tasks of port %d that could not "
+                        "be read; they are left out",
+                        mac,
+                        unreadable,
+                        port,
+                    )
+                for task in tasks:
+                    if task.task_id not in listed:  # a task of several ports
+                        listed.add(task.task_id)
+                        rows.append(_task_row(runtime, port, task))
         return {"tasks": rows}
 
-    def on_tasks(act: TaskAction) -> Callable[[ServiceCall], Any]:
+    def on_tasks(act: TaskAction) -> Handler:
         async def handle(call: ServiceCall) -> ServiceResponse:
             task_ids: list[int] | None = call.data.get(ATTR_TASK_IDS)
             rows: list[JsonValueType] = []
             for target in gateway_targets(hass, call.data, call.service):
+                mac = target.entry.runtime_data.gateway.mac
                 results = await async_request(
                     hass, target.entry, lambda client: act(client, task_ids)
                 )
                 rows += [
                     {
-                        "gateway": target.entry.runtime_data.gateway.mac,
+                        "gateway": mac,
                         "task_id": result.task_id,
                         "done": result.accepted,
                         "reason": result.reason,
@@ -129,15 +162,15 @@ def async_setup_task_queue_services(hass: HomeAssistant) -> None:
         schema=LIST_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )
-    for service, act in (
-        ("pause_sms_tasks", EjoinClient.pause_sms_tasks),
-        ("resume_sms_tasks", EjoinClient.resume_sms_tasks),
-        ("remove_sms_tasks", EjoinClient.remove_sms_tasks),
+    for service, act, schema in (
+        ("pause_sms_tasks", EjoinClient.pause_sms_tasks, TASKS_SCHEMA),
+        ("resume_sms_tasks", EjoinClient.resume_sms_tasks, TASKS_SCHEMA),
+        ("remove_sms_tasks", EjoinClient.remove_sms_tasks, REMOVE_SCHEMA),
     ):
         register(
             DOMAIN,
             service,
             on_tasks(act),
-            schema=TASKS_SCHEMA,
+            schema=schema,
             supports_response=SupportsResponse.OPTIONAL,
         )
