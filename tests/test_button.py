@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import logging
 from typing import Any
@@ -263,3 +264,18 @@ async def test_identify_and_reboot_have_their_device_classes(
     assert registered.entity_category is EntityCategory.CONFIG
     reboot = state_of(hass, "reboot", None, "button")
     assert reboot.attributes["device_class"] == "restart"
+
+
+async def test_an_unload_does_not_wait_for_a_gateway_that_hangs(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry
+) -> None:
+    """The ledoff of an unload goes in the background: a hung gateway holds nothing up."""
+    await press(hass, "identify", 6)
+    simulator.hanging = True
+
+    async with asyncio.timeout(2):  # the client's own timeout is far longer
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+    simulator.hanging = False
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert not simulator.gateway.ports[6].led

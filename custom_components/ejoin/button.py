@@ -121,14 +121,12 @@ class EjoinIdentifyButton(EjoinPortEntity, ButtonEntity):
 
     async def _async_time_is_up(self, _now: datetime) -> None:
         self._stop_timer = None
-        await self._async_led_off()
+        await self._async_led_off(self.entry.runtime_data.client)
 
-    async def _async_led_off(self) -> None:
+    async def _async_led_off(self, client: EjoinClient) -> None:
         """Stop the LED blinking; nobody waits for it, so a failure is logged."""
         try:
-            await self.entry.runtime_data.client.set_led(
-                addresses([self.port]), on=False
-            )
+            await client.set_led(addresses([self.port]), on=False)
         except EjoinError as err:
             LOGGER.warning(
                 "The LED of port %s of gateway %s may still blink: %s",
@@ -142,7 +140,11 @@ class EjoinIdentifyButton(EjoinPortEntity, ButtonEntity):
         if self._stop_timer is not None:
             self._stop_timer()
             self._stop_timer = None
-            await self._async_led_off()
+            # In the background: an unload must not wait for a gateway that is gone.
+            self.hass.async_create_background_task(
+                self._async_led_off(self.entry.runtime_data.client),
+                f"ejoin identify off {self.entry.entry_id} {self.port}",
+            )
         await super().async_will_remove_from_hass()
 
 
