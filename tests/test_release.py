@@ -9,6 +9,7 @@ other rules are checked in test_repository.py. Nothing here needs git, tags or n
 from __future__ import annotations
 
 from collections.abc import Iterator
+import importlib.util
 import itertools
 import json
 import os
@@ -44,21 +45,20 @@ GITHUB_ADDRESS = re.compile(
 # Other projects' repositories the documentation may link to; any other GitHub
 # repository named anywhere is taken for this one and must be its address.
 OTHER_OWNERS = {"home-assistant", "hacs"}
-# Not the repository's own files (as scripts/set-repository skips them).
-SKIPPED_DIRS = {
-    ".git",
-    ".venv",
-    ".venv-protocol",
-    "node_modules",
-    "__pycache__",
-    ".mypy_cache",
-    ".ruff_cache",
-    ".pytest_cache",
-    ".hypothesis",
-    "artifacts",
-    "config",
-    "dist",
-}
+
+
+def _script_module(path: Path) -> Any:
+    """Load one of the repository's scripts as a module (scripts/ is no package)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Not the repository's own files: the very ones scripts/set-repository skips.
+SKIPPED_DIRS: set[str] = _script_module(SET_REPOSITORY).SKIPPED_DIRS
 
 
 def load_json(path: Path) -> Any:
