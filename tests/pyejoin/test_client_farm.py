@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import aiohttp
 import pytest
 
 from pyejoin import (
@@ -29,16 +28,20 @@ from .test_client import (
     CMD,
     JSON_TYPE,
     OK,
-    PASSWORD,
-    USERNAME,
     addr,
     assert_no_password,
     assert_request,
+    client,
+    gateway,
+    session,
     the_setting_then_save,
 )
 
+# The stub and the client are test_client's fixtures: the same gateway, the same client.
+__all__ = ["client", "gateway", "session"]
+
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable
+    from collections.abc import Awaitable, Callable
 
 TASKS = "/goip_get_tasks.html"
 # The vendor's own example of a goip_get_tasks.html reply.
@@ -59,32 +62,6 @@ VENDOR_TASKS = {
         }
     ],
 }
-
-
-@pytest.fixture
-async def gateway(socket_enabled: None) -> AsyncIterator[GatewayStub]:
-    """Run a gateway stub on 127.0.0.1 for one test."""
-    stub = GatewayStub()
-    await stub.start()
-    stub.set_json(OK)
-    try:
-        yield stub
-    finally:
-        await stub.close()
-
-
-@pytest.fixture
-async def client(gateway: GatewayStub) -> AsyncIterator[EjoinClient]:
-    """Return a client of the stub with a password full of URL-special characters."""
-    async with aiohttp.ClientSession() as session:
-        yield EjoinClient(
-            "127.0.0.1",
-            port=gateway.port,
-            username=USERNAME,
-            password=PASSWORD,
-            session=session,
-            timeout=5,
-        )
 
 
 # --- LEDs ------------------------------------------------------------------------------
