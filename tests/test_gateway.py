@@ -18,7 +18,15 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ejoin.gateway import EjoinGateway, Listeners
+from custom_components.ejoin.gateway import (
+    AVAILABLE,
+    FIRMWARE,
+    LAST_REPORT,
+    REGISTERED_PORTS,
+    SLOTS,
+    EjoinGateway,
+    Listeners,
+)
 from custom_components.ejoin.pyejoin import Report, parse_report
 from ejoin_simulator import Simulator
 
@@ -70,7 +78,7 @@ def told_of(gateway: EjoinGateway, *ports: int) -> list[tuple[str, Any]]:
     gateway.ports_added.add(lambda added: told.append(("added", added)))
     for port in ports:
         gateway.listen_port(port, lambda port=port: told.append(("port", port)))
-    gateway.ports_changed.add(lambda changed: told.append(("changed", changed)))
+    gateway.ports_changed.add(lambda changed: told.append(("changed", set(changed))))
     return told
 
 
@@ -212,6 +220,134 @@ def test_listeners_are_told_in_order_and_may_stop_while_told() -> None:
 
     assert heard == [("first", 1), ("second", 1), ("second", 2)]
     assert len(listeners) == 1
+
+
+def test_a_port_listener_is_told_only_of_the_fields_it_reads() -> None:
+    """A signal change asks the signal's listener, not the balance's; silence asks all."""
+    gateway = EjoinGateway(mac=GATEWAY_MAC_DASHED, all_sims=False)
+    gateway.apply(port_status("2.01", st=3, sig=20, bal="1.00"))
+    told: list[str] = []
+    for reads in ("signal", "balance", "address"):
+        gateway.listen_port(2, lambda reads=reads: told.append(reads), {reads})
+    gateway.listen_port(2, lambda: told.append("any"))  # reads everything
+
+    gateway.apply(port_status("2.01", st=3, sig=21, bal="1.00"))
+    assert told == ["signal", "any"]
+    told.clear()
+    gateway.apply(port_status("2.01", st=3, sig=21, bal="2.50"))
+    assert told == ["balance", "any"]
+    told.clear()
+    gateway.apply(port_status("2.02", st=3, sig=21, bal="2.50"))  # another slot
+    assert told == ["address", "any"]
+    told.clear()
+
+    gateway.mark_silent(180)
+    assert told == ["signal", "balance", "address", "any"]
+
+
+def test_the_ports_listeners_learn_which_fields_of_each_port_changed() -> None:
+    """After a report, each changed port comes with the fields that changed."""
+    gateway = EjoinGateway(mac=GATEWAY_MAC_DASHED, all_sims=True)
+    gateway.apply(
+        device_status_of(
+            {"port": "1.01", "st": 3, "sig": 20},
+            {"port": "1.02", "st": 1, "bal": "1.00"},
+            {"port": "2.01", "st": 3, "sig": 20},
+        )
+    )
+    changes: list[dict[int, frozenset[str]]] = []
+    gateway.ports_changed.add(lambda changed: changes.append(dict(changed)))
+
+    gateway.apply(
+        device_status_of(
+            {"port": "1.01", "st": 3, "sig": 22},
+            {"port": "1.02", "st": 1, "bal": "3.00"},
+            {"port": "2.01", "st": 3, "sig": 20},
+        )
+    )
+
+    # Port 1's working SIM changed its signal; its idle slot 2 its balance.
+    assert changes == [{1: frozenset({"signal", SLOTS})}]
+
+
+def test_an_unchanged_dev_status_is_told_by_identity_unless_a_report_came_between() -> (
+    None
+):
+    """The same objects again change nothing; after a port-status they count again."""
+    gateway = EjoinGateway(mac=GATEWAY_MAC_DASHED, all_sims=False)
+    report = device_status_of({"port": "1.01", "st": 3}, {"port": "2.01", "st": 3})
+    gateway.apply(report)
+    told = told_of(gateway, 1, 2)
+
+    gateway.apply(report)
+    assert told == [("changed", set())]
+    gateway.apply(port_status("2.01", st=2))
+    assert gateway.registered_ports == 1
+    told.clear()
+
+    gateway.apply(report)
+
+    assert told == [("port", 2), ("changed", {2})]
+    assert gateway.ports[2].status_code == 3
+    assert gateway.registered_ports == 2
+
+
+def test_gateway_wide_listeners_are_told_when_their_value_changed() -> None:
+    """Registered ports and firmware are told when they change; the last report always."""
+    gateway = EjoinGateway(mac=GATEWAY_MAC_DASHED, all_sims=False)
+    gateway.apply(device_status_of({"port": "1.01", "st": 3}, ver="1.0"))
+    told: list[str] = []
+    for reads in (REGISTERED_PORTS, FIRMWARE, LAST_REPORT):
+        gateway.gateway_changed.add(lambda reads=reads: told.append(reads), {reads})
+    gateway.gateway_changed.add(lambda: told.append(AVAILABLE), ())
+
+    gateway.apply(port_status("1.01", st=3, sig=10))
+    assert told == [LAST_REPORT]
+    told.clear()
+    gateway.apply(port_status("1.01", st=6))
+    assert told == [REGISTERED_PORTS, LAST_REPORT]
+    told.clear()
+    gateway.apply(device_status_of({"port": "1.01", "st": 6}, ver="2.0"))
+    assert told == [FIRMWARE, LAST_REPORT]
+    told.clear()
+
+    gateway.mark_silent(180)
+
+    assert told == [REGISTERED_PORTS, FIRMWARE, LAST_REPORT, AVAILABLE]
+
+
+def test_registered_ports_are_counted_right_through_every_kind_of_report() -> None:
+    """The count kept as reports arrive matches counting the ports' states afresh."""
+    gateway = EjoinGateway(mac=GATEWAY_MAC_DASHED, all_sims=True)
+    reports = [
+        device_status_of(
+            {"port": "1.01", "st": 3},
+            {"port": "1.02", "st": 1},
+            {"port": "2.01", "st": 15},
+            {"port": "3.01", "st": 0},
+        ),
+        port_status("1.01", st=6),  # fails to register
+        port_status("3.01", st=3, iccid="8986000000000000001"),  # a SIM inserted
+        port_status("1.02", st=3),  # port 1 now works on slot 2
+        parse_report(
+            {"type": "cdr", "port": "2.01", "st": 4, "cid": 1, "mac": GATEWAY_MAC}
+        ),
+        device_status_of(
+            {"port": "1.01", "st": 1},
+            {"port": "1.02", "st": 0},
+            {"port": "2.01", "st": 12},
+            {"port": "3.01", "st": 3},
+        ),
+    ]
+    counts = []
+    for report in reports:
+        gateway.apply(report)
+        assert gateway.registered_ports == sum(
+            1 for state in gateway.ports.values() if state.registered
+        )
+        counts.append(gateway.registered_ports)
+
+    assert counts == [2, 1, 2, 3, 3, 1]
 
 
 # --- port-status: status codes, operators, signal, numbers as text --------------------

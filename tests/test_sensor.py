@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 import json
 import logging
@@ -22,7 +23,15 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.ejoin.const import CONF_CURRENCY, DOMAIN
+from custom_components.ejoin.entity import EjoinEntity
 from custom_components.ejoin.port_values import STATUS_OPTIONS
+from custom_components.ejoin.pyejoin import (
+    ADDRESS,
+    PORT_FIELDS,
+    PortState,
+    parse_report,
+)
+from custom_components.ejoin.sensor import PORT_SENSORS as PORT_SENSOR_DESCRIPTIONS
 from ejoin_simulator import Simulator
 
 from .helpers import (
@@ -388,6 +397,113 @@ async def test_a_port_status_writes_only_its_port(
         (None, "registered_ports"): "7",
     }
     assert read(hass, expected) == expected
+
+
+async def test_a_changed_signal_asks_only_the_entities_that_show_it(
+    hass: HomeAssistant,
+    simulator: Simulator,
+    hass_client_no_auth: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Of the port's entities, only those that read the signal work out their state.
+
+    Asking every entity of the port after every report was most of what a report cost.
+    """
+    asked: list[str] = []
+    update = EjoinEntity._update
+
+    def counted(entity: EjoinEntity) -> None:
+        asked.append(entity.entity_id)
+        update(entity)
+
+    monkeypatch.setattr(EjoinEntity, "_update", counted)
+    await set_up(hass, simulator)
+    client = await hass_client_no_auth()
+    sim = simulator.gateway.ports[3].sim
+    assert sim is not None
+    sim.signal = 30 if sim.signal != 30 else 29
+    asked.clear()
+
+    assert await post(hass, client, port_report(simulator, 3)) == (200, "OK")
+
+    assert asked == ["sensor.ejoin_127_0_0_1_port_3_signal_strength"]
+    assert value_of(hass, "signal_strength", 3) == str(-113 + 2 * sim.signal)
+
+
+def _port_state(**fields: Any) -> PortState:
+    """Read one port object that carries every field."""
+    report = parse_report({"type": "port-status", **fields})
+    assert report.port is not None  # type: ignore[attr-defined]
+    return report.port  # type: ignore[attr-defined, no-any-return]
+
+
+def _counters(used: int) -> dict[str, str]:
+    """Every used/limit counter: call minutes, call and talk numbers, SMS sent."""
+    keys = [f"{period}_dur" for period in ("tot", "mon", "day")] + [
+        f"{key}_{period}"
+        for key in ("mcn", "mtn", "smsctl")
+        for period in ("tot", "mon", "day")
+    ]
+    return dict.fromkeys(keys, f"{used}/{used * 10}")
+
+
+def _data(megabytes: float, url: str) -> dict[str, str]:
+    keys = ("tot", "day", "24hours", "1hour", "last")
+    return {f"dataflow_{key}": f"{megabytes + n:.2f}" for n, key in enumerate(keys)} | {
+        "dataflow_url": url
+    }
+
+
+# Two states of the same port, different in every field.
+ONE = _port_state(
+    port="1.01", sim="1", st="3 OK", active=1, inserted=1, slot_active=1, led=0,
+    bal="1.00", opr="46000 CHINA MOBILE", sig=20, sn="+8613800000001",
+    imei="860000000000001", imsi="460000000000001", iccid="89860000000000000001",
+    **_counters(1), **_data(1.0, "example.org"),
+)  # fmt: skip
+OTHER = _port_state(
+    port="1.02", sim="2", st="6 Failed", active=0, inserted=0, slot_active=0, led=1,
+    bal="9.00", opr="46001 CHINA UNICOM", sig=9, sn="+8613800000002",
+    imei="860000000000002", imsi="460010000000002", iccid="89860100000000000002",
+    **_counters(2), **_data(7.0, "example.com"),
+)  # fmt: skip
+
+
+def _with_fields_of(base: PortState, other: PortState, names: set[str]) -> PortState:
+    """Return ``base`` with the named fields (``data.day`` …) taken from ``other``."""
+    values: dict[str, Any] = {}
+    groups: dict[str, dict[str, Any]] = {}
+    for name in names:
+        group, _, attribute = name.rpartition(".")
+        if group:
+            groups.setdefault(group, {})[attribute] = getattr(
+                getattr(other, group), attribute
+            )
+        else:
+            values[name] = getattr(other, name)
+    for group, attributes in groups.items():
+        values[group] = dataclasses.replace(getattr(base, group), **attributes)
+    return dataclasses.replace(base, **values)
+
+
+@pytest.mark.parametrize(
+    "description", PORT_SENSOR_DESCRIPTIONS, ids=lambda description: description.key
+)
+def test_each_port_sensor_reads_only_the_fields_it_declares(description: Any) -> None:
+    """A sensor is asked only when a field it declares changed: it must read no other.
+
+    Every other field taken from a wholly different state leaves what it shows as it
+    was; the fields it declares, taken from that state, change it.
+    """
+    every_field = set(PORT_FIELDS | {ADDRESS})
+    assert description.reads <= every_field
+
+    def shown(state: PortState) -> tuple[Any, Any]:
+        return description.value_fn(state), description.attributes_fn(state)
+
+    unread = _with_fields_of(ONE, OTHER, every_field - description.reads)
+    assert shown(unread) == shown(ONE)
+    assert shown(_with_fields_of(ONE, OTHER, set(description.reads))) != shown(ONE)
 
 
 async def test_a_text_too_long_for_a_state_is_cut_not_refused(

@@ -38,6 +38,8 @@ async def async_setup_entry(
 class EjoinRegisteredSensor(EjoinPortEntity, BinarySensorEntity):
     """On while the port's SIM is on the network (a call or data connection counts)."""
 
+    reads = frozenset({"status_code"})
+
     @property
     def is_on(self) -> bool | None:
         """Whether the SIM is registered."""

@@ -89,6 +89,8 @@ async def async_setup_entry(
 class EjoinPortButton(EjoinPortEntity, ButtonEntity):
     """Redial or reset one port."""
 
+    reads: frozenset[str] = frozenset()  # only whether the gateway is heard
+
     async def async_press(self) -> None:
         """Send the command for this port."""
         if self.entity_description.key == "redial":
@@ -103,6 +105,8 @@ class EjoinPortButton(EjoinPortEntity, ButtonEntity):
 
 class EjoinIdentifyButton(EjoinPortEntity, ButtonEntity):
     """Blink the port's LED for a few seconds, to find the port in the rack."""
+
+    reads: frozenset[str] = frozenset()
 
     _stop_timer: CALLBACK_TYPE | None = None
 

@@ -8,7 +8,7 @@ from typing import Any
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity, EntityDescription
 
-from .gateway import EjoinGateway
+from .gateway import EVERYTHING, EjoinGateway
 from .identifiers import gateway_unique_id, port_unique_id
 from .pyejoin import PortState
 from .runtime import EjoinConfigEntry
@@ -17,13 +17,17 @@ from .runtime import EjoinConfigEntry
 class EjoinEntity(Entity):
     """An entity of the Ejoin integration: pushed, never polled.
 
-    It writes its state only when what it shows changed, so that a report that
-    changes nothing (most periodic reports) writes nothing.
+    It declares what it ``reads`` and is asked what it shows only when one of those
+    changed (see gateway.FieldListeners); it writes its state only when what it
+    shows changed, so that a report that changes nothing writes nothing.
     """
 
     _attr_has_entity_name = True
     _attr_should_poll = False
     _written: tuple[Any, ...] | None = None
+    # The fields the entity shows: of the port's state for a port's entity, the
+    # gateway-wide ones for the gateway's. Whether the gateway is heard is always read.
+    reads: frozenset[str] = frozenset()
 
     def __init__(self, entry: EjoinConfigEntry, description: EntityDescription) -> None:
         """Remember the entry, its gateway, and what this entity shows."""
@@ -69,11 +73,13 @@ class EjoinGatewayEntity(EjoinEntity):
         self._attr_device_info = entry.runtime_data.devices.gateway_info()
 
     def _listen(self) -> Callable[[], None]:
-        return self.gateway.ports_changed.add(lambda _: self._update())
+        return self.gateway.gateway_changed.add(self._update, self.reads)
 
 
 class EjoinPortEntity(EjoinEntity):
     """An entity of one port device; it shows the SIM the port works on."""
+
+    reads = EVERYTHING  # narrowed by each kind of entity
 
     def __init__(
         self, entry: EjoinConfigEntry, port: int, description: EntityDescription
@@ -91,7 +97,7 @@ class EjoinPortEntity(EjoinEntity):
         return self.gateway.ports.get(self.port)
 
     def _listen(self) -> Callable[[], None]:
-        return self.gateway.listen_port(self.port, self._update)
+        return self.gateway.listen_port(self.port, self._update, self.reads)
 
 
 def async_add_port_entities(

@@ -58,6 +58,7 @@ class EjoinPortEvent(EjoinPortEntity, EventEntity):
 
     # Read once per class (Entity.__init_subclass__): so a class for each choice.
     _unrecorded_attributes = PRIVATE_ATTRIBUTES
+    reads: frozenset[str] = frozenset()  # its events; of the state, availability only
 
     def _listen(self) -> Callable[[], None]:
         runtime = self.entry.runtime_data

@@ -7,8 +7,10 @@ the webhook, polling, redial rules and events live elsewhere and feed or read it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
+from operator import is_
+from typing import Final
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import format_mac
@@ -16,6 +18,8 @@ from homeassistant.util import dt as dt_util
 
 from .const import LOGGER
 from .pyejoin import (
+    ADDRESS,
+    PORT_FIELDS,
     CallRecord,
     DeviceStatusReport,
     PortState,
@@ -52,6 +56,51 @@ class Listeners[**P]:
         return len(self._callbacks)
 
 
+# What a change names, besides the fields of a port's state (pyejoin's PORT_FIELDS, and
+# ADDRESS when the port moved to another slot): one of the port's SIM slots changed
+# (every SIM reported), or whether the gateway is heard (every entity shows it).
+SLOTS: Final = "slots"
+AVAILABLE: Final = "available"
+# Gateway-wide values, which the gateway's own entities read.
+REGISTERED_PORTS: Final = "registered_ports"
+FIRMWARE: Final = "firmware"
+LAST_REPORT: Final = "last_report"
+EVERYTHING: Final = PORT_FIELDS | {ADDRESS, SLOTS, AVAILABLE}
+_NOTHING: Final[frozenset[str]] = frozenset()
+_SLOTS_ONLY: Final = frozenset({SLOTS})
+
+
+class FieldListeners:
+    """Callbacks each told only of changes to the fields it reads.
+
+    A report that changes a port's signal asks the signal sensor what it shows, and
+    none of the port's other entities. Every listener is told when the gateway becomes
+    available or unavailable, since every entity shows that.
+    """
+
+    def __init__(self) -> None:
+        """Start with nobody listening."""
+        self._callbacks: list[tuple[frozenset[str], Callable[[], None]]] = []
+
+    def add(
+        self, listener: Callable[[], None], reads: Collection[str]
+    ) -> Callable[[], None]:
+        """Call ``listener`` whenever one of the fields it ``reads`` changes."""
+        entry = (frozenset(reads) | {AVAILABLE}, listener)
+        self._callbacks.append(entry)
+        return lambda: self._callbacks.remove(entry)
+
+    def notify(self, changed: frozenset[str]) -> None:
+        """Call every listener that reads one of the ``changed`` fields."""
+        for reads, listener in list(self._callbacks):
+            if not reads.isdisjoint(changed):
+                listener()
+
+    def __len__(self) -> int:
+        """Tell how many listen."""
+        return len(self._callbacks)
+
+
 class EjoinGateway:
     """One gateway's state: its ports' SIMs, every reported SIM slot, availability."""
 
@@ -76,64 +125,115 @@ class EjoinGateway:
         # resend the same objects every period, which the parser's memory hands back
         # as the very same object: merging it again would change nothing.
         self._merged: dict[int | tuple[int, int], PortState] = {}
-        self.port_changed: dict[int, Listeners[[]]] = {}  # by port
-        self.ports_changed: Listeners[[set[int]]] = Listeners()  # after each report
+        # The port objects of the last dev-status, all of them and by port: a gateway
+        # resending them unchanged is seen by identity, without looking into them.
+        self._last_objects: tuple[PortState, ...] = ()
+        self._port_objects: dict[int, list[PortState]] = {}
+        self._registered: set[int] = set()  # ports whose SIM is on the network
+        self.port_changed: dict[int, FieldListeners] = {}  # by port
+        self.gateway_changed = FieldListeners()  # gateway-wide values
+        # After each report: each changed port, with the fields that changed.
+        self.ports_changed: Listeners[[Mapping[int, frozenset[str]]]] = Listeners()
         self.ports_added: Listeners[[list[int]]] = Listeners()  # seen the first time
         self.report_applied: Listeners[[Report]] = Listeners()
         self.report_pushed: Listeners[[]] = Listeners()
 
     @callback
-    def listen_port(self, port: int, update: Callable[[], None]) -> Callable[[], None]:
-        """Call ``update`` whenever the port's state (or availability) changes."""
-        return self.port_changed.setdefault(port, Listeners()).add(update)
+    def listen_port(
+        self,
+        port: int,
+        update: Callable[[], None],
+        reads: Collection[str] = EVERYTHING,
+    ) -> Callable[[], None]:
+        """Call ``update`` when a field it ``reads`` of the port's state changes.
+
+        Fields are those of pyejoin's ``PORT_FIELDS``, ``ADDRESS`` (the slot) and
+        ``SLOTS`` (any of the port's SIM slots); a change of availability is told too.
+        """
+        return self.port_changed.setdefault(port, FieldListeners()).add(update, reads)
 
     @property
     def registered_ports(self) -> int:
-        """How many ports have a SIM on the network."""
-        return sum(1 for state in self.ports.values() if state.registered)
+        """How many ports have a SIM on the network (counted as reports change them)."""
+        return len(self._registered)
 
     # --- reports -----------------------------------------------------------------------
 
     @callback
     def apply(self, report: Report, *, pushed: bool = False) -> None:
         """Apply a report (``pushed`` by the gateway, or read); tell who listens."""
-        changed: set[int] = set()
+        changes: dict[int, frozenset[str]] = {}
+        registered = len(self._registered)
+        firmware = self.firmware
         if isinstance(report, DeviceStatusReport):
             self.expires = report.expires
             self.firmware = report.firmware or self.firmware
             self.max_ports = report.max_ports or self.max_ports
             self.max_slots = report.max_slots or self.max_slots
-            by_port: dict[int, list[PortState]] = {}
-            for state in report.ports:
-                by_port.setdefault(state.address.port, []).append(state)
-            for port, states in by_port.items():
-                if self._apply_port(port, states, port_status=False):
-                    changed.add(port)
-        elif isinstance(report, PortStatusReport) and report.port is not None:
-            port = report.port.address.port
-            if self._apply_port(port, [report.port], port_status=True):
-                changed.add(port)
-        elif (
-            isinstance(report, CallRecord)
-            and report.port is not None
-            and self._apply_call(report.port)
-        ):
-            changed.add(report.port.address.port)
+            changes = self._apply_device_status(report.ports)
+        else:
+            # Another report may move a port away from what its last objects said.
+            self._last_objects = ()
+            if isinstance(report, PortStatusReport) and report.port is not None:
+                port = report.port.address.port
+                self._port_objects.pop(port, None)
+                if fields := self._apply_port(port, [report.port], port_status=True):
+                    changes[port] = fields
+            elif isinstance(report, CallRecord) and report.port is not None:
+                port = report.port.address.port
+                self._port_objects.pop(port, None)
+                if fields := self._apply_call(report.port):
+                    changes[port] = fields
         now = dt_util.utcnow()
         self.last_report = now
         if pushed:
             self.last_push = now
+        gateway_fields = {LAST_REPORT}
+        if len(self._registered) != registered:
+            gateway_fields.add(REGISTERED_PORTS)
+        if self.firmware != firmware:
+            gateway_fields.add(FIRMWARE)
         if not self.available:
             self.available = True
             LOGGER.info("Gateway %s is reporting again", self.mac)
-            changed |= self.known_ports
-        self._notify(changed)
+            gateway_fields.add(AVAILABLE)
+            changes = dict.fromkeys(self.known_ports | changes.keys(), EVERYTHING)
+        self._notify(changes, frozenset(gateway_fields))
         self.report_applied.notify(report)
         if pushed:
             self.report_pushed.notify()
 
-    def _apply_call(self, update: PortState) -> bool:
-        """Merge what a call record says of the calling SIM; True when it changed.
+    def _apply_device_status(
+        self, objects: tuple[PortState, ...]
+    ) -> dict[int, frozenset[str]]:
+        """Merge a dev-status's port objects; return each changed port's fields.
+
+        The parser hands back the very objects of last time for port objects the
+        gateway resent unchanged, so an unchanged report is told by identity alone.
+        """
+        last = self._last_objects
+        self._last_objects = objects
+        if len(last) == len(objects) and all(map(is_, objects, last)):
+            return {}
+        by_port: dict[int, list[PortState]] = {}
+        for state in objects:
+            by_port.setdefault(state.address.port, []).append(state)
+        changes: dict[int, frozenset[str]] = {}
+        for port, states in by_port.items():
+            before = self._port_objects.get(port)
+            self._port_objects[port] = states
+            if (
+                before is not None
+                and len(before) == len(states)
+                and all(map(is_, states, before))
+            ):
+                continue
+            if fields := self._apply_port(port, states, port_status=False):
+                changes[port] = fields
+        return changes
+
+    def _apply_call(self, update: PortState) -> frozenset[str]:
+        """Merge what a call record says of the calling SIM; return what changed.
 
         A call record never moves the slot nor replaces the SIM: a late record may be
         of the SIM before.
@@ -145,17 +245,17 @@ class EjoinGateway:
             or not same_slot(current, update)
             or is_another_sim(current, update)
         ):
-            return False
+            return _NOTHING
         merged, fields = merge_port_state(current, update)
         self._merged[port] = update
         if fields:
-            self.ports[port] = merged
-        return bool(fields)
+            self._set_port(port, merged)
+        return fields
 
     def _apply_port(
         self, port: int, states: list[PortState], *, port_status: bool
-    ) -> bool:
-        """Merge what one report says about one port; True when anything changed.
+    ) -> frozenset[str]:
+        """Merge what one report says about one port; return the fields that changed.
 
         The port's state is that of the SIM it works on (see pyejoin.merge for how
         the slot is chosen). With every slot reported, each slot's state is kept too.
@@ -170,7 +270,7 @@ class EjoinGateway:
             )
         else:
             working = working_state(states, current)
-        changed = False
+        slots_changed = False
         slots = self.slots.setdefault(port, {}) if self.all_sims else {}
         if self.all_sims:
             for state in states:
@@ -181,7 +281,8 @@ class EjoinGateway:
                 self._merged[port, slot] = state
                 if fields:
                     slots[slot] = merged
-                    changed = True
+                    slots_changed = True
+        changed = _SLOTS_ONLY if slots_changed else _NOTHING
         if working is None or self._merged.get(port) is working:
             return changed
         self._merged[port] = working
@@ -197,20 +298,30 @@ class EjoinGateway:
             )
             fields = changed_fields(current, new)
         if fields:
-            self.ports[port] = new
-            changed = True
-        return changed
+            self._set_port(port, new)
+        return fields | changed
 
-    def _notify(self, changed: set[int]) -> None:
+    def _set_port(self, port: int, state: PortState) -> None:
+        """Keep a port's new state, and count it among the registered or not."""
+        self.ports[port] = state
+        if state.registered:
+            self._registered.add(port)
+        else:
+            self._registered.discard(port)
+
+    def _notify(
+        self, changes: dict[int, frozenset[str]], gateway_fields: frozenset[str]
+    ) -> None:
         """Tell of new ports first (their entities are added), then of every change."""
-        new_ports = sorted(changed - self.known_ports)
+        new_ports = sorted(changes.keys() - self.known_ports)
         self.known_ports.update(new_ports)
         if new_ports:
             self.ports_added.notify(new_ports)
-        for port in changed:
+        for port, fields in changes.items():
             if listeners := self.port_changed.get(port):
-                listeners.notify()
-        self.ports_changed.notify(changed)
+                listeners.notify(fields)
+        self.gateway_changed.notify(gateway_fields)
+        self.ports_changed.notify(changes)
 
     @callback
     def mark_silent(self, silent_for: float) -> None:
@@ -224,4 +335,6 @@ class EjoinGateway:
             self.mac,
             silent_for,
         )
-        self._notify(set(self.known_ports))
+        self._notify(
+            dict.fromkeys(self.known_ports, EVERYTHING), frozenset({AVAILABLE})
+        )

@@ -6,6 +6,7 @@ whose firmware does not know the parameters gets no such entities and no repeate
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -134,7 +135,7 @@ def refresh_when_heard_again(
     silent = False
 
     @callback
-    def ports_changed(_ports: set[int]) -> None:
+    def ports_changed(_changes: Mapping[int, frozenset[str]]) -> None:
         nonlocal silent
         silent = silent or not gateway.available
 

@@ -8,7 +8,7 @@ new public IP can be read.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import random
@@ -119,7 +119,7 @@ class RedialPolicy:
             self.not_before.pop(port, None)
 
     @callback
-    def _ports_changed(self, changed: set[int]) -> None:
+    def _ports_changed(self, changed: Mapping[int, frozenset[str]]) -> None:
         """Follow redialled ports; a port back in its state has completed its redial.
 
         Registered (3) on SMS firmware; on proxy firmware "dial successful" (15), and
@@ -127,7 +127,7 @@ class RedialPolicy:
         redial does not count either.
         """
         finished = False
-        for port in changed & self.redialing.keys():
+        for port in changed.keys() & self.redialing.keys():
             state = self.gateway.ports.get(port)
             if state is None:
                 continue

@@ -9,6 +9,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .commands import addresses, async_request
 from .entity import EjoinPortEntity, async_add_port_entities
+from .pyejoin import ADDRESS
 from .runtime import EjoinConfigEntry
 
 PARALLEL_UPDATES = 1  # one command at a time per gateway
@@ -35,6 +36,8 @@ async def async_setup_entry(
 
 class EjoinSlotSelect(EjoinPortEntity, SelectEntity):
     """The SIM slot a port uses; choosing another switches to it."""
+
+    reads = frozenset({ADDRESS})
 
     def __init__(self, entry: EjoinConfigEntry, port: int) -> None:
         """Offer one option per SIM slot of the gateway."""

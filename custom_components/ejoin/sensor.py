@@ -31,7 +31,7 @@ from .entity import (
     EjoinPortEntity,
     async_add_port_entities,
 )
-from .gateway import EjoinGateway
+from .gateway import FIRMWARE, LAST_REPORT, REGISTERED_PORTS, SLOTS, EjoinGateway
 from .identifiers import port_unique_id
 from .port_values import (
     STATUS_OPTIONS,
@@ -42,7 +42,7 @@ from .port_values import (
     used,
 )
 from .public_ip import PublicIpCoordinator, PublicIpData
-from .pyejoin import CounterPeriods, PortState, PortStatus
+from .pyejoin import ADDRESS, PortState, PortStatus
 from .runtime import EjoinConfigEntry
 
 PARALLEL_UPDATES = 0  # pushed: nothing to throttle
@@ -54,6 +54,8 @@ class EjoinPortSensorDescription(SensorEntityDescription):
 
     value_fn: Callable[[PortState], Any]
     attributes_fn: Callable[[PortState], dict[str, Any] | None] = lambda _: None
+    # The fields of the port state the two functions read (see gateway.listen_port).
+    reads: frozenset[str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,11 +63,11 @@ class EjoinGatewaySensorDescription(SensorEntityDescription):
     """A sensor of the gateway: how to read its value from the gateway's state."""
 
     value_fn: Callable[[EjoinGateway], Any]
+    reads: frozenset[str]  # the gateway-wide values it shows (see gateway.py)
 
 
 def _counter_sensors(
     key: str,
-    periods: Callable[[PortState], CounterPeriods],
     *,
     unit: str | None = None,
     device_class: SensorDeviceClass | None = None,
@@ -76,10 +78,10 @@ def _counter_sensors(
     """
 
     def value_of(period: str) -> Callable[[PortState], int | None]:
-        return lambda state: used(getattr(periods(state), period))
+        return lambda state: used(getattr(getattr(state, key), period))
 
     def limit_of(period: str) -> Callable[[PortState], dict[str, Any] | None]:
-        return lambda state: limit_attributes(getattr(periods(state), period))
+        return lambda state: limit_attributes(getattr(getattr(state, key), period))
 
     return [
         EjoinPortSensorDescription(
@@ -91,6 +93,7 @@ def _counter_sensors(
             entity_registry_enabled_default=False,
             value_fn=value_of(period),
             attributes_fn=limit_of(period),
+            reads=frozenset({f"{key}.{period}"}),
         )
         for period in ("day", "month", "total")
     ]
@@ -109,6 +112,7 @@ def _data_sensor(
         suggested_display_precision=2,
         entity_registry_enabled_default=enabled,
         value_fn=attrgetter(f"data.{field}"),
+        reads=frozenset({f"data.{field}"}),
     )
 
 
@@ -123,6 +127,7 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
             "code": state.status_code,
             "text": state.status_text,
         },
+        reads=frozenset({"status_code", "status_text"}),
     ),
     EjoinPortSensorDescription(
         key="signal_strength",
@@ -131,6 +136,7 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
         device_class=SensorDeviceClass.SIGNAL_STRENGTH,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=signal_dbm,
+        reads=frozenset({"signal"}),
     ),
     EjoinPortSensorDescription(
         key="signal_level",
@@ -139,6 +145,7 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=lambda state: state.signal,
+        reads=frozenset({"signal"}),
     ),
     EjoinPortSensorDescription(
         key="operator",
@@ -153,6 +160,7 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
             if state.operator is None
             else {"mcc": state.operator.mcc, "mnc": state.operator.mnc}
         ),
+        reads=frozenset({"operator"}),
     ),
     EjoinPortSensorDescription(
         key="balance",
@@ -160,16 +168,19 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=2,
         value_fn=lambda state: state.balance,
+        reads=frozenset({"balance"}),
     ),
     EjoinPortSensorDescription(
         key="sim_number",
         translation_key="sim_number",
         value_fn=lambda state: state.sim_number,
+        reads=frozenset({"sim_number"}),
     ),
     EjoinPortSensorDescription(
         key="active_slot",
         translation_key="active_slot",
         value_fn=lambda state: state.address.slot,
+        reads=frozenset({ADDRESS}),
     ),
     # The modem's and the SIM's identities: diagnostic, and private unless enabled.
     *(
@@ -179,18 +190,16 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
             entity_category=EntityCategory.DIAGNOSTIC,
             entity_registry_enabled_default=False,
             value_fn=attrgetter(key),
+            reads=frozenset({key}),
         )
         for key in ("imei", "imsi", "iccid")
     ),
     *_counter_sensors(
-        "call_minutes",
-        lambda state: state.call_minutes,
-        unit=UnitOfTime.MINUTES,
-        device_class=SensorDeviceClass.DURATION,
+        "call_minutes", unit=UnitOfTime.MINUTES, device_class=SensorDeviceClass.DURATION
     ),
-    *_counter_sensors("sms_sent", lambda state: state.sms_sent),
-    *_counter_sensors("call_numbers", lambda state: state.call_numbers),
-    *_counter_sensors("talk_numbers", lambda state: state.talk_numbers),
+    *_counter_sensors("sms_sent"),
+    *_counter_sensors("call_numbers"),
+    *_counter_sensors("talk_numbers"),
     # Only today's data is enabled by default: the figure most users watch.
     _data_sensor("data_last_hour", "last_hour", SensorStateClass.MEASUREMENT),
     _data_sensor("data_last_24_hours", "last_24_hours", SensorStateClass.MEASUREMENT),
@@ -202,6 +211,7 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
         translation_key="last_url",
         entity_registry_enabled_default=False,
         value_fn=lambda state: state.data.last_url,
+        reads=frozenset({"data.last_url"}),
     ),
 )
 
@@ -210,6 +220,7 @@ SIM_SLOTS_SENSOR = EjoinPortSensorDescription(
     translation_key="sim_slots",
     state_class=SensorStateClass.MEASUREMENT,
     value_fn=lambda _: None,  # read from every slot of the port: EjoinSimSlotsSensor
+    reads=frozenset({SLOTS, ADDRESS}),  # each slot, and which one is active
 )
 
 
@@ -278,12 +289,14 @@ GATEWAY_SENSORS: tuple[EjoinGatewaySensorDescription, ...] = (
         translation_key="registered_ports",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda gateway: gateway.registered_ports,
+        reads=frozenset({REGISTERED_PORTS}),
     ),
     EjoinGatewaySensorDescription(
         key="firmware",
         translation_key="firmware",
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda gateway: gateway.firmware,
+        reads=frozenset({FIRMWARE}),
     ),
     # Disabled by default: it changes with every report, which no other entity does.
     EjoinGatewaySensorDescription(
@@ -293,6 +306,7 @@ GATEWAY_SENSORS: tuple[EjoinGatewaySensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
         value_fn=lambda gateway: gateway.last_report,
+        reads=frozenset({LAST_REPORT}),
     ),
 )
 
@@ -348,6 +362,16 @@ class EjoinPortSensor(EjoinPortEntity, EjoinSensor):
 
     entity_description: EjoinPortSensorDescription
 
+    def __init__(
+        self,
+        entry: EjoinConfigEntry,
+        port: int,
+        description: EjoinPortSensorDescription,
+    ) -> None:
+        """Show one value of the port; asked again only when a field it reads changed."""
+        super().__init__(entry, port, description)
+        self.reads = description.reads
+
     @property
     def native_value(self) -> Any:
         """The value for the port's active SIM."""
@@ -369,6 +393,7 @@ class EjoinSimSlotsSensor(EjoinPortEntity, EjoinSensor):
     """With all-SIM reporting: how many slots hold a SIM, and what each one reports."""
 
     entity_description: EjoinPortSensorDescription
+    reads = SIM_SLOTS_SENSOR.reads
 
     @property
     def native_value(self) -> int:
@@ -437,6 +462,13 @@ class EjoinGatewaySensor(EjoinGatewayEntity, EjoinSensor):
     """A gateway-wide value."""
 
     entity_description: EjoinGatewaySensorDescription
+
+    def __init__(
+        self, entry: EjoinConfigEntry, description: EjoinGatewaySensorDescription
+    ) -> None:
+        """Show one gateway-wide value; asked again only when it may have changed."""
+        super().__init__(entry, description)
+        self.reads = description.reads
 
     @property
     def native_value(self) -> str | int | datetime | None:

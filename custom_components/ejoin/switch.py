@@ -58,6 +58,8 @@ async def async_setup_entry(
 class EjoinLockSwitch(EjoinPortEntity, SwitchEntity):
     """On while the port is locked by the user; switching sends lock or unlock."""
 
+    reads = frozenset({"status_code"})
+
     @property
     def is_on(self) -> bool | None:
         """Whether the gateway reports the port as locked by the user."""
@@ -81,6 +83,8 @@ class EjoinLockSwitch(EjoinPortEntity, SwitchEntity):
 
 class EjoinMobileDataSwitch(EjoinPortEntity, SwitchEntity):
     """On while the port's mobile data is on; switching sets it, saves it, reads it."""
+
+    reads: frozenset[str] = frozenset()  # its own readings, not the port's reports
 
     def __init__(
         self,

@@ -26,6 +26,7 @@ from .exceptions import (
 )
 from .merge import (
     changed_fields,
+    ADDRESS,
     is_another_sim,
     merge_port_state,
     names_working_slot,
@@ -56,6 +57,7 @@ from .models import (
 from .port_objects import PortMemory
 from .port_state import (
     Counter,
+    PORT_FIELDS,
     CounterPeriods,
     DataUsage,
     PortState,
@@ -68,6 +70,8 @@ from .wire import Command, CommandOp, RedialMode, load_json_object
 
 __all__ = [
     "CallDirection",
+    "ADDRESS",
+    "PORT_FIELDS",
     "CallRecord",
     "Command",
     "CommandOp",
