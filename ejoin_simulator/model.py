@@ -347,6 +347,28 @@ class GatewayState:
             if sim is not None
         ]
 
+    # --- time passing ----------------------------------------------------------------
+
+    def drift(self, now: float) -> None:
+        """Move every working SIM on one step: data used, a site visited, signal wandering.
+
+        The simulator's drift loop takes a step every ``drift_seconds``; a benchmark
+        takes them itself to pass simulated time without waiting for it.
+        """
+        rng = self.rng
+        for port in self.ports.values():
+            sim = port.sim
+            if sim is None or not port.is_up(now):
+                continue
+            used = round(rng.uniform(0, 2), 2)
+            for key in ("tot", "day", "24hours", "1hour"):
+                sim.data_mb[key] = round(sim.data_mb[key] + used, 2)
+            sim.data_mb["last"] = used
+            sim.last_url = rng.choice(["example.org", "example.com", "example.net"])
+            sim.signal = max(5, min(31, sim.signal + rng.choice((-1, 0, 1))))
+            port.rx_bytes += int(used * 700_000)
+            port.tx_bytes += int(used * 300_000)
+
     # --- addresses ---------------------------------------------------------------
 
     def on_sim_bank(self, port: int) -> bool:

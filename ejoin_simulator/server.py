@@ -208,22 +208,9 @@ class Simulator:
 
     async def _drift(self) -> None:
         """Let counters grow and signals wander, so a demo looks alive."""
-        rng = self.gateway.rng
         while self.drift_seconds:
             await asyncio.sleep(self.drift_seconds)
-            now = time.monotonic()
-            for port in self.gateway.ports.values():
-                sim = port.sim
-                if sim is None or not port.is_up(now):
-                    continue
-                used = round(rng.uniform(0, 2), 2)
-                for key in ("tot", "day", "24hours", "1hour"):
-                    sim.data_mb[key] = round(sim.data_mb[key] + used, 2)
-                sim.data_mb["last"] = used
-                sim.last_url = rng.choice(["example.org", "example.com", "example.net"])
-                sim.signal = max(5, min(31, sim.signal + rng.choice((-1, 0, 1))))
-                port.rx_bytes += int(used * 700_000)
-                port.tx_bytes += int(used * 300_000)
+            self.gateway.drift(time.monotonic())
 
     # --- pushes, for tests and demos -------------------------------------------------
 
