@@ -8,9 +8,12 @@ environment without Home Assistant, to prove the package needs none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import importlib.util
+import json
 from pathlib import Path
 import sys
+from typing import Any, cast
 
 import pytest
 
@@ -55,3 +58,16 @@ def socket_enabled() -> None:
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations() -> None:
     """Replace the Home Assistant fixture of tests/conftest.py: no hass here."""
+
+
+@pytest.fixture(params=["json", "orjson"])
+def loads(request: pytest.FixtureRequest) -> Callable[[bytes | str], Any]:
+    """Each JSON loader the package is used with.
+
+    Alone it uses the standard library's; Home Assistant passes its ``json_loads``,
+    which is ``orjson.loads`` (not installed where the package is tested alone).
+    """
+    if request.param == "orjson":
+        orjson = pytest.importorskip("orjson")
+        return cast("Callable[[bytes | str], Any]", orjson.loads)
+    return json.loads

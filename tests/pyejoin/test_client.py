@@ -200,6 +200,24 @@ def client(gateway: GatewayStub, session: aiohttp.ClientSession) -> EjoinClient:
     )
 
 
+@pytest.fixture
+def loading_client(
+    gateway: GatewayStub,
+    session: aiohttp.ClientSession,
+    loads: Callable[[bytes | str], Any],
+) -> EjoinClient:
+    """Return a client of the stub that reads replies with each JSON loader."""
+    return EjoinClient(
+        "127.0.0.1",
+        port=gateway.port,
+        username=USERNAME,
+        password=PASSWORD,
+        session=session,
+        timeout=5,
+        loads=loads,
+    )
+
+
 # --- the stub itself ------------------------------------------------------------
 
 
@@ -962,12 +980,19 @@ async def test_both_success_conventions(
     assert len(gateway.requests) == 2
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'\xef\xbb\xbf{"code": 0, "sms_url": "http://h/"}\x00\x00',
+        b'{"code": 0, "sms_url": "http://h/"}\r\n\x00',
+    ],
+)
 async def test_reply_with_bom_and_trailing_nuls(
-    client: EjoinClient, gateway: GatewayStub
+    loading_client: EjoinClient, gateway: GatewayStub, body: bytes
 ) -> None:
-    """A UTF-8 BOM and trailing NUL bytes around the JSON are tolerated."""
-    gateway.set_body(b'\xef\xbb\xbf{"code": 0, "sms_url": "http://h/"}\x00\x00')
-    assert await client.get_sms_url() == "http://h/"
+    """A UTF-8 BOM and trailing NUL bytes around the JSON are tolerated, either loader."""
+    gateway.set_body(body)
+    assert await loading_client.get_sms_url() == "http://h/"
 
 
 async def test_username_is_encoded(
@@ -1103,18 +1128,20 @@ async def test_http_auth_error(
         (f"<html>{PASSWORD}</html>".encode(), "is not JSON"),
         (b"", "is not JSON"),
         (b'\xff\xfe{"code": 0}', "is not JSON"),
+        (b'{"code": 0, "reason": "\xff"}', "is not JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "is not JSON"),
         (b"[1, 2]", "JSON that is not an object"),
         (b'"OK"', "JSON that is not an object"),
         (b"0", "JSON that is not an object"),
     ],
 )
 async def test_malformed_reply(
-    client: EjoinClient, gateway: GatewayStub, body: bytes, message: str
+    loading_client: EjoinClient, gateway: GatewayStub, body: bytes, message: str
 ) -> None:
-    """A reply that is not a JSON object raises EjoinMalformedReplyError."""
+    """A reply that is not a JSON object raises EjoinMalformedReplyError, either loader."""
     gateway.set_body(body)
     with pytest.raises(EjoinMalformedReplyError, match=message) as info:
-        await client.read_sms()
+        await loading_client.read_sms()
     assert_no_password(info.value)
 
 

@@ -15,6 +15,7 @@ PACKAGE = Path(pyejoin.__file__).resolve().parent
 LAYERS = {
     "exceptions": 0,
     "ports": 0,
+    "bodies": 1,
     "port_state": 1,
     "models": 2,
     "wire": 3,

@@ -4,8 +4,8 @@ No Home Assistant code lives here; the package could be published on its own, an
 tests run without Home Assistant installed.
 
 Its modules import one way, each only from those before it:
-``exceptions``, ``ports`` → ``port_state`` → ``models`` → ``wire`` (the wire names
-and request builders) → ``values`` (value readers) → ``merge``, ``sms`` →
+``exceptions``, ``ports`` → ``bodies`` (JSON decoding), ``port_state`` → ``models`` →
+``wire`` (the wire names and request builders) → ``values`` (value readers) → ``merge``, ``sms`` →
 ``port_objects`` → ``reports`` (one parser per report type) → ``replies`` →
 ``transport`` (requests carried, the password kept out of errors) → ``client`` (the
 endpoints).
@@ -14,6 +14,7 @@ endpoints).
 types its public functions take or return that the integration does not name.
 """
 
+from .bodies import load_json_object
 from .client import EjoinClient
 from .exceptions import (
     EjoinAuthenticationError,
@@ -25,8 +26,8 @@ from .exceptions import (
     EjoinNoAnswerError,
 )
 from .merge import (
-    changed_fields,
     ADDRESS,
+    changed_fields,
     is_another_sim,
     merge_port_state,
     names_working_slot,
@@ -56,8 +57,8 @@ from .models import (
 )
 from .port_objects import PortMemory
 from .port_state import (
-    Counter,
     PORT_FIELDS,
+    Counter,
     CounterPeriods,
     DataUsage,
     PortState,
@@ -66,12 +67,12 @@ from .port_state import (
 from .ports import PortAddress, ports_expression
 from .reports import parse_report
 from .values import shortened
-from .wire import Command, CommandOp, RedialMode, load_json_object
+from .wire import Command, CommandOp, RedialMode
 
 __all__ = [
-    "CallDirection",
     "ADDRESS",
     "PORT_FIELDS",
+    "CallDirection",
     "CallRecord",
     "Command",
     "CommandOp",

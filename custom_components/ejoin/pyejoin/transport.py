@@ -10,6 +10,7 @@ from a request the gateway refused, and from a reply that cannot be read.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from typing import Any, Final
 from urllib.parse import quote, quote_plus
@@ -17,6 +18,7 @@ from urllib.parse import quote, quote_plus
 import aiohttp
 from yarl import URL
 
+from .bodies import JsonLoader, load_json_object
 from .exceptions import (
     EjoinAuthenticationError,
     EjoinCommandError,
@@ -28,7 +30,7 @@ from .exceptions import (
     EjoinTimeoutError,
 )
 from .replies import is_login_page, raise_for_code
-from .wire import STATUS_PATH, Request, load_json_object, status_request
+from .wire import STATUS_PATH, Request, status_request
 
 # op=get replies kept for diagnostics, by the names asked for: their shape varies.
 GET_REPLIES_KEPT: Final = 8
@@ -53,14 +55,19 @@ class GatewayTransport:
         session: aiohttp.ClientSession,
         port: int = 80,
         timeout: float = 10.0,
+        loads: JsonLoader = json.loads,
     ) -> None:
-        """Remember where the gateway is and how to log in; nothing is sent yet."""
+        """Remember where the gateway is and how to log in; nothing is sent yet.
+
+        ``loads`` reads the JSON replies (see :func:`.load_json_object`).
+        """
         self._host = host
         self._port = port
         self._username = username
         self._password = password
         self._session = session
         self._timeout = timeout
+        self._loads = loads
         self._base = URL.build(scheme="http", host=host, port=port)
         # The last reply to each op=get, as it came (for diagnostics).
         self.get_replies: dict[str, dict[str, Any]] = {}
@@ -179,7 +186,7 @@ class GatewayTransport:
         if status >= 300:
             raise EjoinCommandError(status, f"HTTP {status} for /{path}")
         try:
-            reply = load_json_object(body)
+            reply = load_json_object(body, loads=self._loads)
         except EjoinMalformedReportError:
             raise EjoinMalformedReplyError(
                 f"gateway {where} answered /{path} with something that is not JSON"

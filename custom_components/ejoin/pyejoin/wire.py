@@ -16,7 +16,6 @@ import json
 from typing import Any, Final
 from urllib.parse import quote
 
-from .exceptions import EjoinMalformedReportError
 from .models import SmsTask
 from .port_state import COUNTER_PERIODS
 from .ports import PortAddress, ports_expression
@@ -124,19 +123,6 @@ def carried_fields(keys: tuple[str, ...]) -> frozenset[str]:
         for key in keys
         for name in WIRE_FIELDS.get("st" if key == status_key else key, ())
     )
-
-
-def load_json_object(body: bytes | bytearray | str) -> Any:
-    """Decode a JSON body as gateways send it (UTF-8, maybe with a BOM or trailing NULs)."""
-    if isinstance(body, bytes | bytearray):
-        try:
-            body = bytes(body).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise EjoinMalformedReportError("body is not UTF-8 text") from None
-    try:
-        return json.loads(body.strip("\ufeff\x00 \t\r\n"))
-    except (ValueError, RecursionError):  # ValueError: also huge integers
-        raise EjoinMalformedReportError("body is not JSON") from None
 
 
 # --- endpoints and replies ---------------------------------------------------------------
