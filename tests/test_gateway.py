@@ -23,7 +23,6 @@ from custom_components.ejoin.gateway import (
     FIRMWARE,
     LAST_REPORT,
     REGISTERED_PORTS,
-    SLOTS,
     EjoinGateway,
     Listeners,
 )
@@ -266,8 +265,8 @@ def test_the_ports_listeners_learn_which_fields_of_each_port_changed() -> None:
         )
     )
 
-    # Port 1's working SIM changed its signal; its idle slot 2 its balance.
-    assert changes == [{1: frozenset({"signal", SLOTS})}]
+    # Port 1's working SIM changed its signal (so did its slot); idle slot 2 its balance.
+    assert changes == [{1: frozenset({"signal", "slots.signal", "slots.balance"})}]
 
 
 def test_an_unchanged_dev_status_is_told_by_identity_unless_a_report_came_between() -> (

@@ -399,15 +399,20 @@ async def test_a_port_status_writes_only_its_port(
     assert read(hass, expected) == expected
 
 
+@pytest.mark.parametrize("all_sims", [False, True])
 async def test_a_changed_signal_asks_only_the_entities_that_show_it(
     hass: HomeAssistant,
     simulator: Simulator,
     hass_client_no_auth: Any,
     monkeypatch: pytest.MonkeyPatch,
+    *,
+    all_sims: bool,
 ) -> None:
     """Of the port's entities, only those that read the signal work out their state.
 
     Asking every entity of the port after every report was most of what a report cost.
+    With every SIM reported, the SIM slots sensor is asked when a slot's balance
+    changes, not when the working slot's signal does (it does not show signals).
     """
     asked: list[str] = []
     update = EjoinEntity._update
@@ -417,7 +422,8 @@ async def test_a_changed_signal_asks_only_the_entities_that_show_it(
         update(entity)
 
     monkeypatch.setattr(EjoinEntity, "_update", counted)
-    await set_up(hass, simulator)
+    simulator.gateway.all_sims = all_sims
+    await set_up(hass, simulator, all_sims=all_sims)
     client = await hass_client_no_auth()
     sim = simulator.gateway.ports[3].sim
     assert sim is not None
@@ -428,6 +434,19 @@ async def test_a_changed_signal_asks_only_the_entities_that_show_it(
 
     assert asked == ["sensor.ejoin_127_0_0_1_port_3_signal_strength"]
     assert value_of(hass, "signal_strength", 3) == str(-113 + 2 * sim.signal)
+    if not all_sims:
+        return
+    asked.clear()
+    report = dev_status(simulator)
+    for item in report["status"]:
+        if item["port"] == simulator.gateway.address(3, 2):
+            item["bal"] = "77.00"
+
+    assert await post(hass, client, report) == (200, "OK")
+
+    assert asked == ["sensor.ejoin_127_0_0_1_port_3_sim_slots"]
+    slots = state_of(hass, "sim_slots", 3).attributes["slots"]
+    assert [slot["balance"] for slot in slots if slot["slot"] == 2] == [77.0]
 
 
 def _port_state(**fields: Any) -> PortState:

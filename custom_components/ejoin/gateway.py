@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
+from functools import lru_cache
 from operator import is_
 from typing import Final
 
@@ -57,17 +58,26 @@ class Listeners[**P]:
 
 
 # What a change names, besides the fields of a port's state (pyejoin's PORT_FIELDS, and
-# ADDRESS when the port moved to another slot): one of the port's SIM slots changed
-# (every SIM reported), or whether the gateway is heard (every entity shows it).
-SLOTS: Final = "slots"
+# ADDRESS when the port moved to another slot): a field of one of the port's SIM slots
+# (every SIM reported), as "slots.balance", or whether the gateway is heard (every
+# entity shows it).
 AVAILABLE: Final = "available"
 # Gateway-wide values, which the gateway's own entities read.
 REGISTERED_PORTS: Final = "registered_ports"
 FIRMWARE: Final = "firmware"
 LAST_REPORT: Final = "last_report"
-EVERYTHING: Final = PORT_FIELDS | {ADDRESS, SLOTS, AVAILABLE}
 _NOTHING: Final[frozenset[str]] = frozenset()
-_SLOTS_ONLY: Final = frozenset({SLOTS})
+
+
+@lru_cache(maxsize=256)
+def slot_fields(fields: frozenset[str]) -> frozenset[str]:
+    """Name fields of a port's SIM slot as a change tells them: ``slots.balance``."""
+    return frozenset(f"slots.{name}" for name in fields)
+
+
+EVERYTHING: Final = (
+    PORT_FIELDS | {ADDRESS, AVAILABLE} | slot_fields(PORT_FIELDS | {ADDRESS})
+)
 
 
 class FieldListeners:
@@ -147,8 +157,8 @@ class EjoinGateway:
     ) -> Callable[[], None]:
         """Call ``update`` when a field it ``reads`` of the port's state changes.
 
-        Fields are those of pyejoin's ``PORT_FIELDS``, ``ADDRESS`` (the slot) and
-        ``SLOTS`` (any of the port's SIM slots); a change of availability is told too.
+        Fields are those of pyejoin's ``PORT_FIELDS``, ``ADDRESS`` (the slot), and
+        those of the port's SIM slots (``slot_fields``); availability is told too.
         """
         return self.port_changed.setdefault(port, FieldListeners()).add(update, reads)
 
@@ -270,7 +280,7 @@ class EjoinGateway:
             )
         else:
             working = working_state(states, current)
-        slots_changed = False
+        changed = _NOTHING  # of the slots
         slots = self.slots.setdefault(port, {}) if self.all_sims else {}
         if self.all_sims:
             for state in states:
@@ -281,8 +291,7 @@ class EjoinGateway:
                 self._merged[port, slot] = state
                 if fields:
                     slots[slot] = merged
-                    slots_changed = True
-        changed = _SLOTS_ONLY if slots_changed else _NOTHING
+                    changed |= slot_fields(fields)
         if working is None or self._merged.get(port) is working:
             return changed
         self._merged[port] = working

@@ -31,7 +31,13 @@ from .entity import (
     EjoinPortEntity,
     async_add_port_entities,
 )
-from .gateway import FIRMWARE, LAST_REPORT, REGISTERED_PORTS, SLOTS, EjoinGateway
+from .gateway import (
+    FIRMWARE,
+    LAST_REPORT,
+    REGISTERED_PORTS,
+    EjoinGateway,
+    slot_fields,
+)
 from .identifiers import port_unique_id
 from .port_values import (
     STATUS_OPTIONS,
@@ -220,7 +226,8 @@ SIM_SLOTS_SENSOR = EjoinPortSensorDescription(
     translation_key="sim_slots",
     state_class=SensorStateClass.MEASUREMENT,
     value_fn=lambda _: None,  # read from every slot of the port: EjoinSimSlotsSensor
-    reads=frozenset({SLOTS, ADDRESS}),  # each slot, and which one is active
+    # Each slot's status, operator and balance, and which slot is active.
+    reads=slot_fields(frozenset({"status_code", "operator", "balance"})) | {ADDRESS},
 )
 
 
