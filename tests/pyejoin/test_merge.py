@@ -64,7 +64,6 @@ def test_the_proxy_seeds_port_status_carries_eight_fields() -> None:
     """The proxy firmware's port-status says nothing of signal, counters or data."""
     state = port_object(fixture("port_status_proxy_seed"))
     assert state.carried == {
-        "sequence",
         "status_code",
         "status_text",
         "balance",
@@ -124,8 +123,8 @@ def test_the_proxy_seeds_port_status_keeps_what_it_does_not_carry() -> None:
     assert merged.call_minutes == known.call_minutes
     assert merged.sms_sent == known.sms_sent
     # What the seed carries replaces what was known.
-    assert (merged.balance, merged.status_text, merged.sequence) == (100.0, "OK", 1)
-    assert changed == {"balance", "status_text", "sequence"}
+    assert (merged.balance, merged.status_text) == (100.0, "OK")
+    assert changed == {"balance", "status_text"}
 
 
 def test_a_present_field_replaces_the_known_value() -> None:

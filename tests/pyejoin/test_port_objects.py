@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import copy
 from dataclasses import fields
 import json
+import operator
 from typing import Any
 
 import pytest
@@ -71,7 +73,6 @@ def test_bad_balance_keeps_the_port() -> None:
     assert report.port == PortState(
         address=addr(11, 1),
         status_code=3,
-        sequence=11,
         operator=Operator(code="46000", name="CHINA MOBILE"),
         signal=24,
         imei="353689536000116",
@@ -111,7 +112,7 @@ def test_unreadable_status(
         ("sig", "strong", "not a whole number", "'strong'"),
         ("sig", 2.5, "not a whole number", "2.5"),
         ("sig", False, "not a number", "False"),
-        ("seq", {"n": 1}, "not a whole number", "{'n': 1}"),
+        ("led", {"n": 1}, "not a whole number", "{'n': 1}"),
         ("active", "2", "not 0 or 1", "'2'"),
         ("imei", ["3536"], "not text", "['3536']"),
         ("sn", False, "not text", "False"),
@@ -169,6 +170,13 @@ def dev_status(**port_changes: Any) -> dict[str, Any]:
         ],
     }
     report["status"][0].update(port_changes)
+    return report
+
+
+def with_seq(report: dict[str, Any], first: int) -> dict[str, Any]:
+    """Give the objects of a dev-status seq numbers from ``first``, as a gateway does."""
+    for number, port_object in enumerate(report["status"], start=first):
+        port_object["seq"] = number
     return report
 
 
@@ -268,3 +276,66 @@ def test_parsed_port_equals_one_built_by_its_constructor() -> None:
 
     assert parsed == rebuilt
     assert vars(parsed) == vars(rebuilt)
+
+
+def test_objects_that_differ_only_in_seq_are_not_read_again(
+    loads: Callable[[bytes | str], Any],
+) -> None:
+    """Every object a gateway sends has a new seq: that alone is no change of the port."""
+    memory = PortMemory()
+    first = parse_report(
+        json.dumps(with_seq(dev_status(), 1)).encode(), memory, loads=loads
+    )
+    second = parse_report(
+        json.dumps(with_seq(dev_status(), 3)).encode(), memory, loads=loads
+    )
+    third = parse_report(json.dumps(dev_status()).encode(), memory, loads=loads)
+
+    assert all(map(operator.is_, ports_of(second), ports_of(first)))
+    assert all(map(operator.is_, ports_of(third), ports_of(first)))
+    assert second.problems == first.problems == third.problems
+
+
+def test_a_changed_value_with_a_new_seq_is_read_again(
+    loads: Callable[[bytes | str], Any],
+) -> None:
+    """A changed value is read anew, whatever the seq; the unchanged object is reused."""
+    memory = PortMemory()
+    first = ports_of(
+        parse_report(json.dumps(with_seq(dev_status(), 1)), memory, loads=loads)
+    )
+    second = ports_of(
+        parse_report(json.dumps(with_seq(dev_status(sig=7), 3)), memory, loads=loads)
+    )
+
+    assert second[0] is not first[0]
+    assert (first[0].signal, second[0].signal) == (20, 7)
+    assert second[1] is first[1]
+
+
+def test_the_memory_never_changes_what_the_caller_passed() -> None:
+    """A decoded body passed in is left as it was; the memory compares with its own copy."""
+    memory = PortMemory()
+    bodies = [with_seq(dev_status(), 1), with_seq(dev_status(), 3), dev_status()]
+    port_statuses = [
+        {"type": "port-status", "port": "3B", "seq": seq} for seq in (1, 2)
+    ]
+    originals = copy.deepcopy([bodies, port_statuses])
+
+    reports = [parse_report(body, memory) for body in bodies + port_statuses]
+
+    assert [bodies, port_statuses] == originals
+    assert ports_of(reports[2])[0] is ports_of(reports[0])[0]
+    assert isinstance(reports[4], PortStatusReport)
+    assert isinstance(reports[3], PortStatusReport)
+    assert reports[4].port is reports[3].port
+
+
+def test_a_port_object_no_longer_has_a_sequence() -> None:
+    """The seq of a port object is neither a field nor an unknown key."""
+    report = port_status({"port": "1A", "st": 3, "seq": 41})
+
+    assert report.port is not None
+    assert "sequence" not in vars(report.port)
+    assert report.port.unknown_keys == frozenset()
+    assert report.unknown_keys == frozenset()

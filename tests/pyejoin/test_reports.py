@@ -71,7 +71,6 @@ def test_dev_status_seed() -> None:
     assert report.ports[0] == PortState(
         address=addr(1, 2),
         status_code=3,
-        sequence=11,
         balance=0.0,
         operator=Operator(code="46000", name="CHINA MOBILE"),
         signal=31,
@@ -91,7 +90,7 @@ def test_dev_status_seed() -> None:
         total=Counter(used=37), month=Counter(used=12), day=Counter(used=0)
     )
     assert report.ports[2] == PortState(
-        address=addr(3, 2), status_code=0, sequence=13, imei="353689530707929"
+        address=addr(3, 2), status_code=0, imei="353689530707929"
     )
     assert report.ports[2].status is PortStatus.NO_SIM
     idle = report.ports[3]
@@ -112,7 +111,6 @@ def test_port_status_seed() -> None:
     assert report.port == PortState(
         address=addr(1, 2),
         status_code=11,
-        sequence=1,
         balance=0.0,
         operator=Operator(code=None, name="CHINA MOBILE"),
         signal=0,
@@ -136,7 +134,6 @@ def test_port_status_proxy_seed() -> None:
         address=addr(2, 2),
         status_code=3,
         status_text="OK",
-        sequence=1,
         balance=100.0,
         operator=Operator(code="46000", name="China Mobile"),
         sim_number="13912345678",
@@ -191,7 +188,6 @@ def test_dev_status_proxy_seed() -> None:
         address=addr(32, 4),
         status_code=0,
         status_text="No SIM",
-        sequence=32,
         imei="861234567890990",
     )
 
@@ -249,7 +245,6 @@ def test_cdr_seed_finished_call() -> None:
     assert call.port is not None
     assert call.port.address == addr(1, 2)
     assert call.port.status is PortStatus.REGISTERED
-    assert call.port.sequence == 10
     # The record's "0.00" says nothing of the SIM's balance: it is not carried.
     assert call.port.balance is None
     assert "balance" not in call.port.carried
@@ -314,7 +309,6 @@ def test_dev_status_numbers_as_strings() -> None:
         PortState(
             address=addr(1, 1),
             status_code=3,
-            sequence=1,
             balance=5.0,
             operator=Operator(code="23415", name="vodafone UK"),
             signal=19,
@@ -396,9 +390,7 @@ def test_dev_status_ports_without_sim() -> None:
 
     assert report.problems == ()
     assert report.ports == tuple(
-        PortState(
-            address=addr(n, 1), status_code=0, sequence=n, imei=f"35368953300000{n}"
-        )
+        PortState(address=addr(n, 1), status_code=0, imei=f"35368953300000{n}")
         for n in range(1, 5)
     )
     assert {port.status for port in report.ports} == {PortStatus.NO_SIM}
@@ -525,7 +517,6 @@ def test_st_variants(name: str, status_text: str | None, as_bytes: bool) -> None
         address=addr(4, 1),
         status_code=3,
         status_text=status_text,
-        sequence=fixture_json(name)["seq"],
         balance=3.2,
         operator=Operator(code="46000", name="CHINA MOBILE"),
         signal=27,
@@ -575,7 +566,6 @@ def test_port_numbers_as_strings() -> None:
         address=addr(5, 1),
         status_code=3,
         sim="1",
-        sequence=5,
         active=True,
         inserted=True,
         slot_active=False,

@@ -28,69 +28,123 @@ from .wire import PORT_COUNTERS, PORT_KEYS, carried_fields
 _NOTHING: Final[frozenset[str]] = frozenset()
 
 
+# What "seq" is when an object has none.
+_ABSENT: Final = object()
+
+
 class PortMemory:
     """The last object seen for each port of one gateway, and what it was read as.
 
-    Gateways resend every port object every report period, nearly all of them unchanged.
-    Given a memory, the parser reuses the earlier :class:`PortState` for an object equal
-    to the last one of the same port: an unchanged port costs one comparison, and callers
-    can tell unchanged ports by identity. (Equal means equal as Python values, where
+    Gateways resend every port object every report period, nearly all of them unchanged
+    but for ``seq``, which counts every object sent. Given a memory, the parser reuses
+    the earlier :class:`PortState` for an object equal to the last one of the same port
+    but for ``seq``: an unchanged port costs one comparison, and callers can tell
+    unchanged ports by identity. (Equal means equal as Python values, where
     ``1 == 1.0 == True``; the gateway never mixes those for one field.)
     """
 
     def __init__(self, limit: int = 4096) -> None:
         """Remember at most ``limit`` ports (a foreign device could invent any number)."""
         self._limit = limit
+        # By port: the memory's own copy of the last object, what it was read as and
+        # its problems. The copy's "seq" is set to each new object's before comparing.
         self._last: dict[
-            str | int, tuple[Mapping[str, Any], PortState, tuple[ReportProblem, ...]]
+            str, tuple[dict[str, Any], PortState, tuple[ReportProblem, ...]]
         ] = {}
 
     def recall(
         self, data: Mapping[str, Any]
     ) -> tuple[PortState, tuple[ReportProblem, ...]] | None:
-        """Return what an object equal to this one was read as last time, if anything."""
+        """Return what an object equal to this one but for ``seq`` was read as, if any.
+
+        ``data["port"]`` must be text. This runs for every port object of every report.
+        """
         last = self._last.get(data["port"])
-        if last is not None and last[0] == data:
-            return last[1], last[2]
-        return None
+        if last is None:
+            return None
+        kept = last[0]
+        seq = data.get("seq", _ABSENT)
+        if seq is _ABSENT:
+            kept.pop("seq", None)
+        else:
+            kept["seq"] = seq
+        return (last[1], last[2]) if kept == data else None
 
     def remember(
         self,
         data: Mapping[str, Any],
         state: PortState,
         problems: tuple[ReportProblem, ...],
+        *,
+        owned: bool,
     ) -> None:
         """Keep an object and what it was read as, unless it is larger than a gateway's.
 
-        A gateway's port objects hold some forty short values; one far larger (a
-        stranger's post) is read every time rather than kept.
+        An object the parser decoded itself (``owned``) is kept as it is; one the caller
+        passed is copied, as the memory changes its ``seq``. A gateway's port objects
+        hold some forty short values; one far larger (a stranger's post) is read every
+        time rather than kept.
         """
+        port = data["port"]
         if not _small(data):
-            self._last.pop(data["port"], None)
+            self._last.pop(port, None)
             return
-        if len(self._last) >= self._limit and data["port"] not in self._last:
+        if len(self._last) >= self._limit and port not in self._last:
             self._last.clear()
-        self._last[data["port"]] = (data, state, problems)
+        kept = data if owned and type(data) is dict else dict(data)
+        self._last[port] = (kept, state, problems)
 
 
 # The largest port object a memory keeps: a gateway's hold some forty short values.
 _KEYS_KEPT: Final = 64
 _CHARACTERS_KEPT: Final = 2048
+_FLAT: Final = frozenset({str, int, float, bool, type(None)})
 
 
 def _small(data: Mapping[str, Any]) -> bool:
-    """Whether a port object is of a gateway's size: few keys, short flat values."""
+    """Whether a port object is of a gateway's size: few keys, short flat values.
+
+    Numbers count as eight characters; no gateway nests a list or an object in one.
+    """
     if len(data) > _KEYS_KEPT:
         return False
-    size = 0
-    for key, value in data.items():
-        if type(value) is str:
-            size += len(key) + len(value)
-        elif value is None or type(value) in (int, float, bool):
-            size += len(key) + 8
-        else:
-            return False  # a list or an object: no gateway nests in a port object
+    values = data.values()
+    if not _FLAT.issuperset(map(type, values)):
+        return False
+    texts = [value for value in values if type(value) is str]
+    size = sum(map(len, data)) + sum(map(len, texts)) + 8 * (len(data) - len(texts))
     return size <= _CHARACTERS_KEPT
+
+
+def parse_ports(
+    objects: list[Any],
+    problems: list[ReportProblem],
+    memory: PortMemory | None,
+    *,
+    owned: bool,
+) -> list[PortState]:
+    """Read the port objects of a ``dev-status``, skipping those that cannot be read.
+
+    With a memory, an object equal to its port's last one but for ``seq`` is not read
+    again. ``owned``: the parser decoded the objects itself, and may keep them.
+    """
+    ports: list[PortState] = []
+    recall = memory.recall if memory is not None else None
+    for index, data in enumerate(objects):
+        if (
+            recall is not None
+            and type(data) is dict
+            and type(data.get("port")) is str
+            and (recalled := recall(data)) is not None
+        ):
+            ports.append(recalled[0])
+            if recalled[1]:
+                problems.extend(recalled[1])
+        elif state := parse_port(
+            data, f"status[{index}]", problems, memory, owned=owned
+        ):
+            ports.append(state)
+    return ports
 
 
 def parse_port(
@@ -98,30 +152,36 @@ def parse_port(
     item: str,
     problems: list[ReportProblem],
     memory: PortMemory | None = None,
+    *,
+    owned: bool = False,
 ) -> PortState | None:
-    """Read one port object; None (with the reason in ``problems``) when it has no usable port."""
-    if memory is not None and type(data) is dict and type(data.get("port")) is str:
-        if recalled := memory.recall(data):
-            problems.extend(recalled[1])
-            return recalled[0]
-        found: list[ReportProblem] = []
-        state = parse_port(data, item, found)
-        problems.extend(found)
-        if state is not None:
-            memory.remember(data, state, tuple(found))
-        return state
+    """Read one port object; None (with the reason in ``problems``) when it has no usable port.
+
+    With a memory, what an object equal to its port's last one but for ``seq`` was read
+    as is returned; ``owned``: the parser decoded the object itself, and may keep it.
+    """
     if not isinstance(data, Mapping):
         problems.append(ReportProblem(item=item, reason="not a JSON object"))
         return None
-    if data.get("port") is None:
+    port = data.get("port")
+    if port is None:
         problems.append(ReportProblem(item=item, reason="has no port"))
         return None
+    if type(data) is not dict or type(port) is not str:
+        memory = None  # only JSON objects named by text are remembered
+    if memory is not None and (recalled := memory.recall(data)):
+        problems.extend(recalled[1])
+        return recalled[0]
     try:
-        address = as_address(data["port"])
+        address = as_address(port)
     except BadValueError as err:
         problems.append(problem_of(f"{item} port", None, err))
         return None
-    return _read_port(data, address, problems)
+    first_problem = len(problems)
+    state = _read_port(data, address, problems)
+    if memory is not None:
+        memory.remember(data, state, tuple(problems[first_problem:]), owned=owned)
+    return state
 
 
 def _read_port(

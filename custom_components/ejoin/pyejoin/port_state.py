@@ -135,7 +135,6 @@ PORT_FIELDS: Final[frozenset[str]] = frozenset(
         "status_code",
         "status_text",
         "sim",
-        "sequence",
         "active",
         "inserted",
         "slot_active",
@@ -165,7 +164,6 @@ class PortState:
     status_code: int | None = None
     status_text: str | None = None
     sim: str | None = None
-    sequence: int | None = None
     active: bool | None = None
     inserted: bool | None = None
     slot_active: bool | None = None

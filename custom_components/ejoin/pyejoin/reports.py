@@ -33,7 +33,7 @@ from .models import (
     TaskProgressReport,
     UnknownReport,
 )
-from .port_objects import PortMemory, parse_port
+from .port_objects import PortMemory, parse_port, parse_ports
 from .port_state import PortState
 from .ports import MAX_PORT, MAX_SLOT, PortAddress
 from .sms import decode_sms_text, parse_sms_rows
@@ -63,7 +63,7 @@ from .wire import (
 
 
 def _parse_dev_status(
-    data: Mapping[str, Any], memory: PortMemory | None
+    data: Mapping[str, Any], memory: PortMemory | None, owned: bool
 ) -> DeviceStatusReport:
     """Read a ``dev-status``: the gateway and every port object."""
     problems: list[ReportProblem] = []
@@ -71,9 +71,7 @@ def _parse_dev_status(
     raw_ports = data.get("status")
     ports: list[PortState] = []
     if isinstance(raw_ports, list):
-        for index, raw_port in enumerate(raw_ports):
-            if port := parse_port(raw_port, f"status[{index}]", problems, memory):
-                ports.append(port)
+        ports = parse_ports(raw_ports, problems, memory, owned=owned)
     elif raw_ports is not None:
         problems.append(
             ReportProblem(item="status", reason="not a list of port objects")
@@ -96,11 +94,11 @@ def _parse_dev_status(
 
 
 def _parse_port_status(
-    data: Mapping[str, Any], memory: PortMemory | None
+    data: Mapping[str, Any], memory: PortMemory | None, owned: bool
 ) -> PortStatusReport:
     """Read a ``port-status``: one port object."""
     problems: list[ReportProblem] = []
-    port = parse_port(data, "port-status", problems, memory)
+    port = parse_port(data, "port-status", problems, memory, owned=owned)
     mac = Fields(data, "port-status", problems).text("mac") if "mac" in data else None
     return PortStatusReport(
         type="port-status",
@@ -112,7 +110,7 @@ def _parse_port_status(
 
 
 def _parse_recv_sms(
-    data: Mapping[str, Any], memory: PortMemory | None
+    data: Mapping[str, Any], memory: PortMemory | None, owned: bool
 ) -> SmsReceivedReport:
     """Read a ``recv-sms``: rows of received messages and delivery reports."""
     problems: list[ReportProblem] = []
@@ -129,7 +127,7 @@ def _parse_recv_sms(
 
 
 def _parse_sent_sms(
-    data: Mapping[str, Any], memory: PortMemory | None
+    data: Mapping[str, Any], memory: PortMemory | None, owned: bool
 ) -> SmsSentReport:
     """Read a ``sent-sms``: the outcome of one SMS of a task."""
     problems: list[ReportProblem] = []
@@ -163,7 +161,9 @@ def _parse_sent_sms(
     )
 
 
-def _parse_cdr(data: Mapping[str, Any], memory: PortMemory | None) -> CallRecord:
+def _parse_cdr(
+    data: Mapping[str, Any], memory: PortMemory | None, owned: bool
+) -> CallRecord:
     """Read a ``cdr``: a call record, with the SIM fields of the calling port."""
     problems: list[ReportProblem] = []
     fields = Fields(data, "cdr", problems)
@@ -281,7 +281,7 @@ def _parse_task(
 
 
 def _parse_status_report(
-    data: Mapping[str, Any], memory: PortMemory | None
+    data: Mapping[str, Any], memory: PortMemory | None, owned: bool
 ) -> TaskProgressReport:
     """Read a ``status-report``: the progress of SMS tasks."""
     problems: list[ReportProblem] = []
@@ -301,7 +301,10 @@ def _parse_status_report(
     )
 
 
-_PARSERS: Final[dict[str, Callable[[Mapping[str, Any], PortMemory | None], Report]]] = {
+# Each parser takes the report, the gateway's memory, and whether the parser decoded the
+# report itself (and so owns its objects, which a memory may then keep as they are).
+type _Parser = Callable[[Mapping[str, Any], PortMemory | None, bool], Report]
+_PARSERS: Final[dict[str, _Parser]] = {
     "dev-status": _parse_dev_status,
     "port-status": _parse_port_status,
     "recv-sms": _parse_recv_sms,
@@ -323,6 +326,8 @@ def parse_report(
     change since its last report, and a faster JSON loader than the standard library's
     as ``loads`` (see :func:`.load_json_object`). A decoded body is never changed.
     """
+    # Objects the parser decoded itself are its own: a memory may keep them as they are.
+    owned = not isinstance(body, Mapping)
     data = body if isinstance(body, Mapping) else load_json_object(body, loads=loads)
     if not isinstance(data, Mapping):
         raise EjoinMalformedReportError("body is not a JSON object")
@@ -332,7 +337,7 @@ def parse_report(
     parser = _PARSERS.get(kind.strip().lower())
     if parser is None:
         return UnknownReport(type=kind.strip(), body=dict(data))
-    return parser(data, memory)
+    return parser(data, memory, owned)
 
 
 def clear_memos() -> None:

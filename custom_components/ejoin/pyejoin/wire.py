@@ -73,7 +73,9 @@ PORT_TEXTS: Final = (
     ("imsi", "imsi"),
     ("iccid", "iccid"),
 )
-PORT_INTEGERS: Final = (("seq", "sequence"), ("led", "led"), ("sig", "signal"))
+# "seq" is not read: it counts every object a gateway sends, so it says nothing of the
+# port, and would make every object differ from the port's last one.
+PORT_INTEGERS: Final = (("led", "led"), ("sig", "signal"))
 PORT_FLAGS: Final = (
     ("active", "active"),
     ("inserted", "inserted"),
