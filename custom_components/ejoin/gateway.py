@@ -282,20 +282,28 @@ class EjoinGateway:
             working = working_state(states, current)
         changed = _NOTHING  # of the slots
         slots = self.slots.setdefault(port, {}) if self.all_sims else {}
+        # The working slot's merge, when the port's state is that slot's very state:
+        # merging the same object into the same state again would give the same.
+        working_merge: tuple[PortState, frozenset[str]] | None = None
         if self.all_sims:
             for state in states:
                 slot = state.address.slot or 0
                 if self._merged.get((port, slot)) is state:
                     continue
-                merged, fields = merge_port_state(slots.get(slot), state)
+                before = slots.get(slot)
+                merged, fields = merge_port_state(before, state)
                 self._merged[port, slot] = state
+                if state is working and before is current and current is not None:
+                    working_merge = merged, fields
                 if fields:
                     slots[slot] = merged
                     changed |= slot_fields(fields)
         if working is None or self._merged.get(port) is working:
             return changed
         self._merged[port] = working
-        if current is None or same_slot(current, working):
+        if working_merge is not None:
+            new, fields = working_merge
+        elif current is None or same_slot(current, working):
             new, fields = merge_port_state(current, working)
         else:
             # The port works on another slot now: start from what is known of that
