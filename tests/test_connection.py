@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.util.json import json_loads
 import pytest
 
 from custom_components.ejoin.connection import (
@@ -10,8 +14,9 @@ from custom_components.ejoin.connection import (
     other_gateway_mac,
 )
 from custom_components.ejoin.pyejoin import parse_report
+from ejoin_simulator import Simulator
 
-from .helpers import GATEWAY_MAC
+from .helpers import GATEWAY_MAC, set_up
 
 
 @pytest.mark.parametrize(
@@ -58,3 +63,23 @@ def test_only_a_report_naming_this_gateway_proves_it_comes_from_it(
 ) -> None:
     """Only the gateway's own MAC proves a report is its own (and may add ports)."""
     assert names_gateway(parse_report(report), GATEWAY_MAC) is named
+
+
+async def test_the_gateways_replies_are_read_with_home_assistants_json_loader(
+    hass: HomeAssistant, simulator: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The status read at set-up goes to Home Assistant's loader (orjson), as bytes."""
+    read: list[Any] = []
+
+    def loader(document: bytes | str) -> Any:
+        read.append(document)
+        return json_loads(document)
+
+    monkeypatch.setattr("custom_components.ejoin.connection.json_loads", loader)
+
+    entry = await set_up(hass, simulator)
+
+    assert read
+    assert isinstance(read[0], bytes)
+    assert json_loads(read[0])["type"] == "dev-status"  # type: ignore[index]
+    assert entry.runtime_data.gateway.ports.keys() == set(range(1, 9))

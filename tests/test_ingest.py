@@ -15,10 +15,12 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util.json import json_loads
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ejoin.const import DOMAIN
+from custom_components.ejoin.pyejoin import parse_report
 from ejoin_simulator import Simulator
 
 from .helpers import (
@@ -373,3 +375,55 @@ async def test_kinds_of_oddities_name_no_row_or_port(
         ),
         f"Refused a report from the gateway {GATEWAY_MAC}: body is not JSON",
     ]
+
+
+# --- parsing --------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("entry")
+async def test_reports_are_read_with_home_assistants_json_loader(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A report goes to Home Assistant's loader (orjson) as the bytes that came."""
+    read: list[Any] = []
+
+    def loader(document: bytes | str) -> Any:
+        read.append(document)
+        return json_loads(document)
+
+    monkeypatch.setattr("custom_components.ejoin.ingest.json_loads", loader)
+    report = port_report(simulator, 3, bal="12.34")
+
+    assert await post(hass, client, report) == (200, "OK")
+
+    assert value_of(hass, "balance", 3) == "12.34"
+    assert read == [json.dumps(report).encode()]
+
+
+@pytest.mark.usefixtures("entry")
+async def test_a_body_larger_than_any_gateways_is_read_in_the_executor(
+    hass: HomeAssistant,
+    client: TestClient,
+    simulator: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A dev-status padded past 512 KiB is parsed off the event loop, and applied."""
+    jobs: list[Any] = []
+    run = hass.async_add_executor_job
+
+    def executor_job(target: Any, *args: Any) -> Any:
+        jobs.append(target.func)
+        return run(target, *args)
+
+    monkeypatch.setattr(hass, "async_add_executor_job", executor_job)
+    report = dev_status(simulator)
+    report["status"][2]["bal"] = "55.50"
+    body = json.dumps(report).replace("{", "{" + " " * 600_000, 1)
+
+    assert await post(hass, client, body) == (200, "OK")
+
+    assert value_of(hass, "balance", 3) == "55.5"
+    assert jobs == [parse_report]
