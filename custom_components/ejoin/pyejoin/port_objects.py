@@ -86,7 +86,7 @@ class PortMemory:
         time rather than kept.
         """
         port = data["port"]
-        if not _small(data):
+        if not _small(data, state):
             self._last.pop(port, None)
             return
         if len(self._last) >= self._limit and port not in self._last:
@@ -101,18 +101,20 @@ _CHARACTERS_KEPT: Final = 2048
 _FLAT: Final = frozenset({str, int, float, bool, type(None)})
 
 
-def _small(data: Mapping[str, Any]) -> bool:
+def _small(data: Mapping[str, Any], state: PortState) -> bool:
     """Whether a port object is of a gateway's size: few keys, short flat values.
 
-    Numbers count as eight characters; no gateway nests a list or an object in one.
+    No gateway nests a list or an object in one. Measured by C-level calls only, and
+    the keys only when some are unknown (the known ones are short): this runs for
+    every object read.
     """
-    if len(data) > _KEYS_KEPT:
-        return False
     values = data.values()
-    if not _FLAT.issuperset(map(type, values)):
+    if len(data) > _KEYS_KEPT or not _FLAT.issuperset(map(type, values)):
         return False
-    texts = [value for value in values if type(value) is str]
-    size = sum(map(len, data)) + sum(map(len, texts)) + 8 * (len(data) - len(texts))
+    # The text of a flat value is about as long as it (a text is its own text).
+    size = sum(map(len, map(str, values)))
+    if state.unknown_keys:
+        size += sum(map(len, data))
     return size <= _CHARACTERS_KEPT
 
 
@@ -129,21 +131,28 @@ def parse_ports(
     again. ``owned``: the parser decoded the objects itself, and may keep them.
     """
     ports: list[PortState] = []
-    recall = memory.recall if memory is not None else None
+    append = ports.append
+    # The memory's recall, inlined: this loop runs for each of hundreds of objects.
+    last = memory._last if memory is not None else {}  # noqa: SLF001
     for index, data in enumerate(objects):
-        if (
-            recall is not None
-            and type(data) is dict
-            and type(data.get("port")) is str
-            and (recalled := recall(data)) is not None
+        if type(data) is dict:
+            port = data.get("port")
+            if type(port) is str and (remembered := last.get(port)) is not None:
+                kept = remembered[0]
+                seq = data.get("seq", _ABSENT)
+                if seq is _ABSENT:
+                    kept.pop("seq", None)
+                else:
+                    kept["seq"] = seq
+                if kept == data:
+                    append(remembered[1])
+                    if remembered[2]:
+                        problems.extend(remembered[2])
+                    continue
+        if state := parse_port(
+            data, f"status[{index}]", problems, memory, owned=owned, recalled=False
         ):
-            ports.append(recalled[0])
-            if recalled[1]:
-                problems.extend(recalled[1])
-        elif state := parse_port(
-            data, f"status[{index}]", problems, memory, owned=owned
-        ):
-            ports.append(state)
+            append(state)
     return ports
 
 
@@ -154,11 +163,13 @@ def parse_port(
     memory: PortMemory | None = None,
     *,
     owned: bool = False,
+    recalled: bool = True,
 ) -> PortState | None:
     """Read one port object; None (with the reason in ``problems``) when it has no usable port.
 
     With a memory, what an object equal to its port's last one but for ``seq`` was read
     as is returned; ``owned``: the parser decoded the object itself, and may keep it.
+    ``recalled`` False: the memory was asked already (by :func:`parse_ports`).
     """
     if not isinstance(data, Mapping):
         problems.append(ReportProblem(item=item, reason="not a JSON object"))
@@ -169,9 +180,9 @@ def parse_port(
         return None
     if type(data) is not dict or type(port) is not str:
         memory = None  # only JSON objects named by text are remembered
-    if memory is not None and (recalled := memory.recall(data)):
-        problems.extend(recalled[1])
-        return recalled[0]
+    if recalled and memory is not None and (known := memory.recall(data)):
+        problems.extend(known[1])
+        return known[0]
     try:
         address = as_address(port)
     except BadValueError as err:

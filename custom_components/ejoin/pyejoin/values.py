@@ -333,11 +333,13 @@ def read_port_fields(
         raw = get(key)
         if type(raw) is str:
             port[name] = raw.strip() or None
+        elif raw is None:
+            port[name] = None
         else:
             port[name] = _read_field(data, key, as_text, item, problems)
     for key, name in PORT_INTEGERS:
         raw = get(key)
-        if type(raw) is int:
+        if type(raw) is int or raw is None:
             port[name] = raw
         else:
             port[name] = _read_field(data, key, as_integer, item, problems)
