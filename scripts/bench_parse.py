@@ -1,22 +1,24 @@
 """Time parse_report on a full 64-port x 8-slot dev-status (512 port objects).
 
-Run from the repository root: ``.venv/bin/python scripts/bench_parse.py``. Prints the
-median of repeated runs next to the cost of json.loads alone on the same body (the floor
-any parser pays): for a first report, for the decoded object alone, and for the steady
-state, where a gateway's PortMemory lets unchanged port objects be reused.
+Run from the repository root: ``.venv/bin/python scripts/bench_parse.py``. The bodies are
+realistic: successive dev-status bodies whose port objects' ``seq`` grow, as a gateway
+counts every object it sends. For each JSON loader (the standard library's, and orjson's,
+which Home Assistant passes, when it is installed) it prints the median of repeated runs
+of the loader alone on a body (the floor any parser pays), of a first report (memos
+cleared, a new PortMemory), and of the steady state (one PortMemory, each run the next
+body), with the cost per port object above the floor.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from itertools import cycle
 import json
 from pathlib import Path
 import statistics
 import sys
 import time
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,16 +31,19 @@ from custom_components.ejoin.pyejoin.reports import clear_memos
 
 PORTS = 64
 SLOTS = 8
+OBJECTS = PORTS * SLOTS
 RUNS = 200
 
+type JsonLoader = Callable[[bytes | str], Any]
 
-def port_object(port: int, slot: int) -> dict[str, object]:
+
+def port_object(port: int, slot: int, seq: int) -> dict[str, object]:
     """One SIM slot as a real gateway reports it with every counter switched on."""
     registered = slot == 1
     return {
         "port": f"{port}.{slot:02d}",
         "sim": "",
-        "seq": port * SLOTS + slot,
+        "seq": seq,
         "st": 3 if registered else 1,
         "active": 1 if registered else 0,
         "imei": f"86{port:06d}{slot:07d}",
@@ -69,23 +74,30 @@ def port_object(port: int, slot: int) -> dict[str, object]:
     }
 
 
-def dev_status() -> bytes:
-    """Build a dev-status body with every SIM slot of every port."""
+def dev_status(number: int, *, signal: int | None = None) -> bytes:
+    """Build the ``number``-th dev-status body with every SIM slot of every port.
+
+    Its objects' ``seq`` follow those of the body before; ``signal`` changes the first
+    port's signal.
+    """
+    objects = [
+        port_object(port, slot, number * OBJECTS + (port - 1) * SLOTS + slot)
+        for port in range(1, PORTS + 1)
+        for slot in range(1, SLOTS + 1)
+    ]
+    if signal is not None:
+        objects[0]["sig"] = signal
     return json.dumps(
         {
             "type": "dev-status",
-            "seq": 1,
+            "seq": number,
             "expires": 180,
             "mac": "00-30-f1-01-02-03",
             "ip": "192.168.1.67",
             "ver": "532-600-999-041-100-000",
             "max-ports": PORTS,
             "max-slot": SLOTS,
-            "status": [
-                port_object(port, slot)
-                for port in range(1, PORTS + 1)
-                for slot in range(1, SLOTS + 1)
-            ],
+            "status": objects,
         }
     ).encode()
 
@@ -95,6 +107,8 @@ def median_ms(
 ) -> float:
     """Median wall time of one call, in milliseconds, after a warm-up."""
     for _ in range(10):
+        if before is not None:
+            before()
         function()
     samples = []
     for _ in range(RUNS):
@@ -106,38 +120,68 @@ def median_ms(
     return statistics.median(samples) * 1000
 
 
-def main() -> None:
-    """Print the medians."""
-    body = dev_status()
-    report = parse_report(body)
-    if not isinstance(report, DeviceStatusReport) or len(report.ports) != PORTS * SLOTS:
-        raise SystemExit("the generated dev-status did not parse into 512 ports")
-    decoded = json.loads(body)
-    changed_object = json.loads(body)
-    changed_object["status"][0]["sig"] = 5
-    changed_body = json.dumps(changed_object).encode()
-    memory = PortMemory()
+def loaders() -> list[tuple[str, JsonLoader]]:
+    """Return the standard library's loader, and orjson's when it is installed."""
+    found: list[tuple[str, JsonLoader]] = [("json.loads", json.loads)]
+    try:
+        import orjson  # noqa: PLC0415 - optional: not installed with the package alone
+    except ImportError:
+        return found
+    found.append(("orjson.loads", orjson.loads))
+    return found
 
-    floor = median_ms(lambda: json.loads(body))
-    cold = median_ms(lambda: parse_report(body), before=clear_memos)
-    objects = median_ms(lambda: parse_report(decoded))
-    steady = median_ms(lambda: parse_report(body, memory))
-    changed = median_ms(
-        lambda: parse_report(changed_body, memory),
-        before=lambda: parse_report(body, memory) and None,
-    )
-    print(
-        f"dev-status, {PORTS} ports x {SLOTS} slots, {len(body)} bytes: median of {RUNS}"
-    )
+
+def bench(name: str, loads: JsonLoader, bodies: list[bytes]) -> None:
+    """Print the rows of one loader."""
+    check = parse_report(bodies[0], loads=loads)
+    if not isinstance(check, DeviceStatusReport) or len(check.ports) != OBJECTS:
+        raise SystemExit("the generated dev-status did not parse into 512 ports")
+    memory = PortMemory()
+    fresh: list[PortMemory] = []
+    following = cycle(bodies)
+    changed = [dev_status(len(bodies) + n, signal=n % 2) for n in range(2)]
+    changing = cycle(changed)
+
+    def first_report() -> None:
+        clear_memos()
+        fresh[:] = [PortMemory()]
+
+    floor = median_ms(lambda: loads(bodies[0]))
     rows = [
-        ("json.loads of the body (the floor)", floor),
-        ("parse_report(body), first report", cold),
-        ("parse_report of the decoded object", objects),
-        ("parse_report(body, memory), unchanged report", steady),
-        ("parse_report(body, memory), one port changed", changed),
+        (
+            "first report",
+            median_ms(
+                lambda: parse_report(bodies[0], fresh[0], loads=loads), first_report
+            ),
+        ),
+        (
+            "steady, every seq changed",
+            median_ms(lambda: parse_report(next(following), memory, loads=loads)),
+        ),
+        (
+            "steady, and one port's signal",
+            median_ms(lambda: parse_report(next(changing), memory, loads=loads)),
+        ),
     ]
+    print(f"  {name}")
+    print(f"    {name + ' of the body (the floor)':44s} {floor:7.3f} ms")
     for label, value in rows:
-        print(f"  {label:48s} {value:7.3f} ms")
+        per_object = (value - floor) * 1000 / OBJECTS
+        print(
+            f"    {'parse_report, ' + label:44s} {value:7.3f} ms"
+            f"  {value / floor:5.2f}x floor  {per_object:5.2f} µs/object above it"
+        )
+
+
+def main() -> None:
+    """Print the medians for each loader."""
+    bodies = [dev_status(number) for number in range(1, 9)]
+    print(
+        f"dev-status, {PORTS} ports x {SLOTS} slots, {len(bodies[0])} bytes, "
+        f"median of {RUNS}:"
+    )
+    for name, loads in loaders():
+        bench(name, loads, bodies)
 
 
 if __name__ == "__main__":
