@@ -223,8 +223,9 @@ class WebhookHolder:
         size = 0
         try:
             async with asyncio.timeout(READ_TIMEOUT):
-                # read() returns what has arrived so far: read until the end.
-                while chunk := await request.content.read(64 * 1024):
+                # read() returns what has arrived so far (a whole report, mostly, in
+                # one piece, not copied again): read until the end, or past the limit.
+                while chunk := await request.content.read(MAX_REPORT_BYTES + 1 - size):
                     size += len(chunk)
                     if size > MAX_REPORT_BYTES:
                         return self._refuse(
