@@ -30,11 +30,6 @@ type Loader = Callable[[bytes | str], Any]
 SEED = "dev_status_seed.json"
 
 
-def is_orjson(loads: Loader) -> bool:
-    """Whether the loader is orjson's (which refuses what the standard library takes)."""
-    return loads is not json.loads
-
-
 @pytest.mark.parametrize(
     "padded",
     [
@@ -90,17 +85,13 @@ def test_unusable_bodies_are_refused_alike(
     "constant", ["NaN", "Infinity", "-Infinity"], ids=["nan", "inf", "-inf"]
 )
 def test_nan_and_infinity(loads: Loader, constant: str) -> None:
-    """Not JSON, though the standard library reads them: then the value is a problem.
+    """Not JSON, though the standard library reads them: the value is a problem.
 
-    orjson refuses the body; the standard library's reading keeps the port and says
-    which value could not be read.
+    orjson refuses the body, which the standard library then reads: the port is kept
+    and the value that could not be read named, whichever loader was passed.
     """
     body = f'{{"type": "port-status", "port": "1A", "st": 3, "bal": {constant}}}'
 
-    if is_orjson(loads):
-        with pytest.raises(EjoinMalformedReportError, match=r"^body is not JSON$"):
-            parse_report(body.encode(), loads=loads)
-        return
     report = parse_report(body.encode(), loads=loads)
     assert isinstance(report, PortStatusReport)
     assert report.port is not None
@@ -133,13 +124,9 @@ def test_a_port_named_by_a_huge_integer_is_skipped(loads: Loader) -> None:
 
 
 def test_an_integer_of_400_digits(loads: Loader) -> None:
-    """The standard library reads it (and it is no count of ports); orjson refuses it."""
+    """Read (by the standard library when orjson refuses it): it is no count of ports."""
     body = b'{"type": "dev-status", "max-ports": 1' + b"0" * 400 + b"}"
 
-    if is_orjson(loads):
-        with pytest.raises(EjoinMalformedReportError, match=r"^body is not JSON$"):
-            parse_report(body, loads=loads)
-        return
     report = parse_report(body, loads=loads)
     assert isinstance(report, DeviceStatusReport)
     assert report.max_ports is None
@@ -147,17 +134,13 @@ def test_an_integer_of_400_digits(loads: Loader) -> None:
 
 
 def test_nesting_deeper_than_orjson_takes(loads: Loader) -> None:
-    """Nesting past 1024 levels: orjson refuses it, the standard library reads it.
+    """Nesting past 1024 levels, which orjson refuses, is read by the standard library.
 
     Nested values are unknown keys, or port objects that are not objects.
     """
     nested = b"[" * 1100 + b"]" * 1100
     body = b'{"type": "dev-status", "x": ' + nested + b', "status": [' + nested + b"]}"
 
-    if is_orjson(loads):
-        with pytest.raises(EjoinMalformedReportError, match=r"^body is not JSON$"):
-            parse_report(body, loads=loads)
-        return
     report = parse_report(body, loads=loads)
     assert isinstance(report, DeviceStatusReport)
     assert report.unknown_keys == {"x"}
@@ -193,4 +176,5 @@ def test_a_loader_refusing_bytes_that_are_not_utf8_is_told_apart() -> None:
     with pytest.raises(EjoinMalformedReportError, match=r"^body is not UTF-8 text$"):
         load_json_object(b"{\xff}", loads=loads)
     with pytest.raises(EjoinMalformedReportError, match=r"^body is not JSON$"):
-        load_json_object(b"{}", loads=loads)
+        load_json_object(b"{", loads=loads)
+    assert load_json_object(b'{"a": NaN}', loads=loads)["a"] != 0  # NaN, read again

@@ -3,8 +3,8 @@
 Gateways send UTF-8, sometimes after a byte order mark or followed by NULs. Used alone,
 the package reads JSON with the standard library; an application with a faster loader
 (Home Assistant's ``json_loads``, which is ``orjson.loads``) passes it as ``loads``.
-Whatever the loader, a body is either read or refused with
-:class:`.EjoinMalformedReportError`, for the same reasons.
+Whatever the loader, a body gets the same reading, or is refused with
+:class:`.EjoinMalformedReportError` for the same reason.
 """
 
 from __future__ import annotations
@@ -53,15 +53,27 @@ def load_json_object(
 
 
 def _loaded(document: bytes | str, loads: JsonLoader) -> Any:
-    """Run the loader; tell a body that is not UTF-8 from one that is not JSON."""
+    """Run the loader; tell a body that is not UTF-8 from one that is not JSON.
+
+    What a faster loader refuses but the standard library reads (NaN and Infinity,
+    integers beyond what orjson takes, nesting past 1024 levels) is read by the
+    standard library: a body gets the same reading whichever loader is passed, and
+    only a body that is refused pays for a second attempt.
+    """
     try:
         return loads(document)
     # ValueError: also an integer too large for the loader; RecursionError: nesting
     # too deep for the standard library (orjson refuses it with a ValueError).
     except (ValueError, RecursionError):
-        if isinstance(document, bytes):
-            try:
-                document.decode()
-            except UnicodeDecodeError:
-                raise EjoinMalformedReportError("body is not UTF-8 text") from None
-        raise EjoinMalformedReportError("body is not JSON") from None
+        pass
+    if isinstance(document, bytes):
+        try:
+            document = document.decode()
+        except UnicodeDecodeError:
+            raise EjoinMalformedReportError("body is not UTF-8 text") from None
+    if loads is not json.loads:
+        try:
+            return json.loads(document)
+        except (ValueError, RecursionError):
+            pass
+    raise EjoinMalformedReportError("body is not JSON")
