@@ -62,6 +62,7 @@ LAYERS: dict[str, int] = {
     "repairs": 8,
     "select": 8,
     "sensor": 8,
+    "sensor_descriptions": 7,
     "services": 8,
     "targets": 7,
     "task_queue": 8,
@@ -95,6 +96,7 @@ FOR_ENTRY_POINTS = {
     "public_ip",
     PROTOCOL,
     "runtime",
+    "sensor_descriptions",
     "targets",
 }
 
@@ -281,6 +283,7 @@ def test_the_import_check_places_every_module_of_a_subpackage(tmp_path: Path) ->
 PUBLIC_TYPES = {
     "Command",
     "CommandOp",
+    "CounterPeriods",
     "DataService",
     "DataUsage",
     "QueuedSmsTask",

@@ -31,7 +31,9 @@ from custom_components.ejoin.pyejoin import (
     PortState,
     parse_report,
 )
-from custom_components.ejoin.sensor import PORT_SENSORS as PORT_SENSOR_DESCRIPTIONS
+from custom_components.ejoin.sensor_descriptions import (
+    PORT_SENSORS as PORT_SENSOR_DESCRIPTIONS,
+)
 from ejoin_simulator import Simulator
 
 from .helpers import (
