@@ -38,6 +38,7 @@ import time
 from typing import Any
 from unittest.mock import patch
 
+from bench_farm import IngestFigures, farm_rows, measure_farm
 from bench_harness import (
     WARM_UP,
     Bench,
@@ -99,11 +100,13 @@ async def states_written(hass: HomeAssistant, post: Awaitable[Any]) -> list[str]
 async def run() -> list[Row]:
     """Run every measurement, each part in its own Home Assistant; return the rows."""
     async with home() as bench:
-        rows, _ = await measure(bench)
+        rows, single = await measure(bench)
+    async with home() as bench:
+        rows += farm_rows(await measure_farm(bench), single)
     return rows
 
 
-async def measure(bench: Bench) -> tuple[list[Row], tuple[float, float, float]]:
+async def measure(bench: Bench) -> tuple[list[Row], IngestFigures]:
     """Run measurements 1 to 7 of BENCHMARKS.md, in its order.
 
     Also returns the 64 x 8 dev-status ingest and its floor (1b), with which the farm's
@@ -305,7 +308,7 @@ async def measure(bench: Bench) -> tuple[list[Row], tuple[float, float, float]]:
             "linear or better",
         )
     )
-    return rows, (large, large_floor, parse_floor)
+    return rows, IngestFigures(ingest=large, floor=large_floor, parse=parse_floor)
 
 
 async def timed(action: Callable[[int], Any], rounds: int = 100) -> float:
