@@ -50,6 +50,7 @@ from bench_harness import (
     median_us,
     verdict,
 )
+from bench_recorder import measure_recorder
 from homeassistant.const import EVENT_STATE_CHANGED, __version__
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
@@ -103,6 +104,8 @@ async def run() -> list[Row]:
         rows, single = await measure(bench)
     async with home() as bench:
         rows += farm_rows(await measure_farm(bench), single)
+    async with home(recorder=True) as bench:
+        rows += await measure_recorder(bench)
     return rows
 
 
