@@ -85,30 +85,45 @@ class FieldListeners:
 
     A report that changes a port's signal asks the signal sensor what it shows, and
     none of the port's other entities. Every listener is told when the gateway becomes
-    available or unavailable, since every entity shows that.
+    available or unavailable, since every entity shows that. Listeners are found by
+    field, and called in the order they came.
     """
 
     def __init__(self) -> None:
         """Start with nobody listening."""
-        self._callbacks: list[tuple[frozenset[str], Callable[[], None]]] = []
+        self._by_field: dict[str, dict[Callable[[], None], int]] = {}
+        self._added = 0  # how many came: each listener's place in the order
+        self._count = 0
 
     def add(
         self, listener: Callable[[], None], reads: Collection[str]
     ) -> Callable[[], None]:
         """Call ``listener`` whenever one of the fields it ``reads`` changes."""
-        entry = (frozenset(reads) | {AVAILABLE}, listener)
-        self._callbacks.append(entry)
-        return lambda: self._callbacks.remove(entry)
+        fields = frozenset(reads) | {AVAILABLE}
+        self._added += 1
+        self._count += 1
+        for name in fields:
+            self._by_field.setdefault(name, {})[listener] = self._added
+
+        def stop() -> None:
+            self._count -= 1
+            for name in fields:
+                del self._by_field[name][listener]
+
+        return stop
 
     def notify(self, changed: frozenset[str]) -> None:
-        """Call every listener that reads one of the ``changed`` fields."""
-        for reads, listener in list(self._callbacks):
-            if not reads.isdisjoint(changed):
-                listener()
+        """Call every listener that reads one of the ``changed`` fields, once."""
+        told: dict[Callable[[], None], int] = {}
+        for name in changed:
+            if listeners := self._by_field.get(name):
+                told.update(listeners)
+        for listener in sorted(told, key=told.__getitem__) if len(told) > 1 else told:
+            listener()
 
     def __len__(self) -> int:
         """Tell how many listen."""
-        return len(self._callbacks)
+        return self._count
 
 
 class EjoinGateway:
