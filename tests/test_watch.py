@@ -7,12 +7,14 @@ per report period (60 s here), so each step below is one period.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from aiohttp.test_utils import TestClient
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -31,6 +33,7 @@ from .helpers import (
     PERIOD,
     SILENT,
     advance,
+    config_entry_for,
     dev_status,
     messages,
     port_report,
@@ -304,3 +307,27 @@ async def test_rejected_credentials_on_a_status_read_ask_for_new_ones(
         f"Gateway {GATEWAY_MAC} rejected the credentials; asking for new ones"
     ]
     assert all(PASSWORD not in record.getMessage() for record in caplog.records)
+
+
+async def test_an_issue_left_by_an_earlier_run_goes_with_the_first_push(
+    hass: HomeAssistant, simulator: Simulator, hass_client_no_auth: Any
+) -> None:
+    """The issue survives a restart; the first report pushed after it clears it."""
+    entry = config_entry_for(simulator)
+    entry.add_to_hass(hass)
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        f"pushes_missing_{entry.entry_id}",
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="pushes_missing",
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert pushes_missing_issue(hass, entry) is not None  # a status read is no push
+    client = await hass_client_no_auth()
+
+    assert await post(hass, client, port_report(simulator, 1)) == (200, "OK")
+
+    assert pushes_missing_issue(hass, entry) is None

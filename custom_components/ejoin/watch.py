@@ -71,6 +71,9 @@ class ReportWatch:
         # Other gateways answering at the address, each said once an hour at most.
         self._strangers = LogLimiter()
         self._stop_silence_timer: Callable[[], None] | None = None
+        # Whether the repair issue may be raised (also by a run before this one): each
+        # push clears it then, and only then, as pushes come every few seconds.
+        self._issue_raised = True
 
     @callback
     def start(self) -> Callable[[], None]:
@@ -175,6 +178,7 @@ class ReportWatch:
         self.gateway.apply(status)
 
     def _raise_issue(self) -> None:
+        self._issue_raised = True
         ir.async_create_issue(
             self.hass,
             DOMAIN,
@@ -191,6 +195,9 @@ class ReportWatch:
 
     @callback
     def _pushed(self) -> None:
+        if not self._issue_raised:
+            return
+        self._issue_raised = False
         ir.async_delete_issue(
             self.hass, DOMAIN, pushes_missing_issue_id(self.entry.entry_id)
         )
