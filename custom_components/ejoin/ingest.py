@@ -196,10 +196,16 @@ class ReportIngest:
         """
         if names_gateway(report, self.gateway.mac):
             return report
-        known = self.gateway.known_ports | self.port_devices
         skipped: list[int] = []
         taken: Report | None = report
-        if isinstance(report, DeviceStatusReport):
+        if isinstance(report, PortStatusReport):  # most reports: look the port up
+            port = None if report.port is None else report.port.address.port
+            if port is None or port in self.gateway.known_ports:
+                return report
+            if port not in self.port_devices:
+                skipped, taken = [port], None
+        elif isinstance(report, DeviceStatusReport):
+            known = self.gateway.known_ports | self.port_devices
             kept = tuple(state for state in report.ports if state.address.port in known)
             skipped = sorted(
                 {state.address.port for state in report.ports} - set(known)
@@ -208,12 +214,6 @@ class ReportIngest:
                 taken = None
             elif skipped:
                 taken = replace(report, ports=kept)
-        elif (
-            isinstance(report, PortStatusReport)
-            and report.port is not None
-            and report.port.address.port not in known
-        ):
-            skipped, taken = [report.port.address.port], None
         if skipped:
             self._log(
                 logging.WARNING,
