@@ -22,6 +22,7 @@ LAYERS = {
     "values": 4,
     "merge": 5,
     "sms": 5,
+    "port_readers": 5,
     "port_objects": 6,
     "reports": 7,
     "replies": 8,

@@ -1,5 +1,8 @@
 """Tests for port addresses: every notation gateways use, and the ports strings of commands."""
 
+import re
+import string
+
 from hypothesis import given, strategies as st
 import pytest
 
@@ -142,3 +145,42 @@ def test_ports_expression_names_exactly_the_given_ports(
             expanded.add(PortAddress.parse(part))
     whole = {address.port for address in chosen if address.slot is None}
     assert expanded == {a for a in chosen if a.slot is None or a.port not in whole}
+
+
+def parse_by_patterns(text: str) -> PortAddress:
+    """Read an address with the regular expressions alone, as before the fast path."""
+    value = text.strip()
+    if match := re.fullmatch(r"([0-9]+)\.([0-9]+)", value):
+        return PortAddress(port=int(match[1]), slot=int(match[2]))
+    if match := re.fullmatch(r"([0-9]+)([A-Za-z])", value):
+        slot = string.ascii_uppercase.index(match[2].upper()) + 1
+        return PortAddress(port=int(match[1]), slot=slot)
+    if match := re.fullmatch(r"([0-9]+)", value):
+        return PortAddress(port=int(match[1]))
+    if match := re.fullmatch(r"([0-9]+)\.([A-Za-z]+[0-9]*)\.([0-9]+)", value):
+        return PortAddress(port=int(match[1]), slot=int(match[3]), bank=match[2])
+    raise ValueError(text)
+
+
+address_texts = (
+    st.from_regex(
+        r"\s?[0-9]{1,4}(\.[0-9]{1,4}|[A-Za-z]|\.sp[0-9]{1,3}\.[0-9]{1,4})?\s?",
+        fullmatch=True,
+    )
+    | st.from_regex(r"[0-9²٣.AZaz\s]{0,6}", fullmatch=True)
+    | st.text(max_size=8)
+)
+
+
+@given(text=address_texts)
+def test_the_fast_parse_reads_as_the_patterns_do(text: str) -> None:
+    """Any text reads as the same address, or is refused, with or without the patterns."""
+    try:
+        expected = parse_by_patterns(text)
+    except ValueError:
+        with pytest.raises(ValueError, match=r"."):
+            PortAddress.parse(text)
+    else:
+        parsed = PortAddress.parse(text)
+        assert parsed == expected
+        assert vars(parsed) == vars(expected)

@@ -287,3 +287,32 @@ def test_the_fast_path_reads_counters_as_the_careful_reader_does(
 
     assert fast == careful
     assert described(fast_problems) == described(careful_problems)
+
+
+def counter_by_careful_readers(value: str) -> Counter | None:
+    """Read a counter text with the careful readers alone, as before the fast path."""
+    if not value.strip():
+        return None
+    used_text, slash, limit_text = value.partition("/")
+    used = values.as_integer(used_text)
+    limit = values.as_integer(limit_text) if slash else None
+    if used is None:
+        raise values.BadValueError("not a used/limit counter", value)
+    return Counter(used=used, limit=None if limit is None or limit < 0 else limit)
+
+
+@PROPERTY_SETTINGS
+@given(value=field_values.filter(lambda value: isinstance(value, str)))
+def test_the_fast_counter_reads_as_the_careful_readers_do(value: str) -> None:
+    """The same counter, or the same refusal, for any text."""
+    try:
+        expected: Any = counter_by_careful_readers(value)
+    except values.BadValueError as err:
+        expected = (err.reason, err.value)
+    try:
+        counter: Any = values.counter_text(value)
+    except values.BadValueError as err:
+        counter = (err.reason, err.value)
+
+    assert counter == expected
+    assert repr(counter) == repr(expected)

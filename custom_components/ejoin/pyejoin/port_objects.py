@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from .models import ReportProblem
+from .port_readers import read_plain
 from .port_state import DataUsage, PortState, build_frozen
 from .ports import PortAddress
 from .values import (
     BadValueError,
+    address_text,
     as_address,
     as_code_and_text,
     problem_of,
@@ -77,16 +79,18 @@ class PortMemory:
         problems: tuple[ReportProblem, ...],
         *,
         owned: bool,
+        size: int | None = None,
     ) -> None:
         """Keep an object and what it was read as, unless it is larger than a gateway's.
 
         An object the parser decoded itself (``owned``) is kept as it is; one the caller
         passed is copied, as the memory changes its ``seq``. A gateway's port objects
         hold some forty short values; one far larger (a stranger's post) is read every
-        time rather than kept.
+        time rather than kept. ``size``: the characters of its values, when the reader
+        counted them on its way (and it has no more keys than a gateway's).
         """
         port = data["port"]
-        if not _small(data, state):
+        if not (_small(data, state) if size is None else size <= _CHARACTERS_KEPT):
             self._last.pop(port, None)
             return
         if len(self._last) >= self._limit and port not in self._last:
@@ -137,17 +141,21 @@ def parse_ports(
     for index, data in enumerate(objects):
         if type(data) is dict:
             port = data.get("port")
-            if type(port) is str and (remembered := last.get(port)) is not None:
-                kept = remembered[0]
-                seq = data.get("seq", _ABSENT)
-                if seq is _ABSENT:
-                    kept.pop("seq", None)
-                else:
-                    kept["seq"] = seq
-                if kept == data:
-                    append(remembered[1])
-                    if remembered[2]:
-                        problems.extend(remembered[2])
+            if type(port) is str:
+                if (remembered := last.get(port)) is not None:
+                    kept = remembered[0]
+                    seq = data.get("seq", _ABSENT)
+                    if seq is _ABSENT:
+                        kept.pop("seq", None)
+                    else:
+                        kept["seq"] = seq
+                    if kept == data:
+                        append(remembered[1])
+                        if remembered[2]:
+                            problems.extend(remembered[2])
+                        continue
+                if state := _read_plain(data, port, memory, owned=owned):
+                    append(state)
                     continue
         if state := parse_port(
             data, f"status[{index}]", problems, memory, owned=owned, recalled=False
@@ -188,6 +196,12 @@ def parse_port(
     except BadValueError as err:
         problems.append(problem_of(f"{item} port", None, err))
         return None
+    if (
+        type(data) is dict
+        and type(port) is str
+        and (state := _read_plain(data, port, memory, owned=owned))
+    ):
+        return state
     first_problem = len(problems)
     state = _read_port(data, address, problems)
     if memory is not None:
@@ -195,10 +209,30 @@ def parse_port(
     return state
 
 
+def _read_plain(
+    data: dict[str, Any], port: str, memory: PortMemory | None, *, owned: bool
+) -> PortState | None:
+    """Read a plain object (nearly every one) by the plan of its keys, else None.
+
+    None also when its port is not an address: the careful reader then reads the
+    object, noting each problem.
+    """
+    try:
+        address = address_text(port)
+    except BadValueError:
+        return None
+    planned = read_plain(data, address)
+    if planned is None:
+        return None
+    if memory is not None:
+        memory.remember(data, planned[0], (), owned=owned, size=planned[1])
+    return planned[0]
+
+
 def _read_port(
     data: Mapping[str, Any], address: PortAddress, problems: list[ReportProblem]
 ) -> PortState:
-    """Read a port object whose address has been read already."""
+    """Read a port object whose address has been read already, field by field."""
     item = f"port {data['port']}"
     first_problem = len(problems)
     status_key = "st" if "st" in data else "status"

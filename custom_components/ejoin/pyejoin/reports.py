@@ -34,6 +34,7 @@ from .models import (
     UnknownReport,
 )
 from .port_objects import PortMemory, parse_port, parse_ports
+from .port_readers import clear_readers
 from .port_state import PortState
 from .ports import MAX_PORT, MAX_SLOT, PortAddress
 from .sms import decode_sms_text, parse_sms_rows
@@ -350,3 +351,4 @@ def clear_memos() -> None:
         carried_fields,
     ):
         memoised.cache_clear()
+    clear_readers()

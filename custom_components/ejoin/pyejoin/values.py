@@ -167,9 +167,19 @@ def as_counter(value: Any) -> Counter | None:
 @lru_cache(maxsize=4096)
 def counter_text(value: str) -> Counter | None:
     """Read a counter sent as text; memoised, as gateways repeat the same few values."""
+    used_text, slash, limit_text = value.partition("/")
+    try:  # the common case, "10/-1", without the careful readers
+        whole_used = int(used_text)
+        whole_limit = int(limit_text) if slash else -1
+    except ValueError:
+        pass
+    else:
+        return build_frozen(
+            Counter,
+            {"used": whole_used, "limit": None if whole_limit < 0 else whole_limit},
+        )
     if not value.strip():
         return None
-    used_text, slash, limit_text = value.partition("/")
     used = as_integer(used_text)
     limit = as_integer(limit_text) if slash else None
     if used is None:
