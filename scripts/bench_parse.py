@@ -6,7 +6,9 @@ counts every object it sends. For each JSON loader (the standard library's, and 
 which Home Assistant passes, when it is installed) it prints the median of repeated runs
 of the loader alone on a body (the floor any parser pays), of a first report (memos
 cleared, a new PortMemory), and of the steady state (one PortMemory, each run the next
-body), with the cost per port object above the floor.
+body), with the cost per port object above the floor. Then the same for a single
+``port-status`` whose object changed since the last one (the hot path of every report a
+gateway pushes): one of ~30 fields, and the proxy firmware's of 8.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from custom_components.ejoin.pyejoin import (
     DeviceStatusReport,
     PortMemory,
+    PortStatusReport,
     parse_report,
 )
 from custom_components.ejoin.pyejoin.reports import clear_memos
@@ -100,6 +103,61 @@ def dev_status(number: int, *, signal: int | None = None) -> bytes:
             "status": objects,
         }
     ).encode()
+
+
+def port_status(number: int, *, proxy: bool) -> bytes:
+    """Build a ``port-status`` of port 3's working slot; odd and even numbers differ.
+
+    The proxy firmware's is the spec's example (3.4): 8 fields, ``status`` as code and
+    text; the other is a dev-status object (~30 fields) with ``type``.
+    """
+    if proxy:
+        body: dict[str, object] = {
+            "type": "port-status",
+            "port": "3B",
+            "seq": number,
+            "status": "3 OK" if number % 2 else "2 Registering",
+            "bal": "100.00",
+            "opr": "46000 China Mobile",
+            "sn": "13912345678",
+            "imei": "860000000000302",
+            "imsi": "460001234567890",
+            "iccid": "89860012345678901234",
+        }
+    else:
+        body = {"type": "port-status", **port_object(3, 2, number)}
+        body["sig"] = 20 + number % 2
+    return json.dumps(body).encode()
+
+
+def median_us(function: Callable[[], object], batch: int = 200) -> float:
+    """Median wall time of one call, in microseconds, timed in batches."""
+    for _ in range(batch):
+        function()
+    samples = []
+    for _ in range(RUNS // 4):
+        start = time.perf_counter()
+        for _ in range(batch):
+            function()
+        samples.append((time.perf_counter() - start) / batch)
+    return statistics.median(samples) * 1_000_000
+
+
+def bench_port_status(name: str, loads: JsonLoader, *, proxy: bool) -> None:
+    """Print the row of one loader for a port-status whose object changed, with memory."""
+    both = [port_status(1, proxy=proxy), port_status(2, proxy=proxy)]
+    bodies = cycle(both)
+    memory = PortMemory()
+    check = parse_report(next(bodies), memory, loads=loads)
+    if not isinstance(check, PortStatusReport) or check.problems:
+        raise SystemExit("the generated port-status did not parse cleanly")
+    floor = median_us(lambda: loads(both[0]))
+    value = median_us(lambda: parse_report(next(bodies), memory, loads=loads))
+    label = "proxy's 8 fields" if proxy else "~30 fields"
+    print(
+        f"    {'port-status, ' + label + ', changed':44s} {value:7.1f} µs"
+        f"  ({name} alone: {floor:.1f} µs)"
+    )
 
 
 def median_ms(
@@ -182,6 +240,8 @@ def main() -> None:
     )
     for name, loads in loaders():
         bench(name, loads, bodies)
+        bench_port_status(name, loads, proxy=False)
+        bench_port_status(name, loads, proxy=True)
 
 
 if __name__ == "__main__":
