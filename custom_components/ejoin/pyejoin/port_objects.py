@@ -179,6 +179,14 @@ def parse_port(
     as is returned; ``owned``: the parser decoded the object itself, and may keep it.
     ``recalled`` False: the memory was asked already (by :func:`parse_ports`).
     """
+    if type(data) is dict and type(port := data.get("port")) is str:
+        # The common case first: a JSON object named by text, remembered or plain.
+        if recalled and memory is not None and (known := memory.recall(data)):
+            problems.extend(known[1])
+            return known[0]
+        if state := _read_plain(data, port, memory, owned=owned):
+            return state
+        recalled = False
     if not isinstance(data, Mapping):
         problems.append(ReportProblem(item=item, reason="not a JSON object"))
         return None
@@ -196,12 +204,6 @@ def parse_port(
     except BadValueError as err:
         problems.append(problem_of(f"{item} port", None, err))
         return None
-    if (
-        type(data) is dict
-        and type(port) is str
-        and (state := _read_plain(data, port, memory, owned=owned))
-    ):
-        return state
     first_problem = len(problems)
     state = _read_port(data, address, problems)
     if memory is not None:

@@ -93,6 +93,8 @@ _HIGHEST: Final = 2**63 - 1
 _PORT_FIELDS: Final = tuple(PortState.__dataclass_fields__)
 _DATA_FIELDS: Final = tuple(DataUsage.__dataclass_fields__)
 _NOTHING: Final[frozenset[str]] = frozenset()
+_NO_COUNTERS: Final = counter_periods(None, None, None)
+_NO_DATA: Final = DataUsage()
 
 
 @lru_cache(maxsize=1024)
@@ -116,8 +118,6 @@ _HELPERS: Final[dict[str, Any]] = {
     "float": float,
     "int": int,
     "len": len,
-    "NO_COUNTERS": counter_periods(None, None, None),
-    "NO_DATA": DataUsage(),
 }
 
 
@@ -208,11 +208,14 @@ def _reader_source(keys: tuple[str, ...], types: tuple[type, ...]) -> str | None
         lines.append("usage = new(DataUsage)")
         lines.append(f"set_values(usage, '__dict__', {_display(usage, _DATA_FIELDS)})")
         fields["data"] = "usage"
-    defaults = dict.fromkeys((name for name, _ in PORT_COUNTERS), "NO_COUNTERS")
-    defaults |= {"data": "NO_DATA", "unknown_keys": "UNKNOWN", "carried": "CARRIED"}
-    state = defaults | fields | {"address": "address"}
+    # The fields not said keep the values of ABSENT (a copy), in the dataclass's order.
+    lines.append("said = ABSENT.copy()")
+    lines.append("said['address'] = address")
+    lines.extend(
+        f"said[{name!r}] = {fields[name]}" for name in _PORT_FIELDS if name in fields
+    )
     lines.append("state = new(PortState)")
-    lines.append(f"set_values(state, '__dict__', {_display(state, _PORT_FIELDS)})")
+    lines.append("set_values(state, '__dict__', said)")
     lines.append(f"return state, len(''.join(({''.join(f'{v}, ' for v in texts)})))")
     unpacked = "".join(f"v{index}, " for index in range(len(keys)))
     body = "".join(f"    {line}\n" for line in (f"({unpacked}) = values", *lines))
@@ -225,11 +228,12 @@ def _new_reader(keys: tuple[str, ...], types: tuple[type, ...]) -> PortReader | 
     if source is None:
         return None
     unknown = frozenset(keys) - PORT_KEYS - {"type"}
-    namespace = {
-        **_HELPERS,
-        "UNKNOWN": unknown or _NOTHING,
-        "CARRIED": carried_fields(keys),
-    }
+    absent = dict.fromkeys(_PORT_FIELDS)
+    absent.update(dict.fromkeys((name for name, _ in PORT_COUNTERS), _NO_COUNTERS))
+    absent["data"] = _NO_DATA
+    absent["unknown_keys"] = unknown or _NOTHING
+    absent["carried"] = carried_fields(keys)
+    namespace = {**_HELPERS, "ABSENT": absent}
     exec(compile(source, "<port reader>", "exec"), namespace)  # noqa: S102 - see the module
     reader: PortReader = namespace["read"]
     return reader

@@ -35,7 +35,7 @@ from .models import (
 )
 from .port_objects import PortMemory, parse_port, parse_ports
 from .port_readers import clear_readers
-from .port_state import PortState
+from .port_state import PortState, build_frozen
 from .ports import MAX_PORT, MAX_SLOT, PortAddress
 from .sms import decode_sms_text, parse_sms_rows
 from .values import (
@@ -61,6 +61,8 @@ from .wire import (
     STATUS_REPORT_KEYS,
     carried_fields,
 )
+
+_NOTHING: Final[frozenset[str]] = frozenset()
 
 
 def _parse_dev_status(
@@ -101,12 +103,17 @@ def _parse_port_status(
     problems: list[ReportProblem] = []
     port = parse_port(data, "port-status", problems, memory, owned=owned)
     mac = Fields(data, "port-status", problems).text("mac") if "mac" in data else None
-    return PortStatusReport(
-        type="port-status",
-        port=port,
-        mac=mac,
-        problems=tuple(problems),
-        unknown_keys=port.unknown_keys - {"mac"} if port else frozenset(),
+    unknown_keys = port.unknown_keys if port else _NOTHING
+    # Built at once (see build_frozen): this runs for every port-status pushed.
+    return build_frozen(
+        PortStatusReport,
+        {
+            "type": "port-status",
+            "problems": tuple(problems),
+            "unknown_keys": unknown_keys - {"mac"} if unknown_keys else _NOTHING,
+            "port": port,
+            "mac": mac,
+        },
     )
 
 
@@ -328,14 +335,14 @@ def parse_report(
     as ``loads`` (see :func:`.load_json_object`). A decoded body is never changed.
     """
     # Objects the parser decoded itself are its own: a memory may keep them as they are.
-    owned = not isinstance(body, Mapping)
-    data = body if isinstance(body, Mapping) else load_json_object(body, loads=loads)
-    if not isinstance(data, Mapping):
+    owned = isinstance(body, bytes | str | bytearray)
+    data = load_json_object(body, loads=loads) if owned else body
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise EjoinMalformedReportError("body is not a JSON object")
     kind = data.get("type")
     if not isinstance(kind, str) or not kind.strip():
         raise EjoinMalformedReportError("body has no report type")
-    parser = _PARSERS.get(kind.strip().lower())
+    parser = _PARSERS.get(kind) or _PARSERS.get(kind.strip().lower())
     if parser is None:
         return UnknownReport(type=kind.strip(), body=dict(data))
     return parser(data, memory, owned)
