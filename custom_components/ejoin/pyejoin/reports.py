@@ -335,8 +335,10 @@ def parse_report(
     as ``loads`` (see :func:`.load_json_object`). A decoded body is never changed.
     """
     # Objects the parser decoded itself are its own: a memory may keep them as they are.
-    owned = isinstance(body, bytes | str | bytearray)
-    data = load_json_object(body, loads=loads) if owned else body
+    if isinstance(body, bytes | bytearray | str):
+        data, owned = load_json_object(body, loads=loads), True
+    else:
+        data, owned = body, False
     if type(data) is not dict and not isinstance(data, Mapping):
         raise EjoinMalformedReportError("body is not a JSON object")
     kind = data.get("type")
