@@ -383,12 +383,13 @@ def read_port_fields(
 @lru_cache(maxsize=4096)
 def counter_periods(total: Any, month: Any, day: Any) -> CounterPeriods:
     """Read the three ``used/limit`` values of one counter; memoised by their text."""
+    # Text, nearly always: read by counter_text, without as_counter's detour.
     return build_frozen(
         CounterPeriods,
         {
-            "total": as_counter(total),
-            "month": as_counter(month),
-            "day": as_counter(day),
+            "total": counter_text(total) if type(total) is str else as_counter(total),
+            "month": counter_text(month) if type(month) is str else as_counter(month),
+            "day": counter_text(day) if type(day) is str else as_counter(day),
         },
     )
 
