@@ -4,9 +4,10 @@ Each ``as_*`` reader takes one value as it came in the JSON and returns what it 
 None when it is absent or empty, or raises :class:`BadValueError` when it cannot be read;
 :class:`Fields` turns that error into a :class:`.ReportProblem` of the report.
 
-The fast path at the end reads a port object's plain fields. Nearly every value arrives
-as the type the protocol gives it, so that case is read inline; anything else goes
-through the ``as_*`` readers, and tests check that both ways agree on any value.
+The readers at the end read a port object's plain fields for the careful path of
+:mod:`.port_objects` (a plain object is read by :mod:`.port_readers`). The value of the
+type the protocol gives is read inline; anything else goes through the ``as_*`` readers,
+and tests check that both ways agree on any value.
 """
 
 from __future__ import annotations
