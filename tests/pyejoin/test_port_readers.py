@@ -1,4 +1,4 @@
-"""Tests of the compiled readers of plain port objects (pyejoin.port_readers).
+"""Tests of the fast readers of plain port objects (pyejoin.port_readers).
 
 The careful reader (``port_objects._read_port``) is the specification: for any object
 the fast path reads, it must give exactly what the careful reader gives, and it must

@@ -6,7 +6,7 @@ tests run without Home Assistant installed.
 Its modules import one way, each only from those before it:
 ``exceptions``, ``ports`` → ``bodies`` (JSON decoding), ``port_state`` → ``models`` →
 ``wire`` (the wire names and request builders) → ``values`` (value readers) →
-``merge``, ``sms``, ``port_readers`` (compiled readers of plain port objects) →
+``merge``, ``sms``, ``port_readers`` (plans for reading plain port objects) →
 ``port_objects`` → ``reports`` (one parser per report type) → ``replies`` →
 ``transport`` (requests carried, the password kept out of errors) → ``client`` (the
 endpoints).

@@ -4,7 +4,7 @@ A port object describes one port, or one SIM slot of a port. An object without a
 ``port`` is skipped; an odd value elsewhere is left empty and noted as a problem, and
 the field it was in is then not carried (see :mod:`.merge`). A :class:`PortMemory` lets
 the objects a gateway resends unchanged be read once. An object whose values are all
-plain (nearly every one) is read by a reader compiled for its shape (see
+plain (nearly every one) is read by a plan made once for its shape (see
 :mod:`.port_readers`); any other the careful way, field by field.
 """
 
