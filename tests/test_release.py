@@ -301,10 +301,20 @@ def test_changelog_check_catches(changelog: str, version: str, problem: str) -> 
 
 
 def release_copy(root: Path) -> Path:
-    """Copy what a release is built from into ``root``; return the integration's copy."""
+    """Copy what a release is built from into ``root``; return the integration's copy.
+
+    The changelog is copied as a release leaves it: what is under ``[Unreleased]`` on
+    the main branch has moved into the released section, so nothing is left there.
+    """
     root.mkdir()
-    for name in ("hacs.json", "CHANGELOG.md", "pyproject.toml"):
+    for name in ("hacs.json", "pyproject.toml"):
         shutil.copy(ROOT / name, root / name)
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    start = changelog.index("## [Unreleased]\n") + len("## [Unreleased]\n")
+    released = changelog.index("\n## [", start)
+    (root / "CHANGELOG.md").write_text(
+        changelog[:start] + changelog[released:], encoding="utf-8"
+    )
     integration = root / "custom_components" / "ejoin"
     shutil.copytree(
         INTEGRATION, integration, ignore=shutil.ignore_patterns("__pycache__")
