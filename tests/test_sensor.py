@@ -7,6 +7,7 @@ from datetime import timedelta
 import json
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from homeassistant.const import (
@@ -22,18 +23,24 @@ from homeassistant.util import dt as dt_util
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.ejoin.binary_sensor import EjoinRegisteredSensor
 from custom_components.ejoin.const import CONF_CURRENCY, DOMAIN
 from custom_components.ejoin.entity import EjoinEntity
+from custom_components.ejoin.gateway import EVERYTHING
 from custom_components.ejoin.port_values import STATUS_OPTIONS
 from custom_components.ejoin.pyejoin import (
     ADDRESS,
     PORT_FIELDS,
+    PortAddress,
     PortState,
     parse_report,
 )
+from custom_components.ejoin.select import EjoinSlotSelect
+from custom_components.ejoin.sensor import EjoinSimSlotsSensor
 from custom_components.ejoin.sensor_descriptions import (
     PORT_SENSORS as PORT_SENSOR_DESCRIPTIONS,
 )
+from custom_components.ejoin.switch import EjoinLockSwitch
 from ejoin_simulator import Simulator
 
 from .helpers import (
@@ -507,24 +514,95 @@ def _with_fields_of(base: PortState, other: PortState, names: set[str]) -> PortS
     return dataclasses.replace(base, **values)
 
 
+# Edge cases of what an entity shows: no reading of an unregistered SIM, no status.
+BASES = {
+    "registered": ONE,
+    "signal 0": dataclasses.replace(ONE, signal=0),
+    "signal 0, not registered": dataclasses.replace(ONE, signal=0, status_code=6),
+    "signal 99": dataclasses.replace(ONE, signal=99),
+    "no status": dataclasses.replace(ONE, status_code=None, status_text=None),
+    "no slot": dataclasses.replace(ONE, address=PortAddress(port=1, slot=None)),
+}
+OTHERS = [OTHER, dataclasses.replace(OTHER, signal=0, status_code=3)]
+EVERY_FIELD = set(PORT_FIELDS | {ADDRESS})
+
+
+@pytest.mark.parametrize("base", BASES.values(), ids=BASES.keys())
 @pytest.mark.parametrize(
     "description", PORT_SENSOR_DESCRIPTIONS, ids=lambda description: description.key
 )
-def test_each_port_sensor_reads_only_the_fields_it_declares(description: Any) -> None:
+def test_each_port_sensor_reads_only_the_fields_it_declares(
+    description: Any, base: PortState
+) -> None:
     """A sensor is asked only when a field it declares changed: it must read no other.
 
     Every other field taken from a wholly different state leaves what it shows as it
-    was; the fields it declares, taken from that state, change it.
+    was, from any of a few edge cases; the fields it declares, taken from that state,
+    change it.
     """
-    every_field = set(PORT_FIELDS | {ADDRESS})
-    assert description.reads <= every_field
+    assert description.reads <= EVERY_FIELD
 
     def shown(state: PortState) -> tuple[Any, Any]:
         return description.value_fn(state), description.attributes_fn(state)
 
-    unread = _with_fields_of(ONE, OTHER, every_field - description.reads)
-    assert shown(unread) == shown(ONE)
+    for other in OTHERS:
+        unread = _with_fields_of(base, other, EVERY_FIELD - description.reads)
+        assert shown(unread) == shown(base)
     assert shown(_with_fields_of(ONE, OTHER, set(description.reads))) != shown(ONE)
+
+
+def _entity_of(cls: type[Any], ports: dict[int, PortState]) -> Any:
+    """Make a port 1 entity of ``cls`` reading a stand-in gateway, not Home Assistant."""
+    entity = object.__new__(cls)
+    entity.port = 1
+    entity.gateway = SimpleNamespace(ports=ports, slots={}, available=True)
+    return entity
+
+
+@pytest.mark.parametrize("base", BASES.values(), ids=BASES.keys())
+@pytest.mark.parametrize(
+    ("cls", "shows"),
+    [
+        (EjoinRegisteredSensor, "is_on"),
+        (EjoinLockSwitch, "is_on"),
+        (EjoinSlotSelect, "current_option"),
+    ],
+)
+def test_each_port_entity_reads_only_the_fields_it_declares(
+    cls: type[Any], shows: str, base: PortState
+) -> None:
+    """The registered sensor, the lock switch and the slot select, as the sensors above."""
+    assert cls.reads <= EVERY_FIELD
+    entity = _entity_of(cls, {1: base})
+    before = getattr(entity, shows)
+    for other in OTHERS:
+        entity.gateway.ports[1] = _with_fields_of(base, other, EVERY_FIELD - cls.reads)
+        assert getattr(entity, shows) == before
+
+
+@pytest.mark.parametrize("base", BASES.values(), ids=BASES.keys())
+def test_the_sim_slots_sensor_reads_only_the_fields_it_declares(
+    base: PortState,
+) -> None:
+    """Of each slot only what it lists; of the port only which slot is active."""
+    reads = EjoinSimSlotsSensor.reads
+    assert reads <= EVERYTHING
+    of_slots = {name.removeprefix("slots.") for name in reads if "slots." in name}
+    of_port = {name for name in reads if "slots." not in name}
+    second = dataclasses.replace(OTHER, address=PortAddress(port=1, slot=2))
+    entity = _entity_of(EjoinSimSlotsSensor, {1: base})
+    entity.gateway.slots = {1: {1: base, 2: second}}
+    before = (entity.native_value, entity.extra_state_attributes)
+    unread = EVERY_FIELD - of_slots - {ADDRESS}  # a slot's address is where it is
+    entity.gateway.ports = {1: _with_fields_of(base, OTHER, EVERY_FIELD - of_port)}
+    entity.gateway.slots = {
+        1: {
+            1: _with_fields_of(base, OTHER, unread),
+            2: _with_fields_of(second, ONE, unread),
+        }
+    }
+
+    assert (entity.native_value, entity.extra_state_attributes) == before
 
 
 async def test_a_text_too_long_for_a_state_is_cut_not_refused(

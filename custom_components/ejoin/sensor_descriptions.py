@@ -129,7 +129,8 @@ PORT_SENSORS: tuple[EjoinPortSensorDescription, ...] = (
         device_class=SensorDeviceClass.SIGNAL_STRENGTH,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=signal_dbm,
-        reads=frozenset({"signal"}),
+        # Signal 0 of an unregistered SIM is no reading: the status matters too.
+        reads=frozenset({"signal", "status_code"}),
     ),
     EjoinPortSensorDescription(
         key="signal_level",
