@@ -291,6 +291,23 @@ def test_an_unchanged_dev_status_is_told_by_identity_unless_a_report_came_betwee
     assert gateway.registered_ports == 2
 
 
+def test_a_call_record_between_two_identical_dev_statuses_counts() -> None:
+    """After a call record changed a port, the same dev-status objects count again."""
+    gateway = EjoinGateway(mac=GATEWAY_MAC_DASHED, all_sims=False)
+    report = device_status_of({"port": "1.01", "st": 3, "bal": "5.00"})
+    gateway.apply(report)
+    gateway.apply(
+        parse_report(
+            {"type": "cdr", "port": "1.01", "st": 4, "bal": "4.50", "mac": GATEWAY_MAC}
+        )
+    )
+    assert (gateway.ports[1].status_code, gateway.ports[1].balance) == (4, 4.5)
+
+    gateway.apply(report)
+
+    assert (gateway.ports[1].status_code, gateway.ports[1].balance) == (3, 5.0)
+
+
 def test_gateway_wide_listeners_are_told_when_their_value_changed() -> None:
     """Registered ports and firmware are told when they change; the last report always."""
     gateway = EjoinGateway(mac=GATEWAY_MAC_DASHED, all_sims=False)

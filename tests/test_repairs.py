@@ -77,6 +77,12 @@ async def test_a_repair_issue_says_when_pushes_cannot_arrive(
     assert (await post(hass, client, port_report(simulator, 1)))[0] == 200
     assert pushes_missing_issue(hass, unreachable) is None
 
+    # The pushes stop again: the issue comes back, and goes with the next push again.
+    await advance(hass, freezer, 4)
+    assert pushes_missing_issue(hass, unreachable) is not None
+    assert (await post(hass, client, port_report(simulator, 1)))[0] == 200
+    assert pushes_missing_issue(hass, unreachable) is None
+
 
 async def test_no_repair_issue_when_the_gateway_stops_answering(
     hass: HomeAssistant,

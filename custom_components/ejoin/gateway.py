@@ -98,7 +98,10 @@ class FieldListeners:
     def add(
         self, listener: Callable[[], None], reads: Collection[str]
     ) -> Callable[[], None]:
-        """Call ``listener`` whenever one of the fields it ``reads`` changes."""
+        """Call ``listener`` whenever one of the fields it ``reads`` changes.
+
+        Each listener is added once (each entity adds its own bound method).
+        """
         fields = frozenset(reads) | {AVAILABLE}
         self._added += 1
         self._count += 1
@@ -196,19 +199,19 @@ class EjoinGateway:
             self.max_ports = report.max_ports or self.max_ports
             self.max_slots = report.max_slots or self.max_slots
             changes = self._apply_device_status(report.ports)
-        else:
-            # Another report may move a port away from what its last objects said.
+        elif isinstance(report, PortStatusReport) and report.port is not None:
+            # It may move the port away from what the last dev-status's objects said.
+            port = report.port.address.port
             self._last_objects = ()
-            if isinstance(report, PortStatusReport) and report.port is not None:
-                port = report.port.address.port
-                self._port_objects.pop(port, None)
-                if fields := self._apply_port(port, [report.port], port_status=True):
-                    changes[port] = fields
-            elif isinstance(report, CallRecord) and report.port is not None:
-                port = report.port.address.port
-                self._port_objects.pop(port, None)
-                if fields := self._apply_call(report.port):
-                    changes[port] = fields
+            self._port_objects.pop(port, None)
+            if fields := self._apply_port(port, [report.port], port_status=True):
+                changes[port] = fields
+        elif isinstance(report, CallRecord) and report.port is not None:
+            port = report.port.address.port
+            self._last_objects = ()
+            self._port_objects.pop(port, None)
+            if fields := self._apply_call(report.port):
+                changes[port] = fields
         now = dt_util.utcnow()
         self.last_report = now
         if pushed:
@@ -334,7 +337,10 @@ class EjoinGateway:
         return fields | changed
 
     def _set_port(self, port: int, state: PortState) -> None:
-        """Keep a port's new state, and count it among the registered or not."""
+        """Keep a port's new state, and count it among the registered or not.
+
+        Every change of ``ports`` goes through here, or the count goes wrong.
+        """
         self.ports[port] = state
         if state.registered:
             self._registered.add(port)

@@ -50,9 +50,9 @@ from .pyejoin import (
 )
 
 # Bodies up to this size are parsed in the event loop: a 64-port, 8-slot dev-status
-# (300 KB) takes about a millisecond. The executor would not spare the loop that time
-# (parsing holds the GIL, which a thread gives back every 5 ms at best) and would add
-# the hand-over to every report. Larger bodies (no gateway sends one, a stranger may)
+# (300 KB) takes about 1.3 ms, a gateway's first after a start about 7 ms. The executor
+# would not spare the loop that time (parsing holds the GIL, which a thread gives back
+# every 5 ms at best) and would add the hand-over to every report. Larger bodies (no gateway sends one, a stranger may)
 # go to the executor, where a long parse at least lets the loop in between.
 INLINE_PARSE_BYTES = 512 * 1024
 # The last reports are kept as they came, for diagnostics; a big dev-status only by size.
