@@ -187,8 +187,9 @@ async def session() -> AsyncIterator[aiohttp.ClientSession]:
         yield client_session
 
 
-@pytest.fixture
-def client(gateway: GatewayStub, session: aiohttp.ClientSession) -> EjoinClient:
+def client_of(
+    gateway: GatewayStub, session: aiohttp.ClientSession, **options: Any
+) -> EjoinClient:
     """Return a client of the stub with a password full of URL-special characters."""
     return EjoinClient(
         "127.0.0.1",
@@ -197,7 +198,14 @@ def client(gateway: GatewayStub, session: aiohttp.ClientSession) -> EjoinClient:
         password=PASSWORD,
         session=session,
         timeout=5,
+        **options,
     )
+
+
+@pytest.fixture
+def client(gateway: GatewayStub, session: aiohttp.ClientSession) -> EjoinClient:
+    """Return a client of the stub, reading replies with the standard library."""
+    return client_of(gateway, session)
 
 
 @pytest.fixture
@@ -207,15 +215,7 @@ def loading_client(
     loads: Callable[[bytes | str], Any],
 ) -> EjoinClient:
     """Return a client of the stub that reads replies with each JSON loader."""
-    return EjoinClient(
-        "127.0.0.1",
-        port=gateway.port,
-        username=USERNAME,
-        password=PASSWORD,
-        session=session,
-        timeout=5,
-        loads=loads,
-    )
+    return client_of(gateway, session, loads=loads)
 
 
 # --- the stub itself ------------------------------------------------------------
