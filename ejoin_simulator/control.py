@@ -4,6 +4,7 @@ It delivers SMS and calls, changes ports and SIMs, takes the gateway offline, ma
 stall, or reboots it:
 
 - ``GET /_sim/state``: the model (ports, slots, SIMs, settings running and saved);
+- ``GET /_sim/outbox``: every SMS the gateway sent, as the network took it;
 - ``POST /_sim/sms`` ``{port, slot, sender, text, envelope, padded, push}``;
 - ``POST /_sim/delivery-report`` ``{port, recipient, code}``;
 - ``POST /_sim/call`` ``{port, caller, callee, direction, duration, answered}``;
@@ -55,6 +56,7 @@ class ControlApi:
         """Return the control endpoints."""
         return [
             web.get(f"{CONTROL}/state", self._get_state),
+            web.get(f"{CONTROL}/outbox", self._get_outbox),
             web.post(f"{CONTROL}/sms", self._deliver_sms),
             web.post(f"{CONTROL}/delivery-report", self._deliver_report),
             web.post(f"{CONTROL}/call", self._make_call),
@@ -148,6 +150,19 @@ class ControlApi:
                     for port in gateway.ports.values()
                 },
             }
+        )
+
+    async def _get_outbox(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            [
+                {
+                    "task_id": message.task_id,
+                    "port": message.port,
+                    "recipient": message.recipient,
+                    "text": message.text,
+                }
+                for message in self.gateway.outbox
+            ]
         )
 
     async def _deliver_sms(self, request: web.Request) -> web.Response:

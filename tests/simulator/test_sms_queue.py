@@ -312,3 +312,28 @@ async def test_messages_of_a_task_go_intvl_apart_and_a_pause_stops_them(
     final = (await receiver.next("status-report")).body["rpts"][0]
     assert (final["sent"], final["unsent"]) == (3, 0)
     assert [row[:2] for row in final["sdr"]] == [[2, SECOND], [3, THIRD]]
+
+
+async def test_the_outbox_lists_what_reached_the_network(
+    simulator: Simulator,
+    session: aiohttp.ClientSession,
+    control: Control,
+    receiver: PushReceiver,
+) -> None:
+    """GET /_sim/outbox: each SMS sent, with its task, port, recipient and text."""
+    await gateway_get(
+        simulator, session, "goip_get_status.html", f"url={receiver.url()}"
+    )
+    async with session.get(f"{simulator.url}/_sim/outbox") as response:
+        assert await response.json() == []
+    await hand_over(simulator, session, task(7, to=f"{FIRST},{SECOND}"))
+    for _ in range(2):
+        await receiver.next("sent-sms")
+
+    async with session.get(f"{simulator.url}/_sim/outbox") as response:
+        outbox = await response.json()
+    assert [(row["task_id"], row["recipient"], row["text"]) for row in outbox] == [
+        (7, FIRST, "text 7"),
+        (7, SECOND, "text 7"),
+    ]
+    assert all(row["port"].startswith("2") for row in outbox), outbox
