@@ -6,7 +6,9 @@
 // card picker (window.customCards). Home Assistant loads this module on every page.
 
 const V = new URL(import.meta.url).search.replace(/-[0-9a-f]{6,}$/i, "");
-const { BASE_CSS, define, errorText, fire, h, setText } = await import(`./ejoin-common.js${V}`);
+const { BASE_CSS, define, errorText, fire, h, setText, upgradeProperties } = await import(
+  `./ejoin-common.js${V}`
+);
 const { GRID_CSS, TileGrid } = await import(`./ejoin-grid.js${V}`);
 const { Farm, registeredCount } = await import(`./ejoin-farm.js${V}`);
 
@@ -73,6 +75,7 @@ class EjoinPortGridCard extends HTMLElement {
   }
 
   connectedCallback() {
+    upgradeProperties(this, ["hass"]);
     if (this._hass) this._farm.connect(this._hass, this._config.entry_id);
   }
 
@@ -176,6 +179,10 @@ class EjoinPortGridCardEditor extends HTMLElement {
     this._error = h("div", { class: "message error", role: "alert", hidden: true });
     root.append(h("style", {}, BASE_CSS + EDITOR_CSS),
       h("label", { class: "field", for: "gateway" }, TEXT.gateway), this._select, this._error);
+  }
+
+  connectedCallback() {
+    upgradeProperties(this, ["hass"]);
   }
 
   setConfig(config) {

@@ -47,6 +47,21 @@ export function setAttr(el, name, value) {
   if (el.getAttribute(name) !== text) el.setAttribute(name, text);
 }
 
+/**
+ * Hand properties set before the element was defined to its setters. Home Assistant
+ * may create a panel's element (and set hass, narrow…) before its module finished
+ * loading: those values sit as plain own properties, shadowing the class's setters.
+ */
+export function upgradeProperties(el, names) {
+  for (const name of names) {
+    if (Object.prototype.hasOwnProperty.call(el, name)) {
+      const value = el[name];
+      delete el[name];
+      el[name] = value;
+    }
+  }
+}
+
 /** Define a custom element unless a copy of this module defined it already. */
 export function define(name, cls) {
   if (!customElements.get(name)) customElements.define(name, cls);

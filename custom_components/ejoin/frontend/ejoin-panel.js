@@ -9,7 +9,9 @@
 // so that a new release never runs with a stale cached module beside a fresh one.
 
 const V = new URL(import.meta.url).search.replace(/-[0-9a-f]{6,}$/i, "");
-const { BASE_CSS, define, errorText, h, icon, setText } = await import(`./ejoin-common.js${V}`);
+const { BASE_CSS, define, errorText, h, icon, setText, upgradeProperties } = await import(
+  `./ejoin-common.js${V}`
+);
 const { DEFAULT_VIEW, FILTERS, GRID_CSS, SORTS, TEXT: GRID_TEXT, TileGrid } = await import(
   `./ejoin-grid.js${V}`
 );
@@ -71,8 +73,8 @@ class EjoinPanel extends HTMLElement {
     this._drawer = h("ejoin-port-drawer");
     root.append(
       h("style", {}, BASE_CSS + GRID_CSS + PANEL_CSS),
-      h("header", { class: "toolbar" }, this._menu, this._menuFallback,
-        h("h1", { class: "main-title" }, TEXT.title)),
+      (this._header = h("header", { class: "toolbar" }, this._menuFallback,
+        h("h1", { class: "main-title" }, TEXT.title))),
       h("div", { class: "tabs", role: "tablist", "aria-label": TEXT.title },
         ...TABS.map(([name]) => this._tabs[name])),
       h("main", {}, ...TABS.map(([name]) => this._panels[name])),
@@ -95,6 +97,8 @@ class EjoinPanel extends HTMLElement {
     const old = this._hass;
     this._hass = hass;
     this._menu.hass = hass;
+    // Home Assistant's menu button reads hass as soon as it is connected.
+    if (!this._menu.isConnected) this._header.prepend(this._menu);
     this._drawer.hass = hass;
     for (const el of Object.values(this._lazy)) el.hass = hass;
     if (this.isConnected) this._farm.connect(hass);
@@ -122,6 +126,7 @@ class EjoinPanel extends HTMLElement {
   set panel(_panel) {}
 
   connectedCallback() {
+    upgradeProperties(this, ["hass", "narrow", "route", "panel"]);
     if (this._hass) this._farm.connect(this._hass);
   }
 
