@@ -35,6 +35,7 @@ LAYERS: dict[str, int] = {
     "gateway": 3,
     "port_values": 1,
     "sms.inbox": 4,
+    "sms.recent": 4,
     "sms.task_ids": 4,
     "ingest": 4,
     "calls": 5,

@@ -20,6 +20,7 @@ from .report_url import pushes_missing_issue_id
 from .runtime import EjoinConfigEntry, async_create_runtime
 from .services import async_setup_services
 from .sms.inbox import SmsInbox
+from .sms.recent import RecentSms
 from .sms.task_ids import TaskIds
 from .task_queue import async_setup_task_queue_services
 from .webhook import async_hold_webhook, async_release_webhook
@@ -70,8 +71,10 @@ async def async_reload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> No
 async def async_unload_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> bool:
     """Unload the platforms; the rest goes with the entry's unload callbacks."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
-    # What was seen must be on disk before the entry is set up again.
+    # What was seen (and kept for the panel) must be on disk before the entry is set
+    # up again.
     await entry.runtime_data.inbox.async_write()
+    await entry.runtime_data.recent_sms.async_write()
     return unloaded
 
 
@@ -80,6 +83,7 @@ async def async_remove_entry(hass: HomeAssistant, entry: EjoinConfigEntry) -> No
     async_release_webhook(hass, entry.entry_id)
     await SmsInbox(hass, entry.entry_id).async_remove()
     await TaskIds(hass, entry.entry_id).async_remove()
+    await RecentSms(hass, entry.entry_id, size=0).async_remove()
     ir.async_delete_issue(hass, DOMAIN, pushes_missing_issue_id(entry.entry_id))
     if not entry.data[CONF_CONFIGURE_GATEWAY]:
         return  # the user set the gateway up by hand; leave it as it is

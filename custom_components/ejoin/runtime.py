@@ -30,9 +30,11 @@ from .connection import (
 from .const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
+    CONF_INBOX_SIZE,
     CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
+    DEFAULT_INBOX_SIZE,
     DEFAULT_REDIAL_INTERVAL,
     DEFAULT_REPORT_PERIOD,
     DOMAIN,
@@ -57,6 +59,7 @@ from .pyejoin import (
 from .redial import OVERDUE_CHECK, RedialPolicy
 from .sms.inbox import SmsInbox
 from .sms.received import ReceivedSmsEvents
+from .sms.recent import RecentSms
 from .sms.sender import TaskRetries
 from .sms.sent import SentSmsEvents
 from .sms.store import SmsStoreReader
@@ -78,6 +81,7 @@ class EjoinRuntimeData:
     watch: ReportWatch
     redial: RedialPolicy
     inbox: SmsInbox
+    recent_sms: RecentSms  # the received SMS the panel's inbox shows
     sms_store: SmsStoreReader
     received_sms: ReceivedSmsEvents
     call_events: CallEvents
@@ -129,10 +133,16 @@ async def async_create_runtime(
     gateway = EjoinGateway(mac=entry.unique_id or "", all_sims=all_sims)
     inbox = SmsInbox(hass, entry.entry_id)
     await inbox.async_load()  # before the first push, which it must recognise
+    recent_sms = RecentSms(
+        hass,
+        entry.entry_id,
+        size=int(entry.options.get(CONF_INBOX_SIZE, DEFAULT_INBOX_SIZE)),
+    )
+    await recent_sms.async_load()
 
     # What turns reports into events listens before the first push can arrive.
     devices = DeviceIds(hass, entry.entry_id, gateway.mac)
-    received_sms = ReceivedSmsEvents(hass, inbox, devices)
+    received_sms = ReceivedSmsEvents(hass, inbox, devices, recent_sms)
     sent_sms = SentSmsEvents(hass, devices)
     call_events = CallEvents(hass, devices)
     sms_store = SmsStoreReader(
@@ -210,6 +220,7 @@ async def async_create_runtime(
         watch=watch,
         redial=redial,
         inbox=inbox,
+        recent_sms=recent_sms,
         sms_store=sms_store,
         received_sms=received_sms,
         call_events=call_events,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -21,6 +22,21 @@ from custom_components.ejoin.sms.inbox import SmsInbox
 from custom_components.ejoin.sms.store import SmsStoreReader
 
 ENTRY_ID = "inbox_test"
+
+
+def b64(text: str) -> str:
+    """Encode a message as gateways do: base64 of UTF-8."""
+    return base64.b64encode(text.encode()).decode()
+
+
+def sms_report(*rows: list[Any]) -> dict[str, Any]:
+    """Build a recv-sms report of these rows."""
+    return {"type": "recv-sms", "sms_num": len(rows), "sms": list(rows)}
+
+
+def sms_row(text: str, *, port: str = "1.01", at: int = 1714556700) -> list[Any]:
+    """Build a recv-sms row of an SMS, its text encoded as gateways do."""
+    return [0, port, at, "+15550001111", "+15559990000", b64(text)]
 
 
 def message(text: str, *, at: int = 1714556700, port: str = "1.01") -> ReceivedSms:

@@ -8,7 +8,6 @@ cannot be read.
 from __future__ import annotations
 
 import asyncio
-import base64
 import copy
 from datetime import timedelta
 import json
@@ -39,6 +38,7 @@ from tests.helpers import (
     set_up_entry,
     wait_for,
 )
+from tests.sms.helpers import b64, sms_report, sms_row
 
 SMS_RECEIVED = "ejoin_sms_received"
 DELIVERY_REPORT = "ejoin_sms_delivery_report"
@@ -47,21 +47,6 @@ ENVELOPE = (
     "Port: 3.01\r\nSCTS: 240501122005+32\r\n\r\nenvelope"
 )
 SENDER, RECIPIENT = "+15550001", "+15550002"
-
-
-def b64(text: str) -> str:
-    """Encode a message as gateways do: base64 of UTF-8."""
-    return base64.b64encode(text.encode()).decode()
-
-
-def sms_report(*rows: list[Any]) -> dict[str, Any]:
-    """Build a recv-sms report of these rows."""
-    return {"type": "recv-sms", "sms_num": len(rows), "sms": list(rows)}
-
-
-def sms_row(text: str, *, port: str = "1.01", at: int = 1714556700) -> list[Any]:
-    """Build a recv-sms row of an SMS, its text encoded as gateways do."""
-    return [0, port, at, "+15550001111", "+15559990000", b64(text)]
 
 
 def texts(events: list[Event]) -> list[str]:

@@ -36,6 +36,7 @@ from ..gateway import Listeners
 from ..identifiers import DeviceIds
 from ..pyejoin import DeliveryReport, Report, SmsReceivedReport
 from .inbox import PendingSms, SmsInbox, SmsItem, fingerprint
+from .recent import RecentSms
 
 type SmsHeard = Callable[[str, SmsShown], None]
 
@@ -44,12 +45,20 @@ class ReceivedSmsEvents:
     """Fires ``ejoin_sms_received`` and ``ejoin_sms_delivery_report``, once each."""
 
     def __init__(
-        self, hass: HomeAssistant, inbox: SmsInbox, devices: DeviceIds
+        self,
+        hass: HomeAssistant,
+        inbox: SmsInbox,
+        devices: DeviceIds,
+        recent: RecentSms,
     ) -> None:
-        """Announce what ``inbox`` lets through, naming the gateway's ``devices``."""
+        """Announce what ``inbox`` lets through, naming the gateway's ``devices``.
+
+        Each received SMS announced is kept in ``recent`` for the panel's inbox.
+        """
         self.hass = hass
         self.inbox = inbox
         self.devices = devices
+        self.recent = recent
         self._ports: dict[int, Listeners[[str, SmsShown]]] = {}
 
     @callback
@@ -101,8 +110,8 @@ class ReceivedSmsEvents:
     async def _write_fire_record(self, held: list[tuple[str, PendingSms]]) -> None:
         """Write the pending record, fire each event, record it done."""
         await self.inbox.async_write()
-        for _, pending in held:
-            self._fire(pending)
+        for key, pending in held:
+            self._fire(key, pending)
         self.inbox.done([key for key, _ in held])
         await self.inbox.async_write()
 
@@ -119,16 +128,18 @@ class ReceivedSmsEvents:
             data=dict(sms_received_data(origin, item, recovered=recovered)),
         )
 
-    def _fire(self, pending: PendingSms) -> None:
-        """Fire one event; an SMS is also shown by its port's event entity."""
+    def _fire(self, key: str, pending: PendingSms) -> None:
+        """Fire one event; an SMS is also kept for the panel and shown by its port.
+
+        ``key`` is the message's fingerprint, which names it in the panel's inbox.
+        """
         data = pending["data"]
         self.hass.bus.async_fire(pending["event_type"], dict(data))
+        if pending["event_type"] != EVENT_SMS_RECEIVED:
+            return
+        self.recent.add(key, data)
         port = data.get("port")
-        if (
-            pending["event_type"] == EVENT_SMS_RECEIVED
-            and isinstance(port, int)
-            and (listeners := self._ports.get(port))
-        ):
+        if isinstance(port, int) and (listeners := self._ports.get(port)):
             try:
                 listeners.notify(SMS_RECEIVED, _shown(data))
             except Exception:  # noqa: BLE001 - the rest of the burst must fire
