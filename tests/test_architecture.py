@@ -52,6 +52,7 @@ LAYERS: dict[str, int] = {
     "runtime": 6,
     "commands": 7,
     "entity": 7,
+    "options_flow": 7,
     "binary_sensor": 8,
     "button": 8,
     "config_flow": 8,

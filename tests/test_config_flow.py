@@ -22,21 +22,23 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.ejoin.config_flow import options_schema
 from custom_components.ejoin.const import (
     CONF_ALL_SIMS,
     CONF_CONFIGURE_GATEWAY,
     CONF_CURRENCY,
     CONF_DEFAULT_RECIPIENTS,
+    CONF_INBOX_SIZE,
     CONF_LOCAL_ONLY,
     CONF_PUBLIC_IP_INTERVAL,
     CONF_RECORD_TEXTS_AND_NUMBERS,
     CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
+    CONF_SHOW_PANEL,
     CONF_WEBHOOK_ID,
     DOMAIN,
 )
+from custom_components.ejoin.options_flow import options_schema
 from custom_components.ejoin.pyejoin import DeviceStatusReport
 from ejoin_simulator import Simulator
 
@@ -693,7 +695,10 @@ async def test_options_take_effect_at_once(
         CONF_DEFAULT_RECIPIENTS: [],
         CONF_LOCAL_ONLY: True,
         CONF_RECORD_TEXTS_AND_NUMBERS: False,
+        CONF_SHOW_PANEL: True,
+        CONF_INBOX_SIZE: 50,
     }
+    assert entry.runtime_data.recent_sms.size == 50
     await post_from_outside(hass, client, simulator, "1.11")
     assert (
         hass.states.get("sensor.ejoin_127_0_0_1_port_1_balance").state != "1.11"
@@ -708,6 +713,8 @@ async def test_options_take_effect_at_once(
             CONF_PUBLIC_IP_INTERVAL: 600.0,
             CONF_DEFAULT_RECIPIENTS: [" +4915112345678 ", ""],
             CONF_LOCAL_ONLY: False,
+            CONF_SHOW_PANEL: False,
+            CONF_INBOX_SIZE: 20.0,
         },
     )
     await hass.async_block_till_done()
@@ -721,7 +728,11 @@ async def test_options_take_effect_at_once(
         CONF_DEFAULT_RECIPIENTS: ["+4915112345678"],
         CONF_LOCAL_ONLY: False,
         CONF_RECORD_TEXTS_AND_NUMBERS: False,
+        CONF_SHOW_PANEL: False,
+        CONF_INBOX_SIZE: 20,
     }
+    assert type(entry.options[CONF_INBOX_SIZE]) is int
+    assert entry.runtime_data.recent_sms.size == 20
     await post_from_outside(hass, client, simulator, "2.22")
     assert hass.states.get("sensor.ejoin_127_0_0_1_port_1_balance").state == "2.22"
     assert (simulator.gateway.report_period, simulator.gateway.all_sims) == (120, True)
@@ -833,8 +844,7 @@ def test_every_option_has_a_name_a_description_and_its_errors_a_text(
     strings = json.loads((INTEGRATION / file_name).read_text(encoding="utf-8"))
     step = strings["options"]["step"]["init"]
     fields = {str(key) for key in options_schema({}).schema}
+    assert {CONF_SHOW_PANEL, CONF_INBOX_SIZE} <= fields
     assert fields <= set(step["data"])
-    assert {CONF_CURRENCY, CONF_RECORD_TEXTS_AND_NUMBERS} <= set(
-        step["data_description"]
-    )
+    assert fields <= set(step["data_description"])
     assert strings["options"]["error"]["invalid_currency"]

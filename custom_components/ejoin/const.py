@@ -39,9 +39,13 @@ CONF_RECORD_TEXTS_AND_NUMBERS: Final = "record_texts_and_numbers"
 DEFAULT_REDIAL_INTERVAL: Final = 60  # seconds between redials of one port
 REDIAL_JITTER: Final = 0.25  # up to a quarter more, so redials do not look machine-made
 DEFAULT_PUBLIC_IP_INTERVAL: Final = 300  # seconds between readings of public IPs
+# The "SIM gateways" sidebar panel: shown while a loaded gateway has it on.
+CONF_SHOW_PANEL: Final = "show_panel"
+DEFAULT_SHOW_PANEL: Final = True
 # How many received SMS the panel's inbox keeps for the gateway (0: none).
 CONF_INBOX_SIZE: Final = "inbox_size"
 DEFAULT_INBOX_SIZE: Final = 50
+MAX_INBOX_SIZE: Final = 1000
 
 ATTR_MODE: Final = "mode"
 ATTR_SLOT: Final = "slot"
