@@ -207,6 +207,36 @@ def test_a_redial_not_seen_to_end_is_taken_as_done_when_overdue() -> None:
     assert set(policy.redialing) == {1}
 
 
+def test_each_port_beginning_or_ending_a_redial_is_told() -> None:
+    """Who shows which ports redial (the panel) hears of every start and every end.
+
+    A redial started, one forgotten (not sent after all), one back in its state, and
+    one overdue; ports that were not redialling are never named.
+    """
+    clock = FakeClock()
+    gateway = gateway_with({1: REGISTERED, 2: REGISTERED, 3: REGISTERED})
+    policy = policy_of(gateway, clock)
+    told: list[frozenset[int]] = []
+    policy.redialing_changed.add(told.append)
+
+    policy.start([1, 2, 3])
+    policy.forget([3, 4])
+    policy.forget([4])
+    report_status(gateway, 1, REGISTERING)
+    report_status(gateway, 1, REGISTERED)
+    clock.now += REDIAL_OVERDUE + 1
+    policy.end_overdue()
+    policy.end_overdue()
+
+    assert told == [
+        frozenset({1, 2, 3}),
+        frozenset({3}),
+        frozenset({1}),
+        frozenset({2}),
+    ]
+    assert policy.redialing == {}
+
+
 def test_rules_that_stopped_listening_follow_no_redial() -> None:
     """After ``listen``'s stop, reports of the gateway end no redial."""
     clock = FakeClock()

@@ -55,6 +55,8 @@ class RedialPolicy:
         self.not_before: dict[int, float] = {}  # port -> clock time
         self.redialing: dict[int, RedialWatch] = {}
         self.done: Listeners[[]] = Listeners()  # a redial ended: read the new IPs
+        # Ports that began or ended a redial (their ``redialing`` changed).
+        self.redialing_changed: Listeners[[frozenset[int]]] = Listeners()
 
     @callback
     def listen(self) -> Callable[[], None]:
@@ -104,19 +106,26 @@ class RedialPolicy:
         arrive before the command's answer does.
         """
         now = self.clock()
-        for port in ports:
+        started = list(ports)
+        for port in started:
             state = self.gateway.ports.get(port)
             self.redialing[port] = RedialWatch(
                 before=None if state is None else state.status_code, started=now
             )
             self.not_before[port] = now + self.interval * (1 + self.jitter())
+        self.redialing_changed.notify(frozenset(started))
 
     @callback
     def forget(self, ports: Iterable[int]) -> None:
         """Forget ports whose redial was not sent after all."""
+        ports = frozenset(ports)
+        forgotten = frozenset(
+            port for port in ports if self.redialing.pop(port, None) is not None
+        )
         for port in ports:
-            self.redialing.pop(port, None)
             self.not_before.pop(port, None)
+        if forgotten:
+            self.redialing_changed.notify(forgotten)
 
     @callback
     def _ports_changed(self, changed: Mapping[int, frozenset[str]]) -> None:
@@ -126,7 +135,7 @@ class RedialPolicy:
         registered on the way does not count. A report of the port before it began to
         redial does not count either.
         """
-        finished = False
+        finished: set[int] = set()
         for port in changed.keys() & self.redialing.keys():
             state = self.gateway.ports.get(port)
             if state is None:
@@ -136,8 +145,9 @@ class RedialPolicy:
                 watch.left = state.status_code != watch.before
             elif state.status_code == watch.before:
                 del self.redialing[port]
-                finished = True
+                finished.add(port)
         if finished:
+            self.redialing_changed.notify(frozenset(finished))
             self.done.notify()
 
     @callback
@@ -156,4 +166,5 @@ class RedialPolicy:
         for port in overdue:
             del self.redialing[port]
         if overdue:
+            self.redialing_changed.notify(frozenset(overdue))
             self.done.notify()
