@@ -42,7 +42,7 @@ class EjoinPortGridCard extends HTMLElement {
     root.append(
       h("style", {}, BASE_CSS + GRID_CSS + CARD_CSS),
       h("ha-card", {},
-        h("div", { class: "head" }, this._title, this._badge, this._count),
+        h("div", { class: "card-head" }, this._title, this._badge, this._count),
         this._state, this._tiles),
     );
   }
@@ -83,10 +83,10 @@ class EjoinPortGridCard extends HTMLElement {
     this._farm.disconnect();
   }
 
-  /** Height in 50 px units: the header and two units per row of about three tiles. */
+  /** Height in 50 px units: the header, and two units per row of two tiles (a column's width). */
   getCardSize() {
     const ports = this._gateway()?.ports.size || 8;
-    return 1 + 2 * Math.ceil(ports / 3);
+    return 1 + 2 * Math.ceil(ports / 2);
   }
 
   getGridOptions() {
@@ -228,10 +228,10 @@ class EjoinPortGridCardEditor extends HTMLElement {
 }
 
 const CARD_CSS = `
-  ha-card { display: block; padding: 16px; }
+  ha-card { display: block; padding: 16px; --ejoin-tile-min: 120px; }
   ha-card:not(:defined) { background: var(--card-background-color); border-radius: var(--ha-card-border-radius, 12px);
     border: 1px solid var(--divider-color); }
-  .head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; margin-bottom: 12px; }
+  .card-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: 4px 12px; margin-bottom: 12px; }
   h2 { margin: 0; font-size: 1.25rem; font-weight: 500; color: var(--ha-card-header-color, var(--primary-text-color));
     overflow-wrap: anywhere; }
   .count { color: var(--secondary-text-color); }

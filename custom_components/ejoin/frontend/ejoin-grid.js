@@ -236,7 +236,8 @@ export class TileGrid {
 
 // The tiles, coloured through Home Assistant's theme variables.
 export const GRID_CSS = `
-  .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 8px; }
+  .grid { display: grid; gap: 8px;
+    grid-template-columns: repeat(auto-fill, minmax(min(var(--ejoin-tile-min, 150px), 100%), 1fr)); }
   .tile {
     --tone: var(--divider-color);
     display: flex; flex-direction: column; align-items: stretch; gap: 2px; min-width: 0;

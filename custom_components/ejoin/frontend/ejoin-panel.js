@@ -80,7 +80,8 @@ class EjoinPanel extends HTMLElement {
       h("main", {}, ...TABS.map(([name]) => this._panels[name])),
       this._drawer,
     );
-    this._select("ports");
+    this._route = null;
+    this._select("ports", false);
     this._drawState();
     if (!customElements.get("ha-menu-button")) {
       // Outside Home Assistant's full app (or before it loaded): a plain menu button.
@@ -121,7 +122,17 @@ class EjoinPanel extends HTMLElement {
     return this._narrow;
   }
 
-  set route(_route) {}
+  /** The tab is in the address (/ejoin, /ejoin/inbox, /ejoin/send): a reload keeps it. */
+  set route(route) {
+    this._route = route;
+    const segment = (route?.path || "").split("/")[1] || "";
+    const name = TABS.some(([tab]) => tab === segment) ? segment : "ports";
+    if (name !== this._tab) this._select(name, false);
+  }
+
+  get route() {
+    return this._route;
+  }
 
   set panel(_panel) {}
 
@@ -165,8 +176,9 @@ class EjoinPanel extends HTMLElement {
     }
   }
 
-  _select(name) {
+  _select(name, navigate = true) {
     this._tab = name;
+    if (navigate) this._navigate(name);
     for (const [tab] of TABS) {
       const selected = tab === name;
       this._tabs[tab].setAttribute("aria-selected", String(selected));
@@ -185,6 +197,16 @@ class EjoinPanel extends HTMLElement {
     if (this._hass) el.hass = this._hass;
     this._panels[tab].append(el);
     return el;
+  }
+
+  _navigate(name) {
+    const prefix = this._route?.prefix;
+    if (!prefix) return;
+    const path = name === "ports" ? prefix : `${prefix}/${name}`;
+    if (location.pathname === path) return;
+    // As Home Assistant's navigate(…, {replace: true}): it passes the new route back.
+    history.replaceState(history.state, "", path);
+    window.dispatchEvent(new CustomEvent("location-changed", { detail: { replace: true } }));
   }
 
   _tabKey(event) {
