@@ -22,6 +22,9 @@ const TEXT = {
   noEntities: "This port has no entities.",
   noDevice: "This port has no device yet; its controls wait for it.",
   publicIp: "Public IP",
+  locked: "Locked",
+  redialing: "Redialing",
+  unavailable: "Unavailable",
   done: {
     redial: "Redial requested.",
     reset: "Reset requested.",
@@ -148,7 +151,9 @@ class EjoinPortDrawer extends HTMLElement {
     const gateway = this._gateway;
     setText(this._title, TEXT.port(port.port));
     setText(this._subtitle, gateway.title);
-    setText(this._status, statusLabel(this._hass, port.status));
+    setText(this._status, [statusLabel(this._hass, port.status),
+      port.locked && port.status !== "user_locked" && TEXT.locked, port.redialing && TEXT.redialing,
+      !port.available && TEXT.unavailable].filter(Boolean).join(" · "));
     setText(this._publicIp, port.public_ip ? `${TEXT.publicIp}: ${port.public_ip}` : "");
     // Lock or Unlock, as the port is.
     const lock = this._buttons.lock;

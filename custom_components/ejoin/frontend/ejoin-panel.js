@@ -188,7 +188,7 @@ class EjoinPanel extends HTMLElement {
     if (name === "inbox" && !this._lazy.inbox) this._lazy.inbox = this._create("inbox", "ejoin-inbox");
     if (name === "send" && !this._lazy.send) {
       this._lazy.send = this._create("send", "ejoin-send-form");
-      this._lazy.send.gateways = this._farm.list();
+      this._lazy.send.gateways = this._farm.loaded ? this._farm.list() : null;
     }
   }
 
@@ -274,7 +274,7 @@ class EjoinPanel extends HTMLElement {
       }
       this._drawSection(section, gateway, [...gateway.ports.values()]);
     });
-    if (this._lazy.send) this._lazy.send.gateways = gateways;
+    if (this._lazy.send) this._lazy.send.gateways = this._farm.loaded ? gateways : null;
   }
 
   _section(gateway) {

@@ -64,6 +64,8 @@ class EjoinSendForm extends HTMLElement {
         h("label", { class: "check" }, this._delivery, TEXT.deliveryReport),
         this._send),
       this._error);
+    this._empty.hidden = true; // until the gateways are known
+    this._form.hidden = true;
     this._progressBox = h("div", { "data-testid": "send-progress" });
     this._progress = new SendProgress(this._progressBox);
     this._eventsError = h("div", { class: "message error", role: "alert", hidden: true });
@@ -78,9 +80,10 @@ class EjoinSendForm extends HTMLElement {
     if (first && this.isConnected) this._subscribe();
   }
 
-  /** The gateways to send from (Farm's list: ports in a Map by number). */
+  /** The gateways to send from (Farm's list: ports in a Map by number; null: not known yet). */
   set gateways(gateways) {
-    this._gateways = gateways || [];
+    const known = Array.isArray(gateways);
+    this._gateways = known ? gateways : [];
     const options = this._gateways.map((g) => [g.entry_id, g.title || g.entry_id]);
     if (this._gatewayOptions !== JSON.stringify(options)) {
       const chosen = this._gateway.value;
@@ -88,7 +91,7 @@ class EjoinSendForm extends HTMLElement {
       this._gatewayOptions = JSON.stringify(options);
       if (options.some(([value]) => value === chosen)) this._gateway.value = chosen;
     }
-    this._empty.hidden = this._gateways.length > 0;
+    this._empty.hidden = !known || this._gateways.length > 0;
     this._form.hidden = this._gateways.length === 0;
     this._drawPorts();
   }
