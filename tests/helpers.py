@@ -278,8 +278,9 @@ async def running(gateway: Gateway) -> AsyncIterator[Simulator]:
 async def http_client(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClient:
     """Start Home Assistant's test HTTP server (the webhook's) and return its client."""
     # Integrations that add HTTP views must be set up before the server starts, as
-    # Home Assistant does at start-up; notify brings repairs, which adds some.
-    for domain in ("webhook", "notify"):
+    # Home Assistant does at start-up; notify brings repairs, which adds some, and this
+    # integration the WebSocket API.
+    for domain in ("webhook", "notify", DOMAIN):
         assert await async_setup_component(hass, domain, {})
     client: TestClient = await hass_client_no_auth()
     return client

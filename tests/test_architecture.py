@@ -5,7 +5,8 @@ runs upwards and no cycle can form (imports under ``TYPE_CHECKING`` count too). 
 order, from the bottom: constants and the protocol package; what events carry,
 report URLs and the client builder; identifiers; the gateway model; the features that
 feed it or read it; the runtime that builds them; the entity base and the commands
-layer; platforms, actions, flows and the rest of Home Assistant's entry points; and
+layer; platforms, actions, flows, the panel's views and the rest of Home Assistant's
+entry points; what the panel's subscriptions follow; its WebSocket commands; and
 ``__init__`` on top. The protocol package imports nothing outside itself, and platforms
 and actions reach the features only through what is meant for them.
 """
@@ -58,6 +59,7 @@ LAYERS: dict[str, int] = {
     "config_flow": 8,
     "device_trigger": 8,
     "diagnostics": 8,
+    "farm": 8,
     "event": 8,
     "logbook": 8,
     "notify": 8,
@@ -69,7 +71,9 @@ LAYERS: dict[str, int] = {
     "targets": 7,
     "task_queue": 8,
     "switch": 8,
-    "__init__": 9,
+    "farm_watch": 9,
+    "websocket_api": 10,
+    "__init__": 11,
     "sms": 4,
 }
 PROTOCOL = "pyejoin"

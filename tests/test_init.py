@@ -71,7 +71,7 @@ async def test_home_assistant_loads_the_repository_integration(
     assert Path(integration.file_path) == MANIFEST.parent
     assert integration.name == manifest["name"]
     assert integration.version == AwesomeVersion(manifest["version"])
-    assert integration.dependencies == ["webhook"]
+    assert integration.dependencies == ["http", "webhook", "websocket_api"]
     assert integration.config_flow is True
     assert integration.iot_class == "local_push"
 

@@ -24,6 +24,7 @@ from .sms.recent import RecentSms
 from .sms.task_ids import TaskIds
 from .task_queue import async_setup_task_queue_services
 from .webhook import async_hold_webhook, async_release_webhook
+from .websocket_api import async_setup_websocket_api
 
 PLATFORMS = [
     Platform.BINARY_SENSOR,
@@ -38,9 +39,10 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions, once for every gateway."""
+    """Register the actions and the panel's commands, once for every gateway."""
     async_setup_services(hass)
     async_setup_task_queue_services(hass)
+    async_setup_websocket_api(hass)
     return True
 
 
