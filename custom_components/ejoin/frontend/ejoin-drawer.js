@@ -157,9 +157,11 @@ class EjoinPortDrawer extends HTMLElement {
     setText(this._publicIp, port.public_ip ? `${TEXT.publicIp}: ${port.public_ip}` : "");
     // Lock or Unlock, as the port is.
     const lock = this._buttons.lock;
-    lock.dataset.action = port.locked ? "unlock" : "lock";
-    lock.replaceChildren(icon(port.locked ? "mdi:lock-open-variant" : "mdi:lock"),
-      port.locked ? TEXT.unlock : TEXT.lock);
+    if (lock.dataset.action !== (port.locked ? "unlock" : "lock")) {
+      lock.dataset.action = port.locked ? "unlock" : "lock";
+      lock.replaceChildren(icon(port.locked ? "mdi:lock-open-variant" : "mdi:lock"),
+        port.locked ? TEXT.unlock : TEXT.lock);
+    }
     this._drawSlots();
     const noDevice = !port.device_id;
     for (const [name, button] of Object.entries(this._buttons)) {

@@ -13,9 +13,9 @@ const TEXT = {
   loading: "Loading the inbox…",
   empty: "No SMS kept",
   emptyHint:
-    "Each gateway keeps its newest received SMS for this inbox: as many as its " +
-    "“Inbox size” option says (Settings → Devices & services → Ejoin → Configure). " +
-    "With 0 it keeps none.",
+    "Each gateway keeps its newest received SMS here: as many as its option " +
+    "“SMS kept for the panel's inbox” says (Settings → Devices & services → Ejoin → " +
+    "Configure). With 0 it keeps none.",
   noMatch: "No SMS matches the search.",
   failed: (message) => `Could not load the inbox: ${message}`,
   port: (n) => `Port ${n}`,

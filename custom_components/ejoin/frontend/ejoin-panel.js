@@ -1,9 +1,10 @@
 // The "SIM gateways" sidebar panel: <ejoin-panel>. Three tabs: Ports (every gateway's
 // port grid, live from `ejoin/farm/subscribe`, with a filter and sort, and a drawer per
 // port), Inbox (<ejoin-inbox>) and Send SMS (<ejoin-send-form>), the last two created
-// (and subscribing) when first opened. Home Assistant sets hass, narrow, route and panel; a new hass comes
-// with every state change, so the setter only hands it on: tiles redraw from the farm's
-// messages, and only those of ports that changed.
+// (and subscribing) when first opened; the tab is in the address (/ejoin/inbox).
+// Home Assistant sets hass, narrow, route and panel; a new hass comes with every state
+// change, so the setter only hands it on: tiles redraw from the farm's messages, and
+// only those of ports that changed.
 //
 // Modules are imported with this module's version query (minus the file's own hash),
 // so that a new release never runs with a stale cached module beside a fresh one.
@@ -73,10 +74,11 @@ class EjoinPanel extends HTMLElement {
     this._drawer = h("ejoin-port-drawer");
     root.append(
       h("style", {}, BASE_CSS + GRID_CSS + PANEL_CSS),
-      (this._header = h("header", { class: "toolbar" }, this._menuFallback,
-        h("h1", { class: "main-title" }, TEXT.title))),
-      h("div", { class: "tabs", role: "tablist", "aria-label": TEXT.title },
-        ...TABS.map(([name]) => this._tabs[name])),
+      h("div", { class: "top" },
+        (this._header = h("header", { class: "toolbar" }, this._menuFallback,
+          h("h1", { class: "main-title" }, TEXT.title))),
+        h("div", { class: "tabs", role: "tablist", "aria-label": TEXT.title },
+          ...TABS.map(([name]) => this._tabs[name]))),
       h("main", {}, ...TABS.map(([name]) => this._panels[name])),
       this._drawer,
     );
@@ -224,6 +226,7 @@ class EjoinPanel extends HTMLElement {
     if (change.kind === "snapshot" || change.kind === "error") {
       this._drawState();
       this._drawSections();
+      this._drawDrawer();
     } else {
       const gateway = this._farm.gateways.get(change.entryId);
       const section = this._sections.get(change.entryId);
@@ -237,8 +240,11 @@ class EjoinPanel extends HTMLElement {
       if (this._lazy.send && (added || change.kind === "ports")) {
         this._lazy.send.gateways = this._farm.list();
       }
+      if (change.entryId === this._drawer.entryId &&
+        (change.kind === "gateway" || change.ports.includes(this._drawer.port))) {
+        this._drawDrawer();
+      }
     }
-    this._drawDrawer();
   }
 
   _drawState() {
@@ -341,6 +347,7 @@ class EjoinPanel extends HTMLElement {
 const PANEL_CSS = `
   :host { display: block; min-height: 100%; background: var(--primary-background-color);
     -webkit-font-smoothing: antialiased; }
+  .top { position: sticky; top: 0; z-index: 2; }
   .toolbar { display: flex; align-items: center; box-sizing: border-box; height: var(--header-height, 56px);
     padding: 0 12px; font-size: 20px; background: var(--app-header-background-color, var(--primary-color));
     color: var(--app-header-text-color, var(--text-primary-color, #fff));
