@@ -1,7 +1,7 @@
-// Self-check of the SMS counter: `node custom_components/ejoin/frontend/ejoin-sms-count.check.mjs`
-// (no test framework; exits non-zero on the first wrong answer). Not loaded by the browser.
+// The SMS counter's answers, run by tests/test_frontend.py with node (`node tests/frontend/sms_count.check.mjs`)
+// (no test framework; exits non-zero on the first wrong answer).
 import assert from "node:assert/strict";
-import { parseRecipients, sameNumber, smsCount, smsCounterText } from "./ejoin-sms-count.js";
+import { parseRecipients, sameNumber, smsCount, smsCounterText } from "../../custom_components/ejoin/frontend/ejoin-sms-count.js";
 
 const cases = [
   ["", "0 characters · GSM-7 · 0 SMS"],
