@@ -279,7 +279,7 @@ async def http_client(hass: HomeAssistant, hass_client_no_auth: Any) -> TestClie
     """Start Home Assistant's test HTTP server (the webhook's) and return its client."""
     # Integrations that add HTTP views must be set up before the server starts, as
     # Home Assistant does at start-up; notify brings repairs, which adds some, and this
-    # integration the WebSocket API.
+    # integration the WebSocket API and its panel's files.
     for domain in ("webhook", "notify", DOMAIN):
         assert await async_setup_component(hass, domain, {})
     client: TestClient = await hass_client_no_auth()

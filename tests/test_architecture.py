@@ -63,6 +63,7 @@ LAYERS: dict[str, int] = {
     "event": 8,
     "logbook": 8,
     "notify": 8,
+    "panel": 8,
     "repairs": 8,
     "select": 8,
     "sensor": 8,

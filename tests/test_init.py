@@ -72,6 +72,8 @@ async def test_home_assistant_loads_the_repository_integration(
     assert integration.name == manifest["name"]
     assert integration.version == AwesomeVersion(manifest["version"])
     assert integration.dependencies == ["http", "webhook", "websocket_api"]
+    # The panel's: loaded first when they load at all (see panel.py).
+    assert integration.after_dependencies == ["frontend", "panel_custom"]
     assert integration.config_flow is True
     assert integration.iot_class == "local_push"
 

@@ -15,6 +15,7 @@ from homeassistant.helpers.typing import ConfigType
 from .connection import client_for
 from .const import CONF_CONFIGURE_GATEWAY, DOMAIN, LOGGER
 from .identifiers import port_of_identifier
+from .panel import async_setup_panel
 from .pyejoin import EjoinError
 from .report_url import pushes_missing_issue_id
 from .runtime import EjoinConfigEntry, async_create_runtime
@@ -39,10 +40,11 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and the panel's commands, once for every gateway."""
+    """Register the actions, the panel's commands and its files, once for every gateway."""
     async_setup_services(hass)
     async_setup_task_queue_services(hass)
     async_setup_websocket_api(hass)
+    await async_setup_panel(hass)
     return True
 
 
