@@ -1,8 +1,8 @@
 """The "SIM gateways" panel and the port grid card's module, in Home Assistant's frontend.
 
-The panel is in the sidebar, for administrators, while a loaded gateway has the
-``show_panel`` option on; the card's module is loaded on every page while a gateway
-is loaded; the frontend files are served, under URLs that change with each release.
+The panel is in the sidebar, for administrators, while an enabled gateway has the
+``show_panel`` option on (and stays through a reload); the card's module is loaded on
+every page while a gateway is enabled; the frontend files are served, under URLs that change with each release.
 The frontend is set up from an empty folder: its own files are not needed here.
 """
 
@@ -14,11 +14,18 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.components.frontend import DATA_EXTRA_MODULE_URL
+from homeassistant.components.frontend import (
+    DATA_EXTRA_MODULE_URL,
+    EVENT_PANELS_UPDATED,
+)
+from homeassistant.config_entries import ConfigEntryDisabler
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
 from pytest_homeassistant_custom_component.typing import (
     ClientSessionGenerator,
     WebSocketGenerator,
@@ -108,6 +115,14 @@ async def set_options(
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
+async def disable(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Disable an entry, as its menu's "Disable" does."""
+    assert await hass.config_entries.async_set_disabled_by(
+        entry.entry_id, ConfigEntryDisabler.USER
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
 async def test_the_panel_is_in_the_administrators_sidebar(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -122,7 +137,7 @@ async def test_the_panel_is_in_the_administrators_sidebar(
     assert our_panel(await panels(user)) is None
 
 
-async def test_the_panel_follows_the_option_and_the_loaded_gateways(
+async def test_the_panel_follows_the_option_and_the_enabled_gateways(
     hass: HomeAssistant,
     simulator: Simulator,
     second: Simulator,
@@ -147,8 +162,7 @@ async def test_the_panel_follows_the_option_and_the_loaded_gateways(
     assert our_panel(await panels(admin)) is None
     await set_options(hass, other, **{CONF_SHOW_PANEL: True})
     assert our_panel(await panels(admin)) == PANEL
-    assert await hass.config_entries.async_unload(other.entry_id)
-    await hass.async_block_till_done()
+    await disable(hass, other)
     assert our_panel(await panels(admin)) is None
     await set_options(hass, entry, **{CONF_SHOW_PANEL: True})
     assert our_panel(await panels(admin)) == PANEL
@@ -157,17 +171,44 @@ async def test_the_panel_follows_the_option_and_the_loaded_gateways(
 async def test_the_card_is_loaded_while_a_gateway_is_loaded(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
-    """The card's module, on every page; without a loaded gateway, neither it nor the panel."""
+    """The card's module, on every page; without an enabled gateway, neither it nor the panel."""
     await set_options(hass, entry, **{CONF_SHOW_PANEL: False})
     assert card_loaded(hass)  # the card does not need the panel
 
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
+    await disable(hass, entry)
     assert not card_loaded(hass)
 
-    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert await hass.config_entries.async_set_disabled_by(entry.entry_id, None)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert card_loaded(hass)
+
+
+async def test_a_reload_leaves_the_panel_and_the_card_in_place(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    """The entry unloads for a moment; the open panel must not vanish meanwhile."""
+    admin = await hass_ws_client(hass)
+    changed = async_capture_events(hass, EVENT_PANELS_UPDATED)
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert changed == []
+    assert our_panel(await panels(admin)) == PANEL
+    assert card_loaded(hass)
+
+
+async def test_a_removed_gateway_takes_the_panel_and_the_card_with_it(
+    hass: HomeAssistant, entry: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    """With no gateway left, the sidebar and the dashboards are as before."""
+    admin = await hass_ws_client(hass)
+
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert our_panel(await panels(admin)) is None
+    assert not card_loaded(hass)
 
 
 @pytest.mark.usefixtures("entry")

@@ -2,8 +2,10 @@
 
 The frontend files (``frontend/``, plain ES modules) are served under ``STATIC_URL``,
 registered once per run. The panel is in the sidebar (of administrators) while at least
-one loaded gateway has the ``show_panel`` option on; the card's module is loaded on
-every page while any gateway is loaded, so the card is in the dashboard's card picker.
+one enabled gateway has the ``show_panel`` option on; the card's module is loaded on
+every page while any gateway is enabled, so the card is in the dashboard's card picker.
+Enabled, not loaded: a gateway's entry unloads for a moment whenever it reloads (an
+option changed, a new password), and the panel stays open through that.
 Module URLs carry the integration's version and a short hash of the file: a browser
 does not keep using a module of an earlier release. The files are served without
 long-lived cache headers, so that what the modules import is not stale either.
@@ -104,14 +106,18 @@ def _short_hashes(folder: Path, names: tuple[str, ...]) -> dict[str, str]:
 
 
 async def _async_show(hass: HomeAssistant) -> None:
-    """Add or remove the panel and the card's module, as the loaded gateways want."""
+    """Add or remove the panel and the card's module, as the enabled gateways want."""
     shown = hass.data[DATA_FRONTEND]
     async with shown.lock:
         if frontend.DATA_EXTRA_MODULE_URL not in hass.data:
             return  # no frontend (or a stand-in of it): nothing shows them
-        loaded = hass.config_entries.async_loaded_entries(DOMAIN)
+        # Entries set up and enabled, loaded or not: a reload (which unloads the entry
+        # for a moment) must not take the panel from under the user who has it open.
+        wanted = hass.config_entries.async_entries(
+            DOMAIN, include_ignore=False, include_disabled=False
+        )
         panel = any(
-            entry.options.get(CONF_SHOW_PANEL, DEFAULT_SHOW_PANEL) for entry in loaded
+            entry.options.get(CONF_SHOW_PANEL, DEFAULT_SHOW_PANEL) for entry in wanted
         )
         if panel and not shown.panel:
             await panel_custom.async_register_panel(
@@ -127,7 +133,7 @@ async def _async_show(hass: HomeAssistant) -> None:
         elif shown.panel and not panel:
             frontend.async_remove_panel(hass, PANEL_URL_PATH)
         shown.panel = panel
-        card = bool(loaded)
+        card = bool(wanted)
         if card and not shown.card:
             frontend.add_extra_js_url(hass, shown.urls[CARD_MODULE])
         elif shown.card and not card:
