@@ -25,7 +25,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.ejoin.pyejoin import EjoinClient, EjoinConnectionError
+from custom_components.ejoin.sms import received as received_module
 from custom_components.ejoin.sms.inbox import SmsInbox
+from custom_components.ejoin.sms.recent import RecentSms
 from ejoin_simulator import Simulator
 from tests.helpers import (
     entry_for,
@@ -332,6 +334,35 @@ async def test_the_same_sms_pushed_twice_fires_once(
     assert await post(hass, client, report) == (200, "OK")
 
     assert texts(received) == ["Gate code 1234"]
+
+
+async def test_an_sms_that_cannot_be_kept_or_shown_still_fires_with_its_burst(
+    hass: HomeAssistant,
+    client: TestClient,
+    entry: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The inbox keeper and the port's event entity failing lose no event of a burst.
+
+    Both run after the bus event; each failure is logged, the next message still
+    fires, and none is left pending to fire again at the next start.
+    """
+    received = async_capture_events(hass, SMS_RECEIVED)
+    report = sms_report(
+        sms_row("first", port="1.01"), sms_row("second", port="2.01", at=1714556760)
+    )
+
+    with (
+        patch.object(RecentSms, "add", side_effect=RuntimeError("disk on fire")),
+        patch(f"{received_module.__name__}._shown", side_effect=RuntimeError("boom")),
+    ):
+        assert await post(hass, client, report) == (200, "OK")
+        await hass.async_block_till_done()
+
+    assert texts(received) == ["first", "second"]
+    assert "An SMS of port 1 could not be kept for the inbox" in caplog.text
+    assert "The SMS event entity of port 2 failed" in caplog.text
+    assert entry.runtime_data.inbox.pending() == []
 
 
 async def test_500_sms_posted_at_once_fire_500_events(

@@ -137,13 +137,17 @@ class ReceivedSmsEvents:
         self.hass.bus.async_fire(pending["event_type"], dict(data))
         if pending["event_type"] != EVENT_SMS_RECEIVED:
             return
-        self.recent.add(key, data)
         port = data.get("port")
+        # The bus event fired already; whatever fails after it is logged, and the rest
+        # of the burst still fires.
+        try:
+            self.recent.add(key, data)
+        except Exception:  # noqa: BLE001 - the rest of the burst must fire
+            LOGGER.exception("An SMS of port %s could not be kept for the inbox", port)
         if isinstance(port, int) and (listeners := self._ports.get(port)):
             try:
                 listeners.notify(SMS_RECEIVED, _shown(data))
             except Exception:  # noqa: BLE001 - the rest of the burst must fire
-                # The bus event fired already; the entity's failure is logged.
                 LOGGER.exception("The SMS event entity of port %s failed", port)
 
 
