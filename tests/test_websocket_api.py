@@ -39,6 +39,7 @@ from .helpers import (
     FIRMWARE,
     GATEWAY_MAC_DASHED,
     PROXY_FIRMWARE,
+    PUBLIC_IPS,
     SECOND_MAC,
     SMS,
     act,
@@ -447,6 +448,34 @@ async def test_a_new_public_ip_is_sent(
     await coordinator.async_refresh()  # the same addresses again
     await let_the_batch_go(hass)
     await ws.nothing_more()
+
+
+@PROXY_FIRMWARE
+async def test_an_open_panel_does_not_start_reading_public_ips(
+    hass: HomeAssistant, simulator: Simulator, entry: MockConfigEntry, ws: Ws
+) -> None:
+    """With every public IP and traffic sensor disabled, nothing is read for them.
+
+    The panel follows the readings the sensors have made, and makes none itself.
+    """
+    registry = er.async_get(hass)
+    for item in er.async_entries_for_config_entry(registry, entry.entry_id):
+        if item.unique_id.endswith(("_public_ip", "_data_received", "_data_sent")):
+            registry.async_update_entity(
+                item.entity_id, disabled_by=er.RegistryEntryDisabler.USER
+            )
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    subscription = await ws.subscribe(type="ejoin/farm/subscribe")
+    await ws.event(subscription)
+    simulator.request_log.clear()
+
+    for times in (1, 2, 3):  # three times the default interval of 300 s
+        later = dt_util.utcnow() + timedelta(seconds=301 * times)
+        async_fire_time_changed(hass, later)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert [request for request in sent(simulator) if request[:3] == PUBLIC_IPS] == []
 
 
 async def test_snapshots_follow_gateways_loaded_unloaded_and_renamed(

@@ -137,8 +137,9 @@ class _PortFollower:
             follower._cancel,
         ]
         if (coordinator := runtime.public_ips) is not None:
+            # The readings its sensors have made: an open panel makes none itself.
             follower._public_ips = follower._read_public_ips()
-            stops.append(coordinator.async_add_listener(follower._public_ips_read))
+            stops.append(coordinator.readings.add(follower._public_ips_read))
 
         @callback
         def stop() -> None:

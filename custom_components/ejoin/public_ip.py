@@ -16,7 +16,7 @@ from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import CONF_PUBLIC_IP_INTERVAL, DEFAULT_PUBLIC_IP_INTERVAL, DOMAIN, LOGGER
-from .gateway import EjoinGateway
+from .gateway import EjoinGateway, Listeners
 from .pyejoin import (
     EjoinAuthenticationError,
     EjoinClient,
@@ -67,6 +67,15 @@ class PublicIpCoordinator(DataUpdateCoordinator[PublicIpData]):
         self.client = client
         self.has_traffic = True
         self._first_reading = True
+        # Told of each reading, as the coordinator's listeners are; unlike them, they do
+        # not make the coordinator read (the panel follows what the sensors have read).
+        self.readings: Listeners[[]] = Listeners()
+
+    @callback
+    def async_update_listeners(self) -> None:
+        """Tell the sensors of a reading, then those who only follow the readings."""
+        super().async_update_listeners()
+        self.readings.notify()
 
     async def _async_update_data(self) -> PublicIpData:
         """Read the public IPs, and the traffic unless the firmware lacks it."""
