@@ -732,7 +732,7 @@ async def test_options_take_effect_at_once(
         CONF_INBOX_SIZE: 20,
     }
     assert type(entry.options[CONF_INBOX_SIZE]) is int
-    assert entry.runtime_data.recent_sms.size == 20
+    assert entry.runtime_data.recent_sms.size == 0  # none kept without the panel
     await post_from_outside(hass, client, simulator, "2.22")
     assert hass.states.get("sensor.ejoin_127_0_0_1_port_1_balance").state == "2.22"
     assert (simulator.gateway.report_period, simulator.gateway.all_sims) == (120, True)

@@ -34,9 +34,11 @@ from .const import (
     CONF_REDIAL_INTERVAL,
     CONF_REPORT_PERIOD,
     CONF_REPORT_URL,
+    CONF_SHOW_PANEL,
     DEFAULT_INBOX_SIZE,
     DEFAULT_REDIAL_INTERVAL,
     DEFAULT_REPORT_PERIOD,
+    DEFAULT_SHOW_PANEL,
     DOMAIN,
     LOGGER,
 )
@@ -133,10 +135,14 @@ async def async_create_runtime(
     gateway = EjoinGateway(mac=entry.unique_id or "", all_sims=all_sims)
     inbox = SmsInbox(hass, entry.entry_id)
     await inbox.async_load()  # before the first push, which it must recognise
+    # A gateway left out of the panel keeps no SMS for it (texts are personal data).
+    panel = entry.options.get(CONF_SHOW_PANEL, DEFAULT_SHOW_PANEL)
     recent_sms = RecentSms(
         hass,
         entry.entry_id,
-        size=int(entry.options.get(CONF_INBOX_SIZE, DEFAULT_INBOX_SIZE)),
+        size=int(entry.options.get(CONF_INBOX_SIZE, DEFAULT_INBOX_SIZE))
+        if panel
+        else 0,
     )
     await recent_sms.async_load()
 

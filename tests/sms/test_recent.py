@@ -20,7 +20,7 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.ejoin.const import CONF_INBOX_SIZE, DOMAIN
+from custom_components.ejoin.const import CONF_INBOX_SIZE, CONF_SHOW_PANEL, DOMAIN
 from custom_components.ejoin.sms.recent import SAVE_DELAY, KeptSms, RecentSms
 from ejoin_simulator import Simulator
 from tests.helpers import (
@@ -185,6 +185,26 @@ async def test_size_0_keeps_nothing_and_deletes_what_was_kept(
     ]
     assert kept(entry) == []
     assert await hass.config_entries.async_unload(entry.entry_id)
+    assert stored(hass_storage, entry) is None
+
+
+async def test_a_gateway_without_the_panel_keeps_nothing(
+    hass: HomeAssistant,
+    client: TestClient,
+    entry: MockConfigEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    """Turning the panel off for a gateway deletes its kept SMS and keeps no new one."""
+    await receive(hass, client, "kept for a while")
+    await let_the_delayed_write_pass(hass)
+    assert stored(hass_storage, entry) == ["kept for a while"]
+
+    await set_options(hass, entry, **{CONF_SHOW_PANEL: False})
+    assert stored(hass_storage, entry) is None
+    await receive(hass, client, "not kept")
+    await let_the_delayed_write_pass(hass)
+
+    assert kept(entry) == []
     assert stored(hass_storage, entry) is None
 
 
