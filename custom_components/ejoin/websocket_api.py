@@ -8,6 +8,7 @@ its checks and its behaviour are the action's, and so is the user's context.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from homeassistant.components.websocket_api import async_register_command
@@ -92,6 +93,18 @@ def _known_or_error(
     return True
 
 
+def _events_of(
+    connection: ActiveConnection, msg: dict[str, Any]
+) -> Callable[[dict[str, Any]], None]:
+    """Return what sends an event of the subscription ``msg`` opened."""
+
+    @callback
+    def send(event: dict[str, Any]) -> None:
+        connection.send_event(msg["id"], event)
+
+    return send
+
+
 def _not_found(connection: ActiveConnection, msg: dict[str, Any]) -> None:
     """Tell that the gateway asked for is not set up."""
     connection.send_error(
@@ -122,11 +135,7 @@ def ws_farm_subscribe(
     if not _known_or_error(hass, connection, msg):
         return
 
-    @callback
-    def send(event: dict[str, Any]) -> None:
-        connection.send_event(msg["id"], event)
-
-    watch = FarmWatch(hass, msg.get(ENTRY_ID), send)
+    watch = FarmWatch(hass, msg.get(ENTRY_ID), _events_of(connection, msg))
     connection.send_result(msg["id"])  # the subscription's events follow its result
     connection.subscriptions[msg["id"]] = watch.start()
 
@@ -162,12 +171,8 @@ def ws_inbox_subscribe(
     if not _known_or_error(hass, connection, msg):
         return
 
-    @callback
-    def send(event: dict[str, Any]) -> None:
-        connection.send_event(msg["id"], event)
-
     connection.subscriptions[msg["id"]] = InboxWatch(
-        hass, msg.get(ENTRY_ID), send
+        hass, msg.get(ENTRY_ID), _events_of(connection, msg)
     ).start()
     connection.send_result(msg["id"])
 
