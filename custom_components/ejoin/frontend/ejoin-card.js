@@ -66,6 +66,7 @@ class EjoinPortGridCard extends HTMLElement {
   set hass(hass) {
     const old = this._hass;
     this._hass = hass;
+    // A no-op but for a new connection: a failed subscribe is not sent again per state change.
     if (this.isConnected) this._farm.connect(hass, this._config.entry_id);
     if (old && old.localize !== hass.localize) this._draw();
   }

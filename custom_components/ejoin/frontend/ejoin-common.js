@@ -1,5 +1,6 @@
 // Small helpers every Ejoin frontend module shares: building elements, defining them
-// once, error texts, times, and the CSS of form controls, buttons and notes in Home
+// once, error texts, times, a WebSocket subscription that outlives Home Assistant's
+// restarts (LiveSubscription), and the CSS of form controls, buttons and notes in Home
 // Assistant's colours (its CSS variables, so light and dark themes both work).
 // No DOM is touched at import time except through the functions below.
 
@@ -74,12 +75,122 @@ export function errorText(err) {
   return err.message || err.error?.message || err.code || String(err);
 }
 
-/** Call an unsubscribe function, or the one a pending subscription will give. */
-export function unsubscribe(pending) {
-  if (!pending) return;
-  Promise.resolve(pending)
-    .then((unsub) => (typeof unsub === "function" ? unsub() : undefined))
-    .catch(() => {}); // the subscription failed or the connection is gone: nothing to end
+// Subscribing again while Home Assistant does not know the command yet: it answers
+// WebSocket clients before custom integrations are loaded. 1 s, 2 s, 4 s … 30 s.
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30000;
+const RETRY_CODES = new Set(["unknown_command"]);
+
+/**
+ * One WebSocket subscription that lives through Home Assistant's restarts.
+ *
+ * home-assistant-js-websocket would send a subscription again itself after a reconnect,
+ * but it drops the error when that fails, and it fails after a restart: the socket is
+ * up before the integration registered its commands ("unknown_command"). So it is told
+ * not to ({resubscribe: false}); this subscribes again on the connection's "ready"
+ * event, and after "unknown_command" 1 s, 2 s, 4 s … up to 30 s later. Any other
+ * failure (a removed gateway: "not_found") is remembered: tried again only on a
+ * reconnect, a new connection or another message, never because a new hass came.
+ *
+ * handlers: event(event) for each event; subscribed() each time it (re)started, the
+ * moment to fetch what may have been missed; failed(error) when it could not.
+ */
+export class LiveSubscription {
+  constructor(handlers) {
+    this._handlers = handlers;
+    this._connection = null;
+    this._message = null;
+    this._key = null; // the message as JSON, to tell a new one
+    this._attempt = null; // the latest subscribeMessage: {connection, socket, unsub, dropped}
+    this._timer = null;
+    this._delay = 0;
+    this.subscribed = false;
+    this._onReady = () => {
+      this._delay = 0;
+      this._subscribe();
+    };
+    this._onDisconnected = () => this._drop(false);
+  }
+
+  /** Follow `message` on `connection`: nothing to do when it follows them already. */
+  open(connection, message) {
+    const key = JSON.stringify(message);
+    if (connection === this._connection && key === this._key) return;
+    this.close();
+    if (!connection) return;
+    this._connection = connection;
+    this._message = message;
+    this._key = key;
+    connection.addEventListener("ready", this._onReady);
+    connection.addEventListener("disconnected", this._onDisconnected);
+    this._subscribe();
+  }
+
+  /** End the subscription and stop following the connection. */
+  close() {
+    this._drop(true);
+    this._connection?.removeEventListener("ready", this._onReady);
+    this._connection?.removeEventListener("disconnected", this._onDisconnected);
+    this._connection = null;
+    this._message = null;
+    this._key = null;
+    this._delay = 0;
+  }
+
+  _subscribe() {
+    this._drop(true);
+    const connection = this._connection;
+    if (!connection || connection.connected === false) return; // "ready" will come
+    const attempt = { connection, socket: connection.socket, unsub: null, dropped: false };
+    this._attempt = attempt;
+    connection
+      .subscribeMessage((event) => {
+        if (!attempt.dropped) this._handlers.event(event);
+      }, this._message, { resubscribe: false })
+      .then((unsub) => {
+        attempt.unsub = unsub;
+        if (attempt.dropped) {
+          endAttempt(attempt); // closed while it was on its way
+          return;
+        }
+        this._delay = 0;
+        this.subscribed = true;
+        this._handlers.subscribed?.();
+      }, (error) => {
+        if (attempt.dropped) return;
+        this._attempt = null;
+        if (connection.connected === false) return; // lost with the socket: "ready" will come
+        if (RETRY_CODES.has(error?.code)) {
+          this._delay = Math.min(this._delay ? this._delay * 2 : RETRY_FIRST_MS, RETRY_MAX_MS);
+          this._timer = setTimeout(() => this._subscribe(), this._delay);
+        }
+        this._handlers.failed?.(error);
+      });
+  }
+
+  /** Forget the current attempt; `end`: unsubscribe it too, if its socket is still open. */
+  _drop(end) {
+    clearTimeout(this._timer);
+    this._timer = null;
+    this.subscribed = false;
+    const attempt = this._attempt;
+    this._attempt = null;
+    if (!attempt) return;
+    attempt.dropped = true;
+    if (end) endAttempt(attempt);
+  }
+}
+
+// The library numbers commands per socket, from 1 again after a reconnect: an old
+// subscription's unsubscribe would end whatever has its number on the new socket. And
+// the server forgot the old ones with the old socket anyway.
+function endAttempt(attempt) {
+  const unsub = attempt.unsub;
+  attempt.unsub = null;
+  if (typeof unsub !== "function" || attempt.connection.socket !== attempt.socket) return;
+  Promise.resolve()
+    .then(unsub)
+    .catch(() => {}); // the connection is gone: nothing to end
 }
 
 /** A status's label, as the Status sensor shows it (the key when not translated). */

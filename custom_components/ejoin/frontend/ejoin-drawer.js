@@ -40,7 +40,7 @@ const TEXT = {
 const ORDER = [
   "status", "registered", "signal_strength", "signal_level", "operator", "balance",
   "sim_number", "active_slot", "active_slot_select", "public_ip", "mobile_data", "locked",
-  "data_today", "sms", "call", "redial", "reset", "identify",
+  "data_today", "sms", "call",
 ];
 
 class EjoinPortDrawer extends HTMLElement {
@@ -51,6 +51,7 @@ class EjoinPortDrawer extends HTMLElement {
     this._port = null;
     this._rows = new Map(); // entity_id -> {row, name, state, stateObj}
     this._busy = new Set();
+    this._noDeviceSaid = false; // the message says TEXT.noDevice
     const root = this.attachShadow({ mode: "open" });
     root.append(h("style", {}, BASE_CSS + DRAWER_CSS));
     this._title = h("h2", { id: "title" });
@@ -169,7 +170,10 @@ class EjoinPortDrawer extends HTMLElement {
       button.disabled = needs || this._busy.has(name) || this._busy.has(button.dataset.action);
     }
     this._buttons.identify.hidden = !port.entities?.identify;
+    // The note stays while the port has no device, and goes when its device comes.
     if (noDevice) this._say(TEXT.noDevice, "");
+    else if (this._noDeviceSaid) this._say("", "");
+    this._noDeviceSaid = noDevice;
     this._drawRows();
   }
 
@@ -200,6 +204,9 @@ class EjoinPortDrawer extends HTMLElement {
     const wanted = [];
     for (const key of keys) {
       const entityId = entities[key];
+      // The controls above stand for the buttons and the slot select: a row "Redial:
+      // Unknown" or a second "Active SIM slot" would only confuse.
+      if (entityId.startsWith("button.") || key === "active_slot_select") continue;
       let row = this._rows.get(entityId);
       if (!row) {
         row = { name: h("span", { class: "name" }), state: h("span", { class: "state" }) };

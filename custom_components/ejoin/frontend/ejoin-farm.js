@@ -4,7 +4,7 @@
 // changed so the views redraw only that. The panel and the card each hold one.
 
 const V = new URL(import.meta.url).search.replace(/-[0-9a-f]{6,}$/i, "");
-const { unsubscribe } = await import(`./ejoin-common.js${V}`);
+const { LiveSubscription } = await import(`./ejoin-common.js${V}`);
 
 export class Farm {
   /**
@@ -16,41 +16,34 @@ export class Farm {
     this.gateways = new Map(); // entry_id -> GatewayView, its ports a Map by port number
     this.loaded = false; // a snapshot arrived
     this.error = null;
-    this._pending = null;
-    this._hass = null;
-    this._entryId = undefined;
+    this._live = new LiveSubscription({
+      event: (event) => this._event(event),
+      failed: (error) => {
+        this.error = error;
+        this.listener({ kind: "error", error });
+      },
+    });
   }
 
-  /** Subscribe (again, if the connection or the entry asked for changed). */
+  /**
+   * Follow the gateways (or the one of entryId) on hass's connection. Called with every
+   * hass: it subscribes only for a new connection or entry; after a reconnect (a
+   * snapshot comes again) or a failure, LiveSubscription decides when to try again.
+   */
   connect(hass, entryId) {
     if (!hass?.connection) return;
-    if (this._pending && this._hass?.connection === hass.connection && this._entryId === entryId) {
-      return;
-    }
-    this.disconnect();
-    this._hass = hass;
-    this._entryId = entryId;
     const message = { type: "ejoin/farm/subscribe" };
     if (entryId) message.entry_id = entryId;
-    const pending = hass.connection.subscribeMessage((event) => this._event(event), message);
-    this._pending = pending;
-    pending.catch((err) => {
-      if (this._pending !== pending) return;
-      this._pending = null;
-      this.error = err;
-      this.listener({ kind: "error", error: err });
-    });
+    this._live.open(hass.connection, message);
   }
 
   /** End the subscription; the gateways are kept until the next snapshot. */
   disconnect() {
-    unsubscribe(this._pending);
-    this._pending = null;
-    this._hass = null;
+    this._live.close();
   }
 
   get connected() {
-    return this._pending !== null;
+    return this._live.subscribed;
   }
 
   /** The gateways in the order the snapshot gave them. */

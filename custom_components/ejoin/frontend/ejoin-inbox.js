@@ -1,11 +1,16 @@
 // The panel's Inbox tab: the SMS the gateways kept (`ejoin/inbox`), newest first, and
 // each new one as it arrives (`ejoin/inbox/subscribe`), with a search over sender, text,
-// gateway and port. Element: <ejoin-inbox>; it subscribes while it is connected.
+// gateway and port. Element: <ejoin-inbox>; it subscribes while it is connected, and
+// loads the kept list again each time it (re)subscribed (after Home Assistant restarted
+// or the socket was down, SMS may have come unseen).
 
 const V = new URL(import.meta.url).search.replace(/-[0-9a-f]{6,}$/i, "");
-const { BASE_CSS, define, errorText, formatTime, h, icon, unsubscribe } = await import(
+const { BASE_CSS, LiveSubscription, define, errorText, formatTime, h, icon } = await import(
   `./ejoin-common.js${V}`
 );
+
+// The most SMS shown: as many as one gateway may keep (the inbox_size option's maximum).
+const MAX_SHOWN = 1000;
 
 const TEXT = {
   search: "Search",
@@ -31,12 +36,20 @@ class EjoinInbox extends HTMLElement {
   constructor() {
     super();
     this._hass = null;
-    this._messages = []; // newest first
-    this._ids = new Set();
-    this._rows = new Map(); // message id -> row element
+    this._messages = []; // newest first, at most MAX_SHOWN
+    this._ids = new Set(); // the ids of _messages
+    this._rows = new Map(); // message id -> row element, for those in _messages
     this._loaded = false;
     this._error = null;
-    this._subscription = null;
+    this._loading = null; // the `ejoin/inbox` call under way: {arrived: [messages]}
+    this._live = new LiveSubscription({
+      event: (event) => this._arrived(event?.messages || []),
+      subscribed: () => this._load(),
+      failed: (error) => {
+        this._error = error;
+        this._render();
+      },
+    });
     const root = this.attachShadow({ mode: "open" });
     this._search = h("input", {
       type: "search", id: "search", "data-testid": "inbox-search",
@@ -55,56 +68,75 @@ class EjoinInbox extends HTMLElement {
   }
 
   set hass(hass) {
-    const first = !this._hass;
     this._hass = hass;
-    if (first && this.isConnected) this._subscribe();
+    if (this.isConnected) this._follow();
   }
 
   connectedCallback() {
-    if (this._hass) this._subscribe();
+    if (this._hass) this._follow();
   }
 
   disconnectedCallback() {
-    unsubscribe(this._subscription);
-    this._subscription = null;
+    this._live.close();
+    this._loading = null;
   }
 
-  async _subscribe() {
-    if (this._subscription || !this._hass?.connection) return;
-    const hass = this._hass;
-    // Subscribe first, so that nothing arriving while the list loads is missed.
-    const pending = hass.connection.subscribeMessage(
-      (event) => this._add(event?.messages || [], true),
-      { type: "ejoin/inbox/subscribe" },
-    );
-    this._subscription = pending;
+  /** Subscribe (only for a new connection: a new hass comes with every state change). */
+  _follow() {
+    const connection = this._hass.connection;
+    if (connection) this._live.open(connection, { type: "ejoin/inbox/subscribe" });
+  }
+
+  /** Load the kept SMS; subscribed first, so that none arriving meanwhile is missed. */
+  async _load() {
+    const loading = { arrived: [] };
+    this._loading = loading;
+    let result;
     try {
-      await pending;
+      result = await this._hass.callWS({ type: "ejoin/inbox", limit: MAX_SHOWN });
     } catch (err) {
-      if (this._subscription === pending) this._subscription = null;
+      if (this._loading !== loading) return;
+      this._loading = null;
       this._error = err;
       this._render();
       return;
     }
-    try {
-      const result = await hass.callWS({ type: "ejoin/inbox" });
-      this._add(result?.messages || [], false);
-      this._loaded = true;
-      this._error = null;
-    } catch (err) {
-      this._error = err;
-    }
+    if (this._loading !== loading) return; // a newer load, or closed
+    this._loading = null;
+    // The server's list replaces ours (SMS deleted there go); those that arrived while
+    // it was on its way stay on top.
+    this._show([...loading.arrived, ...(result?.messages || [])]);
+    this._loaded = true;
+    this._error = null;
     this._render();
   }
 
-  /** Add messages (newest first) not shown yet: new arrivals on top, the list below. */
-  _add(messages, arrived) {
-    const fresh = messages.filter((message) => message?.id && !this._ids.has(message.id));
+  /** New SMS (newest first), from the subscription. */
+  _arrived(messages) {
+    const valid = messages.filter((message) => message?.id);
+    this._loading?.arrived.unshift(...valid);
+    const fresh = valid.filter((message) => !this._ids.has(message.id));
     if (!fresh.length) return;
-    for (const message of fresh) this._ids.add(message.id);
-    this._messages = arrived ? [...fresh, ...this._messages] : [...this._messages, ...fresh];
-    if (arrived) this._loaded = true;
+    this._show([...fresh, ...this._messages]);
+    this._loaded = true;
     this._render();
+  }
+
+  /** Keep these messages (newest first): each id once, the newest MAX_SHOWN. */
+  _show(messages) {
+    const ids = new Set();
+    const kept = [];
+    for (const message of messages) {
+      if (!message?.id || ids.has(message.id)) continue;
+      ids.add(message.id);
+      kept.push(message);
+      if (kept.length === MAX_SHOWN) break;
+    }
+    this._messages = kept;
+    this._ids = ids;
+    for (const id of this._rows.keys()) {
+      if (!ids.has(id)) this._rows.delete(id);
+    }
   }
 
   _render() {

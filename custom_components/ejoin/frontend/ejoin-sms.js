@@ -1,10 +1,11 @@
 // The panel's "Send SMS" tab: a form (gateway, port or Automatic, recipients, text with
 // a live GSM-7/UCS-2 counter, delivery report) that calls `ejoin/send_sms`, and below it
 // what became of each task sent, from `ejoin/sms/subscribe`. Element: <ejoin-send-form>;
-// the panel sets .hass and .gateways (Farm's list); it subscribes while connected.
+// the panel sets .hass and .gateways (Farm's list); it subscribes while connected (and
+// again after Home Assistant restarted: LiveSubscription).
 
 const V = new URL(import.meta.url).search.replace(/-[0-9a-f]{6,}$/i, "");
-const { BASE_CSS, define, errorText, h, icon, unsubscribe } = await import(
+const { BASE_CSS, LiveSubscription, define, errorText, h, icon } = await import(
   `./ejoin-common.js${V}`
 );
 const { parseRecipients, smsCounterText } = await import(`./ejoin-sms-count.js${V}`);
@@ -33,7 +34,6 @@ class EjoinSendForm extends HTMLElement {
     this._hass = null;
     this._gateways = [];
     this._sending = false;
-    this._subscription = null;
     const root = this.attachShadow({ mode: "open" });
     const field = (id, label, control, hint) =>
       h("div", { class: "field-wrap" },
@@ -69,15 +69,22 @@ class EjoinSendForm extends HTMLElement {
     this._progressBox = h("div", { "data-testid": "send-progress" });
     this._progress = new SendProgress(this._progressBox);
     this._eventsError = h("div", { class: "message error", role: "alert", hidden: true });
+    this._live = new LiveSubscription({
+      event: (event) => this._progress.event(event),
+      subscribed: () => { this._eventsError.hidden = true; },
+      failed: (err) => {
+        this._eventsError.textContent = TEXT.eventsFailed(errorText(err));
+        this._eventsError.hidden = false;
+      },
+    });
     root.append(h("style", {}, BASE_CSS + FORM_CSS + PROGRESS_CSS),
       this._empty, this._form, this._eventsError, this._progressBox);
     this._drawState();
   }
 
   set hass(hass) {
-    const first = !this._hass;
     this._hass = hass;
-    if (first && this.isConnected) this._subscribe();
+    if (this.isConnected) this._follow();
   }
 
   /** The gateways to send from (Farm's list: ports in a Map by number; null: not known yet). */
@@ -97,29 +104,17 @@ class EjoinSendForm extends HTMLElement {
   }
 
   connectedCallback() {
-    if (this._hass) this._subscribe();
+    if (this._hass) this._follow();
   }
 
   disconnectedCallback() {
-    unsubscribe(this._subscription);
-    this._subscription = null;
+    this._live.close();
   }
 
-  _subscribe() {
-    if (this._subscription || !this._hass?.connection) return;
-    const pending = this._hass.connection.subscribeMessage(
-      (event) => this._progress.event(event),
-      { type: "ejoin/sms/subscribe" },
-    );
-    this._subscription = pending;
-    pending.then(
-      () => { this._eventsError.hidden = true; },
-      (err) => {
-        if (this._subscription === pending) this._subscription = null;
-        this._eventsError.textContent = TEXT.eventsFailed(errorText(err));
-        this._eventsError.hidden = false;
-      },
-    );
+  /** Subscribe (only for a new connection: a new hass comes with every state change). */
+  _follow() {
+    const connection = this._hass.connection;
+    if (connection) this._live.open(connection, { type: "ejoin/sms/subscribe" });
   }
 
   _chosenGateway() {
