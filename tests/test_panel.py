@@ -168,7 +168,7 @@ async def test_the_panel_follows_the_option_and_the_enabled_gateways(
     assert our_panel(await panels(admin)) == PANEL
 
 
-async def test_the_card_is_loaded_while_a_gateway_is_loaded(
+async def test_the_card_is_loaded_while_a_gateway_is_enabled(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
     """The card's module, on every page; without an enabled gateway, neither it nor the panel."""
