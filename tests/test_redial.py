@@ -391,7 +391,8 @@ async def test_only_the_return_to_work_ends_a_redial(
         await hass.async_block_till_done()
         assert sent(simulator) == [], f"the redial ended at {step}"
     assert await post(hass, client, report("15 Dial successful")) == (200, "OK")
-    await hass.async_block_till_done()
+    # The reading runs in the background: wait for its answer, not only its request.
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
     assert state(hass, "sensor.ejoin_127_0_0_1_port_2_public_ip") == "100.100.100.100"
@@ -426,7 +427,7 @@ async def test_a_redial_reported_before_the_gateway_answers_still_ends(
     for status in ("3 OK", "15 Dial successful"):
         report = {**port_report(simulator, 2), "status": status}
         assert await post(hass, client, report) == (200, "OK")
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
     assert sent(simulator) == [(*PUBLIC_IPS, None), (*TRAFFIC, None)]
     assert state(hass, "sensor.ejoin_127_0_0_1_port_2_public_ip") == "100.100.100.101"
