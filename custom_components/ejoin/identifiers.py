@@ -65,6 +65,16 @@ def device_id_of(hass: HomeAssistant, entry_id: str, identifier: str) -> str | N
     return None if device is None else device.id
 
 
+def device_entry_ids(device: dr.DeviceEntry) -> set[str]:
+    """Return the config entries a device belongs to.
+
+    Home Assistant 2026.x gives a device one config entry and deprecates the set.
+    """
+    if (single := getattr(device, "config_entry_id", None)) is not None:
+        return {single}
+    return set(device.config_entries)
+
+
 def gateway_device_info(
     *, mac: str, name: str, ports: int, firmware: str | None, web_interface: str
 ) -> DeviceInfo:

@@ -35,7 +35,7 @@ from homeassistant.helpers import (
 )
 
 from .const import DOMAIN
-from .identifiers import port_of_identifier
+from .identifiers import device_entry_ids, port_of_identifier
 from .runtime import EjoinConfigEntry
 
 TARGET_KEYS = (
@@ -232,13 +232,7 @@ def _entry_of(
     """Return the loaded Ejoin config entry a device belongs to."""
     if device is None:
         return None
-    # Home Assistant 2026.x gives a device one config entry and deprecates the set.
-    entry_ids = (
-        {single}
-        if (single := getattr(device, "config_entry_id", None)) is not None
-        else device.config_entries
-    )
-    for entry_id in entry_ids:
+    for entry_id in device_entry_ids(device):
         entry = hass.config_entries.async_get_entry(entry_id)
         if (
             entry is not None

@@ -36,6 +36,7 @@ from .const import (
 )
 from .farm import gateway_view, kept_messages, loaded_entries
 from .farm_watch import FarmWatch, InboxWatch
+from .identifiers import device_entry_ids
 from .runtime import EjoinConfigEntry
 
 ENTRY_ID: Final = "entry_id"
@@ -255,7 +256,7 @@ def _entry_of_device(hass: HomeAssistant, device_id: str | None) -> str | None:
     return next(
         (
             entry_id
-            for entry_id in device.config_entries
+            for entry_id in device_entry_ids(device)
             if (entry := hass.config_entries.async_get_entry(entry_id)) is not None
             and entry.domain == DOMAIN
         ),
